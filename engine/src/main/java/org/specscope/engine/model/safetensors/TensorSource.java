@@ -41,6 +41,7 @@ public interface TensorSource extends AutoCloseable {
     @Override
     void close();
 
+
     /** Header entry of one tensor. {@code dtype} is empty for a dtype SpecScope does not compute with. */
     record TensorInfo(String name, String dtypeName, Optional<DType> dtype, long[] shape, Path file,
                       long dataStart, long dataEnd) {

@@ -1,0 +1,22 @@
+package org.specscope.engine.backend;
+
+import org.specscope.engine.model.Model;
+
+/**
+ * Where a transformer's heavy work runs (the CPU with the Vector API, or a CUDA device).
+ * Everything above this interface (generation, speculation, tracing) is backend-agnostic.
+ */
+public interface Backend extends AutoCloseable {
+
+    /** Short name, e.g. "cpu". */
+    String name();
+
+    /** What the user should see: the device and why it was chosen, e.g. "CPU, 2 threads, 256-bit vectors". */
+    String description();
+
+    /** Prepares {@code model} for forward passes on this backend (the CPU maps, a GPU uploads). */
+    ModelRunner load(Model model);
+
+    @Override
+    void close();
+}

@@ -1,0 +1,31 @@
+package org.specscope.engine.backend;
+
+import org.specscope.engine.model.ModelConfig;
+import org.specscope.engine.moe.MoeProbe;
+
+/**
+ * One model ready for forward passes on one backend. A pass takes a batch of tokens (a prompt,
+ * one decoded token, or a draft tree under a tree mask), appends their keys and values to the
+ * cache, and returns logits for the rows asked for.
+ */
+public interface ModelRunner extends AutoCloseable {
+
+    ModelConfig config();
+
+    /** A key/value cache that holds up to {@code capacity} tokens. */
+    KvCache newKvCache(int capacity);
+
+    /**
+     * Runs {@code batch} after the tokens already in {@code cache}; its tokens' keys and values
+     * are appended to the cache. {@code probe} sees every MoE layer's routing; pass
+     * {@link MoeProbe#NONE} when nobody listens, which costs nothing.
+     */
+    Logits forward(ForwardBatch batch, KvCache cache, MoeProbe probe);
+
+    default Logits forward(ForwardBatch batch, KvCache cache) {
+        return forward(batch, cache, MoeProbe.NONE);
+    }
+
+    @Override
+    void close();
+}

@@ -1,0 +1,45 @@
+package org.specscope.engine.backend.cpu;
+
+import jdk.incubator.vector.FloatVector;
+import org.specscope.engine.backend.Backend;
+import org.specscope.engine.backend.ModelRunner;
+import org.specscope.engine.model.Model;
+
+/** Forward passes on the CPU: Vector API kernels over all cores of one worker pool. */
+public final class CpuBackend implements Backend {
+
+    private final ParallelRunner par;
+
+    /** One worker per available processor. */
+    public CpuBackend() {
+        this(Runtime.getRuntime().availableProcessors());
+    }
+
+    public CpuBackend(int threads) {
+        if (threads < 1) {
+            throw new IllegalArgumentException("threads must be at least 1, got " + threads);
+        }
+        this.par = new ParallelRunner(threads);
+    }
+
+    @Override
+    public String name() {
+        return "cpu";
+    }
+
+    @Override
+    public String description() {
+        return "CPU, " + par.threads() + (par.threads() == 1 ? " thread, " : " threads, ")
+                + FloatVector.SPECIES_PREFERRED.vectorBitSize() + "-bit vectors";
+    }
+
+    @Override
+    public ModelRunner load(Model model) {
+        return new CpuModelRunner(model.config(), model.weights(), par);
+    }
+
+    @Override
+    public void close() {
+        par.close();
+    }
+}

@@ -1,0 +1,360 @@
+package org.specscope.engine.backend.cpu;
+
+import org.specscope.engine.backend.AttentionMask;
+import org.specscope.engine.backend.ForwardBatch;
+import org.specscope.engine.backend.KvCache;
+import org.specscope.engine.backend.Logits;
+import org.specscope.engine.backend.ModelRunner;
+import org.specscope.engine.model.Architecture.QkNorm;
+import org.specscope.engine.model.ModelConfig;
+import org.specscope.engine.model.ModelWeights;
+import org.specscope.engine.model.ModelWeights.Attention;
+import org.specscope.engine.model.ModelWeights.Dense;
+import org.specscope.engine.model.ModelWeights.LayerWeights;
+import org.specscope.engine.model.ModelWeights.Moe;
+import org.specscope.engine.model.ModelWeights.SwiGlu;
+import org.specscope.engine.moe.LayerRouting;
+import org.specscope.engine.moe.MoeProbe;
+import org.specscope.engine.moe.TopKRouter;
+import org.specscope.engine.tensor.Tensor;
+
+import java.util.Arrays;
+
+/**
+ * The forward pass on the CPU, one readable method per block of the decoder. Activations are
+ * float32 rows [tokens x width]; weights are read in their stored dtype from the mapped file.
+ */
+final class CpuModelRunner implements ModelRunner {
+
+    private final ModelConfig c;
+    private final ModelWeights w;
+    private final ParallelRunner par;
+    private final TopKRouter router;
+    private final double[] invFreq;
+    private final float attentionScale;
+    private final float[] finalNorm;
+    private final SmallLayerTensors[] small;
+
+    /** Norm weights and biases of one layer, widened to float once (they are tiny). */
+    private record SmallLayerTensors(float[] inputNorm, float[] postAttentionNorm, float[] qBias, float[] kBias,
+                                     float[] vBias, float[] oBias, float[] qNorm, float[] kNorm, float[] sharedGate) {
+    }
+
+    CpuModelRunner(ModelConfig config, ModelWeights weights, ParallelRunner par) {
+        this.c = config;
+        this.w = weights;
+        this.par = par;
+        this.router = config.moe().map(m -> new TopKRouter(m.numExperts(), m.expertsPerToken(), m.normalizeTopK()))
+                .orElse(null);
+        this.invFreq = new double[config.headDim() / 2];
+        for (int i = 0; i < invFreq.length; i++) {
+            double base = Math.pow(config.ropeTheta(), -(2.0 * i) / config.headDim());
+            invFreq[i] = config.ropeScaling().scale(base);
+        }
+        this.attentionScale = (float) (1.0 / Math.sqrt(config.headDim()));
+        this.finalNorm = MatMul.toFloats(weights.finalNorm());
+        this.small = new SmallLayerTensors[config.numLayers()];
+        for (int l = 0; l < small.length; l++) {
+            LayerWeights lw = weights.layers().get(l);
+            Attention a = lw.attention();
+            Tensor sharedGate = lw.ffn() instanceof Moe m ? m.sharedGate() : null;
+            small[l] = new SmallLayerTensors(MatMul.toFloats(lw.inputNorm()), MatMul.toFloats(lw.postAttentionNorm()),
+                    MatMul.toFloats(a.qBias()), MatMul.toFloats(a.kBias()), MatMul.toFloats(a.vBias()),
+                    MatMul.toFloats(a.oBias()), MatMul.toFloats(a.qNorm()), MatMul.toFloats(a.kNorm()),
+                    MatMul.toFloats(sharedGate));
+        }
+    }
+
+    @Override
+    public ModelConfig config() {
+        return c;
+    }
+
+    @Override
+    public KvCache newKvCache(int capacity) {
+        return new CpuKvCache(c.numLayers(), capacity, c.kvDim());
+    }
+
+    @Override
+    public Logits forward(ForwardBatch batch, KvCache kvCache, MoeProbe probe) {
+        if (!(kvCache instanceof CpuKvCache cache)) {
+            throw new IllegalArgumentException("a KV cache from another backend: " + kvCache.getClass().getName());
+        }
+        int tokens = batch.size();
+        int start = cache.length();
+        if (start + tokens > cache.capacity()) {
+            throw new IllegalStateException("context full: " + start + " cached + " + tokens + " new tokens exceed the "
+                    + cache.capacity() + "-token KV cache");
+        }
+        int d = c.hiddenSize();
+        float[] x = new float[tokens * d];
+        for (int t = 0; t < tokens; t++) {
+            int id = batch.token(t);
+            if (id < 0 || id >= c.vocabSize()) {
+                throw new IllegalArgumentException("token id " + id + " is outside the vocabulary of " + c.vocabSize());
+            }
+            MatMul.loadRow(w.embedTokens(), id, d, x, t * d);
+        }
+        cache.stagePositions(start, batch.positions());
+
+        float[] normed = new float[tokens * d];
+        float[] delta = new float[tokens * d];
+        for (int l = 0; l < c.numLayers(); l++) {
+            LayerWeights lw = w.layers().get(l);
+            SmallLayerTensors s = small[l];
+            rmsNorm(x, tokens, d, s.inputNorm(), normed);
+            attention(l, lw.attention(), s, normed, batch, cache, start, delta);
+            addInPlace(x, delta);
+            rmsNorm(x, tokens, d, s.postAttentionNorm(), normed);
+            switch (lw.ffn()) {
+                case Dense dense -> swiGlu(dense.mlp(), normed, tokens, delta);
+                case Moe moe -> moe(l, moe, s, normed, tokens, delta, probe);
+            }
+            addInPlace(x, delta);
+        }
+        cache.commit(start + tokens);
+        return logits(x, tokens, batch.logitRows());
+    }
+
+    // ---- attention -------------------------------------------------------------------------
+
+    private void attention(int layer, Attention a, SmallLayerTensors s, float[] normed, ForwardBatch batch,
+                           CpuKvCache cache, int start, float[] out) {
+        int tokens = batch.size();
+        int qd = c.queryDim();
+        int kvd = c.kvDim();
+        float[] q = new float[tokens * qd];
+        float[] k = new float[tokens * kvd];
+        float[] v = new float[tokens * kvd];
+        MatMul.matmul(par, a.q(), 0, qd, normed, tokens, q, qd, 0);
+        MatMul.matmul(par, a.k(), 0, kvd, normed, tokens, k, kvd, 0);
+        MatMul.matmul(par, a.v(), 0, kvd, normed, tokens, v, kvd, 0);
+        addBias(q, tokens, s.qBias());
+        addBias(k, tokens, s.kBias());
+        addBias(v, tokens, s.vBias());
+        if (c.qkNorm() == QkNorm.WHOLE_PROJECTION) {
+            rmsNorm(q, tokens, qd, s.qNorm(), q);
+            rmsNorm(k, tokens, kvd, s.kNorm(), k);
+        } else if (c.qkNorm() == QkNorm.PER_HEAD) {
+            rmsNorm(q, tokens * c.numHeads(), c.headDim(), s.qNorm(), q);
+            rmsNorm(k, tokens * c.numKvHeads(), c.headDim(), s.kNorm(), k);
+        }
+        if (c.clipQkv().isPresent()) {
+            // OLMoE clamps after its q/k norm (as Hugging Face's OlmoeAttention does), not before.
+            float clip = (float) c.clipQkv().getAsDouble();
+            clamp(q, clip);
+            clamp(k, clip);
+            clamp(v, clip);
+        }
+        for (int t = 0; t < tokens; t++) {
+            rope(q, t * qd, c.numHeads(), batch.position(t));
+            rope(k, t * kvd, c.numKvHeads(), batch.position(t));
+        }
+        cache.write(layer, start, tokens, k, v);
+
+        float[] context = new float[tokens * qd];
+        attend(layer, q, batch.mask(), cache, start, tokens, context);
+        MatMul.matmul(par, a.o(), 0, c.hiddenSize(), context, tokens, out, c.hiddenSize(), 0);
+        addBias(out, tokens, s.oBias());
+    }
+
+    /** Rotate-half RoPE on {@code heads} heads of one token, in place. */
+    private void rope(float[] v, int off, int heads, int position) {
+        int hd = c.headDim();
+        int half = hd / 2;
+        for (int i = 0; i < half; i++) {
+            double angle = position * invFreq[i];
+            float cos = (float) Math.cos(angle);
+            float sin = (float) Math.sin(angle);
+            for (int h = 0; h < heads; h++) {
+                int b = off + h * hd;
+                float x0 = v[b + i];
+                float x1 = v[b + i + half];
+                v[b + i] = x0 * cos - x1 * sin;
+                v[b + i + half] = x1 * cos + x0 * sin;
+            }
+        }
+    }
+
+    /**
+     * Scaled dot-product attention of each batch token and query head over the cached prefix and
+     * the batch tokens its mask shows (GQA: query head h reads kv head h / group).
+     */
+    private void attend(int layer, float[] q, AttentionMask mask, CpuKvCache cache, int start, int tokens,
+                        float[] context) {
+        int hd = c.headDim();
+        int heads = c.numHeads();
+        int group = heads / c.numKvHeads();
+        int kvd = c.kvDim();
+        int qd = c.queryDim();
+        int window = c.slidingWindow();
+        float[] keys = cache.keys[layer];
+        float[] values = cache.values[layer];
+        int[] positions = cache.positions;
+        par.forRange(tokens * heads, 1, (from, to) -> {
+            float[] scores = new float[start + tokens];
+            boolean[] seen = new boolean[start + tokens];
+            for (int job = from; job < to; job++) {
+                int t = job / heads;
+                int h = job % heads;
+                int qOff = t * qd + h * hd;
+                int kvOff = (h / group) * hd;
+                int queryPos = positions[start + t];
+                float max = Float.NEGATIVE_INFINITY;
+                for (int slot = 0; slot < start + tokens; slot++) {
+                    boolean visible = slot < start || mask.isVisible(t, slot - start);
+                    if (visible && window > 0 && queryPos - positions[slot] >= window) {
+                        visible = false;
+                    }
+                    seen[slot] = visible;
+                    if (visible) {
+                        float sc = MatMul.dot(q, qOff, keys, slot * kvd + kvOff, hd) * attentionScale;
+                        scores[slot] = sc;
+                        max = Math.max(max, sc);
+                    }
+                }
+                float sum = 0;
+                for (int slot = 0; slot < start + tokens; slot++) {
+                    if (seen[slot]) {
+                        float e = (float) Math.exp(scores[slot] - max);
+                        scores[slot] = e;
+                        sum += e;
+                    }
+                }
+                int cOff = t * qd + h * hd;
+                Arrays.fill(context, cOff, cOff + hd, 0f);
+                for (int slot = 0; slot < start + tokens; slot++) {
+                    if (seen[slot]) {
+                        MatMul.axpy(scores[slot] / sum, values, slot * kvd + kvOff, context, cOff, hd);
+                    }
+                }
+            }
+        });
+    }
+
+    // ---- feed-forward ----------------------------------------------------------------------
+
+    /** down(silu(gate(x)) * up(x)) for {@code tokens} rows of {@code x} into {@code out}. */
+    private void swiGlu(SwiGlu mlp, float[] x, int tokens, float[] out) {
+        int width = (int) mlp.gate().dim(0);
+        float[] gate = new float[tokens * width];
+        float[] up = new float[tokens * width];
+        MatMul.matmul(par, mlp.gate(), 0, width, x, tokens, gate, width, 0);
+        MatMul.matmul(par, mlp.up(), 0, width, x, tokens, up, width, 0);
+        for (int i = 0; i < gate.length; i++) {
+            float g = gate[i];
+            gate[i] = g / (1f + (float) Math.exp(-g)) * up[i];
+        }
+        MatMul.matmul(par, mlp.down(), 0, c.hiddenSize(), gate, tokens, out, c.hiddenSize(), 0);
+    }
+
+    /**
+     * The MoE block: route every token, then run each used expert once over all of its tokens
+     * (the expert's weights are streamed once per pass) and mix the outputs by routing weight.
+     */
+    private void moe(int layer, Moe moe, SmallLayerTensors s, float[] x, int tokens, float[] out, MoeProbe probe) {
+        int d = c.hiddenSize();
+        int n = router.numExperts();
+        int k = router.topK();
+        float[] routerLogits = new float[tokens * n];
+        MatMul.matmul(par, moe.router(), 0, n, x, tokens, routerLogits, n, 0);
+        float[] probs = new float[tokens * n];
+        int[] ids = new int[tokens * k];
+        float[] weights = new float[tokens * k];
+        router.route(routerLogits, tokens, probs, ids, weights);
+        if (probe.isListening()) {
+            probe.onRouting(new LayerRouting(layer, tokens, n, k, routerLogits, probs, ids, weights));
+        }
+
+        // Group (token, weight) pairs by expert.
+        int[] count = new int[n];
+        for (int id : ids) {
+            count[id]++;
+        }
+        Arrays.fill(out, 0, tokens * d, 0f);
+        for (int e = 0; e < n; e++) {
+            if (count[e] == 0) {
+                continue;
+            }
+            int[] rows = new int[count[e]];
+            float[] rowWeights = new float[count[e]];
+            int m = 0;
+            for (int i = 0; i < ids.length; i++) {
+                if (ids[i] == e) {
+                    rows[m] = i / k;
+                    rowWeights[m++] = weights[i];
+                }
+            }
+            float[] gathered = new float[m * d];
+            for (int r = 0; r < m; r++) {
+                System.arraycopy(x, rows[r] * d, gathered, r * d, d);
+            }
+            float[] expertOut = new float[m * d];
+            swiGlu(moe.experts().get(e), gathered, m, expertOut);
+            for (int r = 0; r < m; r++) {
+                MatMul.axpy(rowWeights[r], expertOut, r * d, out, rows[r] * d, d);
+            }
+        }
+
+        if (moe.sharedExpert() != null) {
+            float[] shared = new float[tokens * d];
+            swiGlu(moe.sharedExpert(), x, tokens, shared);
+            for (int t = 0; t < tokens; t++) {
+                float g = MatMul.dot(s.sharedGate(), 0, x, t * d, d);
+                MatMul.axpy(1f / (1f + (float) Math.exp(-g)), shared, t * d, out, t * d, d);
+            }
+        }
+    }
+
+    // ---- output ----------------------------------------------------------------------------
+
+    private Logits logits(float[] x, int tokens, ForwardBatch.LogitRows rows) {
+        int d = c.hiddenSize();
+        int first = rows == ForwardBatch.LogitRows.LAST ? tokens - 1 : 0;
+        int count = tokens - first;
+        float[] last = Arrays.copyOfRange(x, first * d, tokens * d);
+        rmsNorm(last, count, d, finalNorm, last);
+        float[] logits = new float[count * c.vocabSize()];
+        MatMul.matmul(par, w.lmHead(), 0, c.vocabSize(), last, count, logits, c.vocabSize(), 0);
+        return new Logits(first, count, c.vocabSize(), logits);
+    }
+
+    // ---- elementwise -----------------------------------------------------------------------
+
+    /** RMSNorm of {@code rows} rows of {@code width}; {@code out} may be {@code x}. */
+    private void rmsNorm(float[] x, int rows, int width, float[] weight, float[] out) {
+        float eps = (float) c.rmsNormEps();
+        for (int r = 0; r < rows; r++) {
+            int off = r * width;
+            float ss = MatMul.dot(x, off, x, off, width);
+            float inv = (float) (1.0 / Math.sqrt(ss / width + eps));
+            for (int i = 0; i < width; i++) {
+                out[off + i] = x[off + i] * inv * weight[i];
+            }
+        }
+    }
+
+    private static void addBias(float[] y, int rows, float[] bias) {
+        if (bias == null) {
+            return;
+        }
+        for (int r = 0; r < rows; r++) {
+            MatMul.axpy(1f, bias, 0, y, r * bias.length, bias.length);
+        }
+    }
+
+    private static void clamp(float[] v, float limit) {
+        for (int i = 0; i < v.length; i++) {
+            v[i] = Math.max(-limit, Math.min(limit, v[i]));
+        }
+    }
+
+    private static void addInPlace(float[] x, float[] delta) {
+        MatMul.axpy(1f, delta, 0, x, 0, x.length);
+    }
+
+    @Override
+    public void close() {
+        // Weights belong to the Model, the pool to the backend: nothing of its own to release.
+    }
+}

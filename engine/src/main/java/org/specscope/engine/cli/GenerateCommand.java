@@ -1,0 +1,103 @@
+package org.specscope.engine.cli;
+
+import org.specscope.engine.backend.ModelRunner;
+import org.specscope.engine.backend.cpu.CpuBackend;
+import org.specscope.engine.generate.GenerationResult;
+import org.specscope.engine.generate.Generator;
+import org.specscope.engine.generate.SamplingParams;
+import org.specscope.engine.model.Model;
+import org.specscope.engine.model.tokenizer.TokenStreamDecoder;
+import org.specscope.engine.model.tokenizer.Tokenizer;
+import org.specscope.engine.moe.MoeProbe;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.ObjectNode;
+
+import java.io.PrintWriter;
+import java.util.concurrent.Callable;
+
+/** {@code generate}: continues a prompt, streaming text, or printing one JSON object with --json. */
+@Command(name = "generate", mixinStandardHelpOptions = true, description = "Generate a continuation of a prompt.")
+final class GenerateCommand implements Callable<Integer> {
+
+    @Mixin
+    ModelOptions modelOptions;
+
+    @Option(names = {"-p", "--prompt"}, required = true, paramLabel = "TEXT", description = "The prompt text.")
+    String prompt;
+
+    @Option(names = {"-n", "--max-tokens"}, defaultValue = "128", paramLabel = "N",
+            description = "Stop after N generated tokens (default: ${DEFAULT-VALUE}).")
+    int maxTokens;
+
+    @Option(names = {"-t", "--temperature"}, defaultValue = "0", paramLabel = "T",
+            description = "0 = greedy (default); higher samples more freely.")
+    double temperature;
+
+    @Option(names = "--top-k", defaultValue = "0", paramLabel = "K", description = "Sample among the K likeliest tokens (0 = all).")
+    int topK;
+
+    @Option(names = "--top-p", defaultValue = "1", paramLabel = "P", description = "Sample within nucleus mass P (1 = all).")
+    double topP;
+
+    @Option(names = "--seed", defaultValue = "0", paramLabel = "N", description = "Seed of the sampling random stream.")
+    long seed;
+
+    @Option(names = "--json", description = "Print one JSON object (prompt_ids, ids, text, ...) instead of streaming text.")
+    boolean json;
+
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public Integer call() {
+        SamplingParams params = new SamplingParams(temperature, topK, topP, seed);
+        PrintWriter out = spec.commandLine().getOut();
+        try (Model model = Model.open(modelOptions.modelDirectory());
+             CpuBackend backend = new CpuBackend(modelOptions.threadCount());
+             ModelRunner runner = backend.load(model)) {
+            Tokenizer tokenizer = model.tokenizer();
+            int[] promptIds = tokenizer.encode(prompt);
+            Generator generator = new Generator(runner, model.eosTokenIds());
+            GenerationResult result;
+            if (json) {
+                result = generator.generate(promptIds, maxTokens, params, (i, id) -> { }, MoeProbe.NONE);
+                printJson(out, model, tokenizer, result, backend.description());
+            } else {
+                TokenStreamDecoder stream = tokenizer.newStreamDecoder();
+                result = generator.generate(promptIds, maxTokens, params, (i, id) -> {
+                    out.print(stream.next(id));
+                    out.flush();
+                }, MoeProbe.NONE);
+                out.println(stream.flush());
+                out.flush();
+            }
+        }
+        return 0;
+    }
+
+    private static void printJson(PrintWriter out, Model model, Tokenizer tokenizer, GenerationResult r,
+                                  String backend) {
+        JsonMapper mapper = JsonMapper.builder().build();
+        ObjectNode o = mapper.createObjectNode();
+        o.put("model", model.directory().toString());
+        o.put("architecture", model.config().architecture().className());
+        o.put("backend", backend);
+        var promptIds = o.putArray("prompt_ids");
+        for (int id : r.promptIds()) {
+            promptIds.add(id);
+        }
+        var ids = o.putArray("ids");
+        for (int id : r.generatedIds()) {
+            ids.add(id);
+        }
+        o.put("text", tokenizer.decode(r.generatedIds(), true));
+        o.put("stop_reason", r.stopReason().name().toLowerCase());
+        o.put("prefill_ms", r.prefillNanos() / 1e6);
+        o.put("decode_tokens_per_s", r.decodeTokensPerSecond());
+        out.println(mapper.writeValueAsString(o));
+        out.flush();
+    }
+}
