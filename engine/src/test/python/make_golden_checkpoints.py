@@ -483,7 +483,15 @@ def check_safetensors_io() -> None:
     text = json.dumps(header).encode()
     try:
         ref.parse_safetensors(struct.pack("<Q", len(text)) + text + b"\0" * 8)
-        raise AssertionError("reader accepted inconsistent offsets")
+        raise AssertionError("reader accepted offsets that do not fit the shape")
+    except ValueError:
+        pass
+    header = {"a": {"dtype": "F32", "shape": [1], "data_offsets": [4, 8]},
+              "b": {"dtype": "F32", "shape": [1], "data_offsets": [4, 8]}}
+    text = json.dumps(header).encode()
+    try:
+        ref.parse_safetensors(struct.pack("<Q", len(text)) + text + b"\0" * 8)
+        raise AssertionError("reader accepted a hole and an overlap")
     except ValueError:
         pass
 
@@ -585,9 +593,13 @@ def check_checkpoint(spec: Spec, config: dict, W: Dict[str, np.ndarray], result:
     decision_rows = SEQ_LEN + GREEDY_STEPS - 1
     assert np.array_equal(np.argmax(f32[:decision_rows], -1), np.argmax(result.full_logits[:decision_rows], -1)), \
         "float32 simulation changes a top-1 token"
+    weight_drift = 0.0
     for layer, r in result.full_routing.items():
         assert np.array_equal(f32_trace["routing"][layer]["ids"], r["ids"]), "float32 simulation changes routing"
+        weight_drift = max(weight_drift, float(np.max(np.abs(f32_trace["routing"][layer]["weights"] - r["weights"]))))
     facts["float32_max_abs_logit_diff"] = float(np.max(np.abs(f32 - result.full_logits)))
+    if result.full_routing:
+        facts["float32_max_abs_routing_weight_diff"] = weight_drift
     return facts
 
 
@@ -637,12 +649,16 @@ def generate(check_only: bool) -> int:
         ckpt_dir = os.path.join(CHECKPOINTS, spec.name)
         gold_dir = os.path.join(GOLDEN, spec.name)
         if check_only:
+            stale = False
             for d, fs in ((ckpt_dir, ckpt_files), (gold_dir, fix_files)):
                 for fname, data in fs.items():
                     path = os.path.join(d, fname)
                     if not os.path.exists(path) or open(path, "rb").read() != data:
                         print(f"STALE {path}")
-                        status = 1
+                        stale = True
+            if stale:
+                status = 1
+                continue
         else:
             write_dir(ckpt_dir, ckpt_files, owned_prefix_cleanup=True)
             write_dir(gold_dir, fix_files, owned_prefix_cleanup=False)
