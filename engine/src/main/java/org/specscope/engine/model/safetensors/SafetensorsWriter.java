@@ -238,6 +238,7 @@ public final class SafetensorsWriter implements AutoCloseable {
                 }
             }
             writeStaged((long) n * size);
+            writtenOfCurrent += (long) n * size;
         }
         end();
     }
