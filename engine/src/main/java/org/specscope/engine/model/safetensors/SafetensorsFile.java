@@ -273,6 +273,9 @@ public final class SafetensorsFile implements AutoCloseable {
     /** A short rendering of a JSON value for messages. */
     static String describe(JsonNode node) {
         String text = node.toString();
+        if (node.isNull()) {
+            return "null";
+        }
         String kind = node.getNodeType().name().toLowerCase(java.util.Locale.ROOT);
         if (text.length() > 60) {
             text = text.substring(0, 57) + "...";
