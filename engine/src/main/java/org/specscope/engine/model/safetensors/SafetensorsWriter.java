@@ -60,7 +60,12 @@ public final class SafetensorsWriter implements AutoCloseable {
                             + Arrays.toString(shape));
                 }
             }
-            Math.multiplyExact(Tensor.elementCount(shape), (long) SafetensorsDTypes.byteSize(dtypeName).getAsInt());
+            try {
+                Math.multiplyExact(Tensor.elementCount(shape), (long) SafetensorsDTypes.byteSize(dtypeName).getAsInt());
+            } catch (ArithmeticException e) {
+                throw new IllegalArgumentException("tensor " + name + ": shape " + Arrays.toString(shape)
+                        + " of " + dtypeName + " overflows a 64-bit byte count");
+            }
         }
 
         public static Entry of(String name, DType dtype, long... shape) {
