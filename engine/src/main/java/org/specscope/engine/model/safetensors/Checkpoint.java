@@ -166,9 +166,15 @@ public final class Checkpoint implements TensorSource {
         List<SafetensorsFile> opened = new ArrayList<>();
         try {
             Map<String, SafetensorsFile> byShard = new LinkedHashMap<>();
+            Map<Path, SafetensorsFile> byPath = new LinkedHashMap<>(); // "a" and "./a" are one file
             for (Map.Entry<String, Path> e : shardPaths.entrySet()) {
-                SafetensorsFile f = SafetensorsFile.open(e.getValue());
-                opened.add(f);
+                Path normalized = e.getValue().toAbsolutePath().normalize();
+                SafetensorsFile f = byPath.get(normalized);
+                if (f == null) {
+                    f = SafetensorsFile.open(e.getValue());
+                    opened.add(f);
+                    byPath.put(normalized, f);
+                }
                 byShard.put(e.getKey(), f);
             }
             Map<String, SafetensorsFile> byTensor = new LinkedHashMap<>();

@@ -73,6 +73,20 @@ class MalformedFileTest {
     }
 
     @Test
+    void a_header_nested_too_deeply_for_a_json_parser() {
+        Path f = rawFile(file("deep.safetensors"), "[".repeat(200_000) + "]".repeat(200_000), 0);
+        assertFormatError(() -> SafetensorsFile.open(f), f, "header", "not valid JSON");
+    }
+
+    @Test
+    void a_header_that_is_not_utf8() {
+        Path f = rawFile(file("latin1.safetensors"), 2, new byte[] {'"', (byte) 0xE9, '"', '}'});
+        Path g = rawFile(file("latin1-name.safetensors"), 4, new byte[] {'{', '"', (byte) 0xFF, '"'});
+        assertFormatError(() -> SafetensorsFile.open(f), f, "header", "not valid JSON");
+        assertFormatError(() -> SafetensorsFile.open(g), g, "header", "not valid JSON");
+    }
+
+    @Test
     void a_header_that_is_json_but_not_an_object() {
         Path f = rawFile(file("array.safetensors"), "[1, 2, 3]", 0);
         assertFormatError(() -> SafetensorsFile.open(f), f, "header", "must be a JSON object", "array");

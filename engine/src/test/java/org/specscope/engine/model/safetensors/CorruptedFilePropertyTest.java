@@ -35,7 +35,7 @@ import java.util.regex.Pattern;
  * works or fails with a {@link ModelFormatException}: no index, number-format, JSON-library or
  * null-pointer exception ever leaks out.
  */
-class CorruptedFileProperties {
+class CorruptedFilePropertyTest {
 
     private static Path dir;
     private static byte[] valid;
