@@ -14,6 +14,15 @@ import java.util.Set;
  */
 public interface TensorSource extends AutoCloseable {
 
+    /**
+     * Opens a model directory (sharded with {@code model.safetensors.index.json}, or
+     * {@code model.safetensors}, or a single {@code *.safetensors} file) or one safetensors file.
+     * Problems are reported as a {@code ModelFormatException} naming the file or directory.
+     */
+    static TensorSource open(Path path) {
+        return Checkpoint.open(path);
+    }
+
     /** Every tensor name the checkpoint holds. */
     Set<String> names();
 
@@ -41,8 +50,10 @@ public interface TensorSource extends AutoCloseable {
     @Override
     void close();
 
-
-    /** Header entry of one tensor. {@code dtype} is empty for a dtype SpecScope does not compute with. */
+    /**
+     * Header entry of one tensor. {@code dtype} is empty for a dtype SpecScope does not compute with.
+     * {@code dataStart} and {@code dataEnd} are absolute byte offsets of the tensor's data within {@code file}.
+     */
     record TensorInfo(String name, String dtypeName, Optional<DType> dtype, long[] shape, Path file,
                       long dataStart, long dataEnd) {
         public TensorInfo {
