@@ -111,6 +111,8 @@ class Spec:
 
 
 def common_config(arch: str, model_type: str, dtype: str, layers: int, **extra) -> dict:
+    # Special-token ids default to the SentencePiece layout (<unk>, <s>, </s> = 0, 1, 2); the byte-level
+    # checkpoints override them with the ids of the tokenizer they ship (see the README).
     cfg = {
         "architectures": [arch],
         "model_type": model_type,
@@ -146,6 +148,7 @@ SPECS = [
                     "head_dim derived from hidden/heads (no head_dim key)", "GQA 4/2", "untied lm_head"]),
     Spec("olmoe-tiny", 2000, "F32",
          common_config("OlmoeForCausalLM", "olmoe", "F32", 2,
+                       bos_token_id=None, eos_token_id=508, pad_token_id=509,
                        intermediate_size=32, num_experts=16, num_experts_per_tok=4, norm_topk_prob=False,
                        clip_qkv=2.0, attention_bias=False, rms_norm_eps=1e-5, rope_theta=10000.0,
                        rope_scaling=None, tie_word_embeddings=False, output_router_logits=False,
@@ -156,6 +159,7 @@ SPECS = [
                     "GQA 4/2", "untied lm_head"]),
     Spec("qwen3-moe-tiny", 3000, "BF16",
          common_config("Qwen3MoeForCausalLM", "qwen3_moe", "BF16", 3,
+                       bos_token_id=509, eos_token_id=509, pad_token_id=509,
                        head_dim=32, intermediate_size=96, moe_intermediate_size=32, num_experts=8,
                        num_experts_per_tok=2, norm_topk_prob=True, decoder_sparse_step=1, mlp_only_layers=[1],
                        attention_bias=False, rms_norm_eps=1e-6, rope_theta=1e6, rope_scaling=None,
@@ -168,6 +172,7 @@ SPECS = [
                     "mlp_only_layers [1]: layer 1 is a dense MLP of intermediate_size", "untied lm_head"]),
     Spec("qwen2-moe-tiny", 4000, "F16",
          common_config("Qwen2MoeForCausalLM", "qwen2_moe", "F16", 3,
+                       bos_token_id=509, eos_token_id=509, pad_token_id=509,
                        intermediate_size=96, moe_intermediate_size=32, shared_expert_intermediate_size=64,
                        num_experts=8, num_experts_per_tok=2, norm_topk_prob=False, decoder_sparse_step=2,
                        rms_norm_eps=1e-6, rope_theta=1e6, use_sliding_window=False, sliding_window=None,
@@ -190,6 +195,7 @@ SPECS = [
                     "llama3 rope_scaling (one smoothed band, the rest divided by factor)", "GQA 4/2"]),
     Spec("qwen3-tiny", 6000, "BF16",
          common_config("Qwen3ForCausalLM", "qwen3", "BF16", 2,
+                       bos_token_id=509, eos_token_id=509, pad_token_id=509,
                        head_dim=32, intermediate_size=128, attention_bias=True, rms_norm_eps=1e-6,
                        rope_theta=1e6, rope_scaling=None, use_sliding_window=False, sliding_window=None,
                        max_window_layers=2, tie_word_embeddings=True),
