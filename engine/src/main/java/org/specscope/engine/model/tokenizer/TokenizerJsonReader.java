@@ -220,7 +220,11 @@ final class TokenizerJsonReader {
         return rep.codePointAt(0);
     }
 
-    /** prepend_scheme, or the older add_prefix_space it replaced (false means "never"). */
+    /**
+     * prepend_scheme, or the older add_prefix_space it replaced: false means "never". (The
+     * Rust loader refuses add_prefix_space false without prepend_scheme "never"; older files
+     * that only have add_prefix_space are read as they were meant here.)
+     */
     private PreTokenizer.Metaspace.PrependScheme prependScheme(JsonNode node, String path) {
         Optional<String> scheme = json.optionalString(node, "prepend_scheme", path);
         PreTokenizer.Metaspace.PrependScheme parsed = switch (scheme.orElse("always")) {
@@ -231,7 +235,7 @@ final class TokenizerJsonReader {
                     "expected \"always\", \"first\" or \"never\", got " + quote(scheme.get()));
         };
         if (json.optionalBool(node, "add_prefix_space", path).equals(Optional.of(false))) {
-            if (parsed != PreTokenizer.Metaspace.PrependScheme.NEVER) {
+            if (scheme.isPresent() && parsed != PreTokenizer.Metaspace.PrependScheme.NEVER) {
                 throw json.error(JsonFields.child(path, "add_prefix_space"), "false contradicts prepend_scheme " + quote(scheme.orElse("always")));
             }
             return PreTokenizer.Metaspace.PrependScheme.NEVER;
