@@ -2,6 +2,8 @@ package org.specscope.engine.model.tokenizer;
 
 import org.specscope.engine.model.tokenizer.DecodeStage.Chunk;
 
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.function.Consumer;
 
@@ -36,15 +38,15 @@ final class DecodePipeline {
             for (int i = 0; i < stages.length; i++) {
                 stages[i] = steps.get(i).newStage();
             }
-            @SuppressWarnings("unchecked")
-            Consumer<Chunk>[] links = new Consumer[stages.length + 1];
-            links[stages.length] = chunk -> output.append(chunk.text());
+            // inputs.get(i) feeds stage i; the last one collects the output.
+            List<Consumer<Chunk>> links = new ArrayList<>(Collections.nCopies(stages.length + 1, null));
+            links.set(stages.length, chunk -> output.append(chunk.text()));
             for (int i = stages.length - 1; i >= 0; i--) {
                 DecodeStage stage = stages[i];
-                Consumer<Chunk> next = links[i + 1];
-                links[i] = chunk -> stage.accept(chunk, next);
+                Consumer<Chunk> next = links.get(i + 1);
+                links.set(i, chunk -> stage.accept(chunk, next));
             }
-            inputs = List.of(links);
+            inputs = List.copyOf(links);
         }
 
         void push(String token) {
