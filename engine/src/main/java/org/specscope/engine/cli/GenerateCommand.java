@@ -66,9 +66,9 @@ final class GenerateCommand implements Callable<Integer> {
                 result = generator.generate(promptIds, maxTokens, params, (i, id) -> { }, MoeProbe.NONE);
                 printJson(out, model, tokenizer, result, backend.description());
             } else {
-                TokenStreamDecoder stream = tokenizer.newStreamDecoder();
+                TokenStreamDecoder stream = tokenizer.streamDecoder();
                 result = generator.generate(promptIds, maxTokens, params, (i, id) -> {
-                    out.print(stream.next(id));
+                    out.print(stream.push(id));
                     out.flush();
                 }, MoeProbe.NONE);
                 out.println(stream.flush());

@@ -2,6 +2,7 @@ package org.specscope.engine.model;
 
 import org.specscope.engine.model.safetensors.Checkpoint;
 import org.specscope.engine.model.safetensors.TensorSource;
+import org.specscope.engine.model.tokenizer.Tokenizer;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -10,7 +11,7 @@ import java.util.Set;
 
 /**
  * A Hugging Face model directory opened for inference: its config, its weights mapped from
- * safetensors (zero copy), and the token ids that end a generation. Close it to unmap.
+ * safetensors (zero copy), its tokenizer, and the token ids that end a generation. Close it to unmap.
  */
 public final class Model implements AutoCloseable {
 
@@ -18,37 +19,46 @@ public final class Model implements AutoCloseable {
     private final ModelConfig config;
     private final TensorSource tensors;
     private final ModelWeights weights;
+    private final Tokenizer tokenizer;
     private final Set<Integer> eosTokenIds;
 
-    private Model(Path directory, ModelConfig config, TensorSource tensors, ModelWeights weights,
+    private Model(Path directory, ModelConfig config, TensorSource tensors, ModelWeights weights, Tokenizer tokenizer,
                   Set<Integer> eosTokenIds) {
         this.directory = directory;
         this.config = config;
         this.tensors = tensors;
         this.weights = weights;
+        this.tokenizer = tokenizer;
         this.eosTokenIds = Set.copyOf(eosTokenIds);
     }
 
-    /** Opens {@code directory}: config.json, then the safetensors it names, bound and validated. */
+    /** Opens {@code directory}: config.json, tokenizer.json, then the safetensors, bound and validated. */
     public static Model open(Path directory) {
         if (!Files.isDirectory(directory)) {
             throw new ModelFormatException(directory, null, "not a directory (expected a Hugging Face model directory"
                     + " with config.json and safetensors)");
         }
         ModelConfig config = ModelConfig.load(directory.resolve("config.json"));
+        Tokenizer tokenizer = Tokenizer.load(directory);
+        if (tokenizer.vocabSize() > config.vocabSize()) {
+            throw new ModelFormatException(directory.resolve("tokenizer.json"), "model.vocab", "the tokenizer has "
+                    + tokenizer.vocabSize() + " tokens but config.json vocab_size is " + config.vocabSize()
+                    + ": tokenizer and weights come from different models");
+        }
         TensorSource tensors = Checkpoint.open(directory);
         try {
             ModelWeights weights = ModelWeights.bind(config, tensors);
-            return new Model(directory, config, tensors, weights, eosIds(directory, config));
+            return new Model(directory, config, tensors, weights, tokenizer, eosIds(directory, config, tokenizer));
         } catch (RuntimeException e) {
             tensors.close();
             throw e;
         }
     }
 
-    /** End-of-sequence ids from config.json and, where present, generation_config.json. */
-    private static Set<Integer> eosIds(Path directory, ModelConfig config) {
+    /** End-of-sequence ids from config.json, generation_config.json where present, and the tokenizer's EOS. */
+    private static Set<Integer> eosIds(Path directory, ModelConfig config, Tokenizer tokenizer) {
         Set<Integer> ids = new LinkedHashSet<>(config.eosTokenIds());
+        tokenizer.eosId().ifPresent(ids::add);
         Path generation = directory.resolve("generation_config.json");
         if (Files.isRegularFile(generation)) {
             ids.addAll(ConfigReader.open(generation).intOrIntList("eos_token_id"));
@@ -70,6 +80,10 @@ public final class Model implements AutoCloseable {
 
     public TensorSource tensors() {
         return tensors;
+    }
+
+    public Tokenizer tokenizer() {
+        return tokenizer;
     }
 
     /** Token ids that end a generation. */
