@@ -1,10 +1,7 @@
 package org.specscope.engine.model;
 
-import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.json.JsonMapper;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -18,8 +15,6 @@ import java.util.OptionalInt;
  */
 final class ConfigReader {
 
-    private static final JsonMapper JSON = JsonMapper.builder().build();
-
     private final Path file;
     private final JsonNode root;
 
@@ -29,19 +24,7 @@ final class ConfigReader {
     }
 
     static ConfigReader open(Path file) {
-        if (!Files.isRegularFile(file)) {
-            throw new ModelFormatException(file, null, "file not found");
-        }
-        JsonNode root;
-        try {
-            root = JSON.readTree(file);
-        } catch (JacksonException e) {
-            throw new ModelFormatException(file, null, "not valid JSON: " + e.getOriginalMessage(), e);
-        }
-        if (root == null || !root.isObject()) {
-            throw new ModelFormatException(file, null, "expected a JSON object at the top level");
-        }
-        return new ConfigReader(file, root);
+        return new ConfigReader(file, JsonDocuments.readObject(file));
     }
 
     Path file() {

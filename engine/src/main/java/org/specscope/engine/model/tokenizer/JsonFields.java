@@ -1,13 +1,9 @@
 package org.specscope.engine.model.tokenizer;
 
+import org.specscope.engine.model.JsonDocuments;
 import org.specscope.engine.model.ModelFormatException;
-import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.json.JsonMapper;
 
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.Optional;
 
@@ -17,8 +13,6 @@ import java.util.Optional;
  * says exactly what is wrong instead of throwing a bare parser or cast error.
  */
 final class JsonFields {
-
-    private static final JsonMapper MAPPER = JsonMapper.builder().build();
 
     private final Path file;
 
@@ -32,24 +26,7 @@ final class JsonFields {
 
     /** Parses the whole file, which must hold a JSON object. */
     JsonNode readObject() {
-        byte[] bytes;
-        try {
-            bytes = Files.readAllBytes(file);
-        } catch (NoSuchFileException e) {
-            throw error(null, "file not found");
-        } catch (IOException e) {
-            throw new ModelFormatException(file, null, "cannot be read: " + e.getMessage(), e);
-        }
-        JsonNode root;
-        try {
-            root = MAPPER.readTree(bytes);
-        } catch (JacksonException e) {
-            throw new ModelFormatException(file, null, "not valid JSON: " + e.getOriginalMessage(), e);
-        }
-        if (root == null || !root.isObject()) {
-            throw error(null, "expected a JSON object at the top level");
-        }
-        return root;
+        return JsonDocuments.readObject(file);
     }
 
     ModelFormatException error(String field, String problem) {
