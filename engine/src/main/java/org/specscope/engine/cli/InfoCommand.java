@@ -27,11 +27,15 @@ final class InfoCommand implements Callable<Integer> {
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
         try (Model model = Model.open(modelOptions.modelDirectory());
-             CpuBackend backend = new CpuBackend(1)) {
+             CpuBackend backend = new CpuBackend(modelOptions.threadCount())) {
             ModelConfig c = model.config();
             ModelWeights w = model.weights();
             row(out, "model", model.directory().toString());
             row(out, "architecture", c.architecture().className());
+            int topK = c.moe().map(MoeConfig::expertsPerToken).orElse(0);
+            row(out, "parameters", c.isMoe()
+                    ? count(w.parameterCount()) + " total, " + count(w.activeParameterCount(topK)) + " active per token"
+                    : count(w.parameterCount()));
             row(out, "layers", String.valueOf(c.numLayers()));
             row(out, "hidden size", String.valueOf(c.hiddenSize()));
             row(out, "attention", String.format(Locale.ROOT, "%d query heads, %d key/value heads, head_dim %d%s%s",
@@ -41,7 +45,7 @@ final class InfoCommand implements Callable<Integer> {
                         case PER_HEAD -> ", q/k RMSNorm per head";
                         case WHOLE_PROJECTION -> ", q/k RMSNorm over the projection";
                     }));
-            row(out, "rope", String.format(Locale.ROOT, "theta %s, %s", c.ropeTheta(), c.ropeScaling()));
+            row(out, "rope", String.format(Locale.ROOT, "theta %s, %s", c.ropeTheta(), c.ropeScaling().describe()));
             if (c.slidingWindow() > 0) {
                 row(out, "sliding window", String.valueOf(c.slidingWindow()));
             }
@@ -89,6 +93,20 @@ final class InfoCommand implements Callable<Integer> {
 
     private static void row(PrintWriter out, String key, String value) {
         out.printf(Locale.ROOT, "%-17s %s%n", key, value);
+    }
+
+    static String count(long n) {
+        if (n < 1000) {
+            return String.valueOf(n);
+        }
+        String[] units = {"K", "M", "B", "T"};
+        double v = n;
+        int u = -1;
+        while (v >= 1000 && u < units.length - 1) {
+            v /= 1000;
+            u++;
+        }
+        return String.format(Locale.ROOT, "%.2f%s", v, units[u]);
     }
 
     static String bytes(long n) {

@@ -162,6 +162,47 @@ public record ModelWeights(Tensor embedTokens, List<LayerWeights> layers, Tensor
         return n;
     }
 
+    /** Parameters (elements) of all weights bound; a tied head is counted once. */
+    public long parameterCount() {
+        return parameterCount(Integer.MAX_VALUE);
+    }
+
+    /**
+     * Parameters one token computes with: everything but the routed experts, plus {@code topK}
+     * routed experts per MoE layer. Embeddings count whole, as model cards count them (Qwen3-30B-A3B's
+     * "3.3B activated").
+     */
+    public long activeParameterCount(int topK) {
+        return parameterCount(topK);
+    }
+
+    private long parameterCount(int routedExpertsPerLayer) {
+        long n = embedTokens.elementCount() + finalNorm.elementCount() + (lmHead != embedTokens ? lmHead.elementCount() : 0);
+        for (LayerWeights l : layers) {
+            n += layerParameters(l, routedExpertsPerLayer);
+        }
+        return n;
+    }
+
+    private static long layerParameters(LayerWeights l, int routedExperts) {
+        Attention a = l.attention();
+        long n = 0;
+        for (Tensor t : new Tensor[]{l.inputNorm(), l.postAttentionNorm(), a.q(), a.k(), a.v(), a.o(), a.qBias(),
+                a.kBias(), a.vBias(), a.oBias(), a.qNorm(), a.kNorm()}) {
+            n += t == null ? 0 : t.elementCount();
+        }
+        return n + switch (l.ffn()) {
+            case Dense d -> swiGluParameters(d.mlp());
+            case Moe m -> m.router().elementCount()
+                    + Math.min(routedExperts, m.experts().size()) * swiGluParameters(m.experts().getFirst())
+                    + (m.sharedExpert() == null ? 0 : swiGluParameters(m.sharedExpert()) + m.sharedGate().elementCount());
+        };
+    }
+
+    private static long swiGluParameters(SwiGlu mlp) {
+        return mlp.gate().elementCount() + mlp.up().elementCount() + mlp.down().elementCount();
+    }
+
     /** The dtype of the bulk of the weights (the embedding table's). */
     public DType dtype() {
         return embedTokens.dtype();

@@ -9,11 +9,19 @@ public sealed interface RopeScaling {
     /** Rewrites inverse frequency {@code invFreq}; the identity for unscaled RoPE. */
     double scale(double invFreq);
 
+    /** A short human description, e.g. "llama3 scaling x8". */
+    String describe();
+
     /** Plain RoPE. */
     record None() implements RopeScaling {
         @Override
         public double scale(double invFreq) {
             return invFreq;
+        }
+
+        @Override
+        public String describe() {
+            return "no scaling";
         }
     }
 
@@ -22,6 +30,11 @@ public sealed interface RopeScaling {
         @Override
         public double scale(double invFreq) {
             return invFreq / factor;
+        }
+
+        @Override
+        public String describe() {
+            return "linear scaling x" + factor;
         }
     }
 
@@ -44,6 +57,12 @@ public sealed interface RopeScaling {
             }
             double smooth = (originalMaxPositions / wavelength - lowFreqFactor) / (highFreqFactor - lowFreqFactor);
             return (1 - smooth) * invFreq / factor + smooth * invFreq;
+        }
+
+        @Override
+        public String describe() {
+            return "llama3 scaling x" + factor + " (low " + lowFreqFactor + ", high " + highFreqFactor + ", original "
+                    + originalMaxPositions + ")";
         }
     }
 }
