@@ -171,6 +171,48 @@ class GoldenForwardTest {
     }
 
     @ParameterizedTest(name = "{0}")
+    @FieldSource("org.specscope.engine.GoldenCheckpoints#ALL")
+    void treeNodesAfterACachedPrefixSeeOnlyThePrefixAndTheirAncestors(String name) {
+        int[] ids = inputIds(name);
+        int prefix = 6;
+        int[] prompt = java.util.Arrays.copyOf(ids, prefix);
+        //   prefix ... -> a (ids[6]) -> c (ids[8])
+        //             \-> b (ids[7]), a sibling of a at the same position
+        int a = ids[6];
+        int b = ids[7];
+        int c = ids[8];
+        try (Model model = Model.open(GoldenCheckpoints.checkpoint(name)); ModelRunner runner = backend.load(model)) {
+            KvCache cache = runner.newKvCache(prefix + 3);
+            runner.forward(ForwardBatch.sequence(prompt, 0, ForwardBatch.LogitRows.LAST), cache);
+            Logits tree = runner.forward(new ForwardBatch(new int[]{a, b, c}, new int[]{prefix, prefix, prefix + 1},
+                    AttentionMask.tree(new int[]{-1, -1, 0}), ForwardBatch.LogitRows.ALL), cache);
+            assertThat(cache.length()).isEqualTo(prefix + 3);
+
+            assertSameRow(name, tree, 0, lastLogits(runner, concat(prompt, a)));
+            assertSameRow(name, tree, 1, lastLogits(runner, concat(prompt, b)));
+            assertSameRow(name, tree, 2, lastLogits(runner, concat(prompt, a, c)));
+        }
+    }
+
+    private static float[] lastLogits(ModelRunner runner, int[] sequence) {
+        return runner.forward(ForwardBatch.sequence(sequence, 0, ForwardBatch.LogitRows.LAST),
+                runner.newKvCache(sequence.length)).lastRow();
+    }
+
+    private static int[] concat(int[] head, int... tail) {
+        int[] out = java.util.Arrays.copyOf(head, head.length + tail.length);
+        System.arraycopy(tail, 0, out, head.length, tail.length);
+        return out;
+    }
+
+    private static void assertSameRow(String name, Logits tree, int node, float[] expected) {
+        for (int v = 0; v < expected.length; v++) {
+            assertThat(tree.get(node, v)).as("%s tree node %d token %d", name, node, v)
+                    .isCloseTo(expected[v], within(1e-4f * Math.max(1, Math.abs(expected[v]))));
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
     @FieldSource("org.specscope.engine.GoldenCheckpoints#MOE")
     void aProbeThatDoesNotListenIsNeverCalled(String name) {
         int[] ids = inputIds(name);
