@@ -57,7 +57,7 @@ DRAFT = dict(COMMON, **{
 TRAIN = {
     "target": {"config": TARGET, "name": TARGET_NAME, "tokens": 6_000_000, "batch": 16, "seq": 256,
                "lr": 2e-3, "warmup": 60, "aux_coef": 0.002},
-    "draft": {"config": DRAFT, "name": DRAFT_NAME, "tokens": 5_000_000, "batch": 16, "seq": 256,
+    "draft": {"config": DRAFT, "name": DRAFT_NAME, "tokens": 4_000_000, "batch": 16, "seq": 256,
               "lr": 3e-3, "warmup": 60, "aux_coef": 0.0},
 }
 

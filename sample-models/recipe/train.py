@@ -58,7 +58,7 @@ def main():
     which = sys.argv[1]
     S = TRAIN[which]
     c = S["config"]
-    torch.set_num_threads(2)
+    torch.set_num_threads(int(os.environ.get("TRAIN_THREADS", "2")))
     outdir = os.path.join(WORK, S["name"])
     os.makedirs(outdir, exist_ok=True)
     log = open(os.path.join(outdir, "train.log"), "a")
