@@ -35,5 +35,9 @@ stamp "training done"
 $PY export.py target
 $PY export.py draft
 $PY evaluate.py
+# Optional: the SpecScope Java engine must reproduce the fixtures (needs a JDK 25).
+if [ "${ENGINE_CHECK:-1}" = 1 ]; then
+    $PY check_with_engine.py || echo "engine cross-check failed or unavailable (see above)" >&2
+fi
 $PY write_cards.py
 stamp "recipe done"
