@@ -146,13 +146,19 @@ def main():
                   fh, separators=(",", ":"))
     # longer greedy samples for the model cards
     samples = {}
+
+    def continuation(ids, cont):
+        # decode prompt + continuation together, so the continuation keeps its leading space
+        full, pre = sp.decode(ids[1:] + cont), sp.decode(ids[1:])
+        return full[len(pre):] if full.startswith(pre) else sp.decode(cont)
+
     for d in DOMAINS:
         samples[d] = []
         for p in prompts[d][:2]:
             ids = [1] + sp.encode(p)
             samples[d].append({"prompt": p,
-                               "target": sp.decode(greedy(tgt, ids, 40)),
-                               "draft": sp.decode(greedy(drf, ids, 40))})
+                               "target": continuation(ids, greedy(tgt, ids, 40)),
+                               "draft": continuation(ids, greedy(drf, ids, 40))})
     metrics["samples"] = samples
     metrics["eval_wall_s"] = time.time() - t0
     os.makedirs(os.path.join(WORK, "eval"), exist_ok=True)

@@ -101,6 +101,17 @@ def main():
     ds = jload(WORK, DRAFT_NAME, "train_summary.json")
     tv = jload(WORK, "tokenizer", "verify.json")
     cs = jload(WORK, "corpus", "stats.json")
+    ec = os.path.join(WORK, "eval", "engine-check.json")
+    engine_md = ""
+    if os.path.exists(ec):
+        e = jload(ec)
+        rows = [r for w in e.values() for r in w]
+        n_ok = sum(r["prompt_ids_equal"] and r["greedy_equal"] for r in rows)
+        dmax = max(r["top5_max_abs_diff"] for r in rows)
+        engine_md = (f"\n\nCross-check with SpecScope's own Java engine (`recipe/check_with_engine.py`, running "
+                     f"`./specscope generate` and `./specscope logits` on these directories): prompt ids and the "
+                     f"16-token greedy continuation equal the fixtures in {n_ok} of {len(rows)} cases (both models); "
+                     f"the top-5 logits differ by at most {dmax:.2g}.")
     tt, ta = params(TARGET)
     dt, _ = params(DRAFT)
     tsize = os.path.getsize(os.path.join(MODELS, TARGET_NAME, "model.safetensors"))
@@ -194,7 +205,7 @@ Per domain and layer (the full 32-expert shares are in `fixtures/expert-shares.j
 `fixtures/golden-target.json` and `fixtures/golden-draft.json`: for the first prompt of each domain in
 `../prompts/` (tokenised with `<s>`), the top-5 logits (ids and values) at every position and the greedy
 continuation of 16 tokens, computed by the recipe's PyTorch forward from the saved BF16 weights converted
-to fp32. `fixtures/expert-shares.json`: the expert-share table above, all experts.
+to fp32. `fixtures/expert-shares.json`: the expert-share table above, all experts.{engine_md}
 
 ## Reproduce
 
@@ -241,7 +252,7 @@ The agreement column is the share of held-out positions where this model's greed
 
 ## Fixtures
 
-This model's golden logits are in `../{TARGET_NAME}/fixtures/golden-draft.json`.
+This model's golden logits are in `../{TARGET_NAME}/fixtures/golden-draft.json`.{engine_md}
 """
     with open(os.path.join(MODELS, TARGET_NAME, "README.md"), "w", encoding="utf-8") as fh:
         fh.write(target_card)
