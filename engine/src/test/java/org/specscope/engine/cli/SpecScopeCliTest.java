@@ -26,6 +26,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 
 /** The command-line contract other tools rely on, run in-process. */
 class SpecScopeCliTest {
@@ -106,8 +107,11 @@ class SpecScopeCliTest {
             assertThat(a.shape()).containsExactly(ids.length, m.config().vocabSize());
             Logits expected = runner.forward(ForwardBatch.sequence(ids, 0, ForwardBatch.LogitRows.ALL),
                     runner.newKvCache(ids.length));
+            // The Vector API leaves the order of a lane reduction open, so interpreted and
+            // JIT-compiled passes may differ in the last bit: compare to a float32 ulp or two.
             for (int i = 0; i < expected.values().length; i++) {
-                assertThat((float) a.data()[i]).isEqualTo(expected.values()[i]);
+                float e = expected.values()[i];
+                assertThat((float) a.data()[i]).isCloseTo(e, within(1e-5f * Math.max(1, Math.abs(e))));
             }
         }
         assertThat(Files.readAllBytes(out)[8] & 0xff).as("npy v1 header length ends the preamble on 64 bytes")
