@@ -140,31 +140,14 @@ public record ModelWeights(Tensor embedTokens, List<LayerWeights> layers, Tensor
         return src.require(name, shape);
     }
 
-    /** Bytes of all weights bound, by dtype (a tied head is counted once). */
+    /** Bytes of all weights bound (a tied head is counted once). */
     public long byteSize() {
-        long n = embedTokens.data().byteSize() + finalNorm.data().byteSize();
-        if (lmHead != embedTokens) {
-            n += lmHead.data().byteSize();
-        }
-        for (LayerWeights l : layers) {
-            Attention a = l.attention();
-            for (Tensor t : new Tensor[]{l.inputNorm(), l.postAttentionNorm(), a.q(), a.k(), a.v(), a.o(), a.qBias(),
-                    a.kBias(), a.vBias(), a.oBias(), a.qNorm(), a.kNorm()}) {
-                n += t == null ? 0 : t.data().byteSize();
-            }
-            n += switch (l.ffn()) {
-                case Dense d -> d.mlp().byteSize();
-                case Moe m -> m.router().data().byteSize()
-                        + m.experts().stream().mapToLong(SwiGlu::byteSize).sum()
-                        + (m.sharedExpert() == null ? 0 : m.sharedExpert().byteSize() + m.sharedGate().data().byteSize());
-            };
-        }
-        return n;
+        return tensors(Integer.MAX_VALUE).stream().mapToLong(t -> t.data().byteSize()).sum();
     }
 
     /** Parameters (elements) of all weights bound; a tied head is counted once. */
     public long parameterCount() {
-        return parameterCount(Integer.MAX_VALUE);
+        return activeParameterCount(Integer.MAX_VALUE);
     }
 
     /**
@@ -173,34 +156,45 @@ public record ModelWeights(Tensor embedTokens, List<LayerWeights> layers, Tensor
      * "3.3B activated").
      */
     public long activeParameterCount(int topK) {
-        return parameterCount(topK);
+        return tensors(topK).stream().mapToLong(Tensor::elementCount).sum();
     }
 
-    private long parameterCount(int routedExpertsPerLayer) {
-        long n = embedTokens.elementCount() + finalNorm.elementCount() + (lmHead != embedTokens ? lmHead.elementCount() : 0);
+    /**
+     * Every bound tensor once, with at most {@code routedExpertsPerLayer} routed experts per MoE
+     * layer (experts of a layer all have the same shape, so which ones does not matter).
+     */
+    private List<Tensor> tensors(int routedExpertsPerLayer) {
+        List<Tensor> all = new ArrayList<>(List.of(embedTokens, finalNorm));
+        if (lmHead != embedTokens) {
+            all.add(lmHead);
+        }
         for (LayerWeights l : layers) {
-            n += layerParameters(l, routedExpertsPerLayer);
+            Attention a = l.attention();
+            for (Tensor t : new Tensor[]{l.inputNorm(), l.postAttentionNorm(), a.q(), a.k(), a.v(), a.o(), a.qBias(),
+                    a.kBias(), a.vBias(), a.oBias(), a.qNorm(), a.kNorm()}) {
+                if (t != null) {
+                    all.add(t);
+                }
+            }
+            switch (l.ffn()) {
+                case Dense d -> addAll(all, d.mlp());
+                case Moe m -> {
+                    all.add(m.router());
+                    m.experts().stream().limit(routedExpertsPerLayer).forEach(e -> addAll(all, e));
+                    if (m.sharedExpert() != null) {
+                        addAll(all, m.sharedExpert());
+                        all.add(m.sharedGate());
+                    }
+                }
+            }
         }
-        return n;
+        return all;
     }
 
-    private static long layerParameters(LayerWeights l, int routedExperts) {
-        Attention a = l.attention();
-        long n = 0;
-        for (Tensor t : new Tensor[]{l.inputNorm(), l.postAttentionNorm(), a.q(), a.k(), a.v(), a.o(), a.qBias(),
-                a.kBias(), a.vBias(), a.oBias(), a.qNorm(), a.kNorm()}) {
-            n += t == null ? 0 : t.elementCount();
-        }
-        return n + switch (l.ffn()) {
-            case Dense d -> swiGluParameters(d.mlp());
-            case Moe m -> m.router().elementCount()
-                    + Math.min(routedExperts, m.experts().size()) * swiGluParameters(m.experts().getFirst())
-                    + (m.sharedExpert() == null ? 0 : swiGluParameters(m.sharedExpert()) + m.sharedGate().elementCount());
-        };
-    }
-
-    private static long swiGluParameters(SwiGlu mlp) {
-        return mlp.gate().elementCount() + mlp.up().elementCount() + mlp.down().elementCount();
+    private static void addAll(List<Tensor> into, SwiGlu mlp) {
+        into.add(mlp.gate());
+        into.add(mlp.up());
+        into.add(mlp.down());
     }
 
     /** The dtype of the bulk of the weights (the embedding table's). */
