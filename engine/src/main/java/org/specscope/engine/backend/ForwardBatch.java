@@ -1,5 +1,7 @@
 package org.specscope.engine.backend;
 
+import org.specscope.engine.moe.ExpertBudget;
+
 /**
  * Tokens to run in one forward pass.
  *
@@ -8,14 +10,31 @@ package org.specscope.engine.backend;
  * @param mask      visibility among the batch's own tokens
  * @param logitRows which rows' logits the caller needs: projecting to the vocabulary is the
  *                  costliest matmul of a small batch, so a prefill asks for the last row only
+ * @param budget       MoE-Spec's expert budget for this pass (verification passes only);
+ *                     {@link ExpertBudget#UNLIMITED} runs every token's natural experts
+ * @param scoreWeights how much each token's routing probabilities count in the budget's expert
+ *                     scores (the depth-weighted variant); null counts every token once
  */
-public record ForwardBatch(int[] tokens, int[] positions, AttentionMask mask, LogitRows logitRows) {
+public record ForwardBatch(int[] tokens, int[] positions, AttentionMask mask, LogitRows logitRows,
+                           ExpertBudget budget, float[] scoreWeights) {
 
     public enum LogitRows { ALL, LAST }
+
+    /** An unbudgeted pass. */
+    public ForwardBatch(int[] tokens, int[] positions, AttentionMask mask, LogitRows logitRows) {
+        this(tokens, positions, mask, logitRows, ExpertBudget.UNLIMITED, null);
+    }
 
     public ForwardBatch {
         tokens = tokens.clone();
         positions = positions.clone();
+        scoreWeights = scoreWeights == null ? null : scoreWeights.clone();
+        if (budget == null) {
+            throw new IllegalArgumentException("a batch needs an expert budget (ExpertBudget.UNLIMITED for none)");
+        }
+        if (scoreWeights != null && scoreWeights.length != tokens.length) {
+            throw new IllegalArgumentException(scoreWeights.length + " score weights for " + tokens.length + " tokens");
+        }
         if (tokens.length == 0) {
             throw new IllegalArgumentException("empty batch");
         }
@@ -32,6 +51,17 @@ public record ForwardBatch(int[] tokens, int[] positions, AttentionMask mask, Lo
             pos[i] = start + i;
         }
         return new ForwardBatch(tokens, pos, AttentionMask.causal(tokens.length), rows);
+    }
+
+    /** The same tokens under an expert budget. */
+    public ForwardBatch withBudget(ExpertBudget newBudget, float[] newScoreWeights) {
+        return new ForwardBatch(tokens, positions, mask, logitRows, newBudget, newScoreWeights);
+    }
+
+    /** A copy of the score weights, or null when every token counts once. */
+    @Override
+    public float[] scoreWeights() {
+        return scoreWeights == null ? null : scoreWeights.clone();
     }
 
     public int size() {

@@ -39,6 +39,23 @@ final class CpuKvCache implements KvCache {
         length = newLength;
     }
 
+    @Override
+    public void compact(int from, int[] keep) {
+        KvCache.checkCompaction(from, keep, length);
+        for (int i = 0; i < keep.length; i++) {
+            int src = keep[i];
+            int dst = from + i;
+            if (src != dst) {
+                for (int l = 0; l < keys.length; l++) {
+                    System.arraycopy(keys[l], src * kvDim, keys[l], dst * kvDim, kvDim);
+                    System.arraycopy(values[l], src * kvDim, values[l], dst * kvDim, kvDim);
+                }
+                positions[dst] = positions[src];
+            }
+        }
+        length = from + keep.length;
+    }
+
     /** Stores {@code tokens} rows of keys and values for {@code layer} at slots [start, start + tokens). */
     void write(int layer, int start, int tokens, float[] k, float[] v) {
         System.arraycopy(k, 0, keys[layer], start * kvDim, tokens * kvDim);

@@ -13,6 +13,7 @@ import org.specscope.engine.model.ModelWeights.Dense;
 import org.specscope.engine.model.ModelWeights.LayerWeights;
 import org.specscope.engine.model.ModelWeights.Moe;
 import org.specscope.engine.model.ModelWeights.SwiGlu;
+import org.specscope.engine.moe.ExpertBudgeter;
 import org.specscope.engine.moe.LayerRouting;
 import org.specscope.engine.moe.MoeProbe;
 import org.specscope.engine.moe.TopKRouter;
@@ -108,7 +109,7 @@ final class CpuModelRunner implements ModelRunner {
             rmsNorm(x, tokens, d, s.postAttentionNorm(), normed);
             switch (lw.ffn()) {
                 case Dense dense -> swiGlu(dense.mlp(), normed, tokens, delta);
-                case Moe moe -> moe(l, moe, s, normed, tokens, delta, probe);
+                case Moe moe -> moe(l, moe, s, normed, batch, delta, probe);
             }
             addInPlace(x, delta);
         }
@@ -191,6 +192,11 @@ final class CpuModelRunner implements ModelRunner {
         float[] keys = cache.keys[layer];
         float[] values = cache.values[layer];
         int[] positions = cache.positions;
+        int maskStart = start - mask.cachedNodes();   // slots from here on are governed by the mask
+        if (maskStart < 0) {
+            throw new IllegalArgumentException("the mask names " + mask.cachedNodes() + " cached tree nodes; the cache holds "
+                    + start + " tokens");
+        }
         par.forRange(tokens * heads, 1, (from, to) -> {
             float[] scores = new float[start + tokens];
             boolean[] seen = new boolean[start + tokens];
@@ -202,7 +208,7 @@ final class CpuModelRunner implements ModelRunner {
                 int queryPos = positions[start + t];
                 float max = Float.NEGATIVE_INFINITY;
                 for (int slot = 0; slot < start + tokens; slot++) {
-                    boolean visible = slot < start || mask.isVisible(t, slot - start);
+                    boolean visible = slot < maskStart || mask.isVisible(t, slot - maskStart);
                     if (visible && window > 0 && queryPos - positions[slot] >= window) {
                         visible = false;
                     }
@@ -249,10 +255,14 @@ final class CpuModelRunner implements ModelRunner {
     }
 
     /**
-     * The MoE block: route every token, then run each used expert once over all of its tokens
-     * (the expert's weights are streamed once per pass) and mix the outputs by routing weight.
+     * The MoE block: route every token, apply the pass's expert budget (verification passes
+     * only), then run each used expert once over all of its tokens (the expert's weights are
+     * streamed once per pass, and experts outside the budget not at all) and mix the outputs by
+     * routing weight.
      */
-    private void moe(int layer, Moe moe, SmallLayerTensors s, float[] x, int tokens, float[] out, MoeProbe probe) {
+    private void moe(int layer, Moe moe, SmallLayerTensors s, float[] x, ForwardBatch batch, float[] out,
+                     MoeProbe probe) {
+        int tokens = batch.size();
         int d = c.hiddenSize();
         int n = router.numExperts();
         int k = router.topK();
@@ -262,14 +272,21 @@ final class CpuModelRunner implements ModelRunner {
         int[] ids = new int[tokens * k];
         float[] weights = new float[tokens * k];
         router.route(routerLogits, tokens, probs, ids, weights);
+        ExpertBudgeter.Decision budget = batch.budget().isUnlimited() ? null
+                : ExpertBudgeter.apply(batch.budget(), tokens, n, k, probs, ids, weights, batch.scoreWeights(),
+                router.normalizesTopK());
         if (probe.isListening()) {
-            probe.onRouting(new LayerRouting(layer, tokens, n, k, routerLogits, probs, ids, weights));
+            probe.onRouting(new LayerRouting(layer, tokens, n, k, routerLogits, probs, ids, weights, budget));
         }
+        int[] usedIds = budget == null ? ids : budget.usedIds();
+        float[] usedWeights = budget == null ? weights : budget.usedWeights();
 
-        // Group (token, weight) pairs by expert.
+        // Group (token, weight) pairs by expert; -1 marks an expert truncation dropped.
         int[] count = new int[n];
-        for (int id : ids) {
-            count[id]++;
+        for (int id : usedIds) {
+            if (id >= 0) {
+                count[id]++;
+            }
         }
         Arrays.fill(out, 0, tokens * d, 0f);
         for (int e = 0; e < n; e++) {
@@ -279,10 +296,10 @@ final class CpuModelRunner implements ModelRunner {
             int[] rows = new int[count[e]];
             float[] rowWeights = new float[count[e]];
             int m = 0;
-            for (int i = 0; i < ids.length; i++) {
-                if (ids[i] == e) {
+            for (int i = 0; i < usedIds.length; i++) {
+                if (usedIds[i] == e) {
                     rows[m] = i / k;
-                    rowWeights[m++] = weights[i];
+                    rowWeights[m++] = usedWeights[i];
                 }
             }
             float[] gathered = new float[m * d];
