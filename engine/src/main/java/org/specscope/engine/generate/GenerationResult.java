@@ -11,7 +11,7 @@ package org.specscope.engine.generate;
 public record GenerationResult(int[] promptIds, int[] generatedIds, StopReason stopReason, long prefillNanos,
                                long decodeNanos) {
 
-    public enum StopReason { END_OF_SEQUENCE, MAX_TOKENS, CONTEXT_FULL }
+    public enum StopReason { END_OF_SEQUENCE, MAX_TOKENS, CONTEXT_FULL, CANCELLED }
 
     public GenerationResult {
         promptIds = promptIds.clone();

@@ -16,7 +16,12 @@ public final class Sampler {
 
     /** The next token for one row of logits. */
     public int sample(float[] logits) {
-        return params.isGreedy() ? argmax(logits) : sampleFrom(probabilities(logits, params));
+        return sample(logits, params, random);
+    }
+
+    /** The next token for one row of logits, drawing from {@code random} (a caller's own stream). */
+    public static int sample(float[] logits, SamplingParams params, SplittableRandom random) {
+        return params.isGreedy() ? argmax(logits) : sampleFrom(probabilities(logits, params), random.nextDouble());
     }
 
     /** Index of the largest value; ties go to the lower index. */
@@ -73,8 +78,8 @@ public final class Sampler {
         return probs;
     }
 
-    private int sampleFrom(double[] probs) {
-        double u = random.nextDouble();
+    /** The token whose cumulative probability interval holds {@code u} in [0, 1). */
+    public static int sampleFrom(double[] probs, double u) {
         double cumulative = 0;
         int last = 0;
         for (int i = 0; i < probs.length; i++) {

@@ -1,0 +1,152 @@
+package org.specscope.engine.session;
+
+import org.specscope.engine.backend.Backend;
+import org.specscope.engine.backend.ModelRunner;
+import org.specscope.engine.control.CascadeConfig;
+import org.specscope.engine.control.Clock;
+import org.specscope.engine.model.Model;
+import org.specscope.engine.spec.Drafter;
+import org.specscope.engine.spec.ModelDrafter;
+import org.specscope.engine.spec.PassCostModel;
+import org.specscope.engine.spec.PromptLookupDrafter;
+import org.specscope.engine.spec.SpeculativeDecoder;
+import org.specscope.engine.trace.IntSeq;
+import org.specscope.engine.trace.RunHeader;
+
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.Optional;
+
+/**
+ * A target model (and optionally a draft model) loaded on a backend, ready to start any number
+ * of speculative generations: the piece the command line and the app share.
+ */
+public final class DecodingSetup implements AutoCloseable {
+
+    /** Where draft trees come from. */
+    public enum DrafterKind { DRAFT_MODEL, PROMPT_LOOKUP }
+
+    private final Backend backend;
+    private final Model target;
+    private final ModelRunner targetRunner;
+    private final PassCostModel targetCost;
+    private final Model draft;
+    private final ModelRunner draftRunner;
+
+    /**
+     * Opens the target and, when given, the draft model on {@code backend} (which the setup
+     * then owns). The draft must share the target's vocabulary.
+     */
+    public static DecodingSetup open(Backend backend, Path targetDir, Optional<Path> draftDir) {
+        Model target = null;
+        Model draft = null;
+        try {
+            target = Model.open(targetDir);
+            if (draftDir.isPresent()) {
+                draft = Model.open(draftDir.get());
+                int tv = target.tokenizer().vocabSize();
+                int dv = draft.tokenizer().vocabSize();
+                if (tv != dv || draft.config().vocabSize() < tv) {
+                    throw new IllegalArgumentException("the draft model " + draftDir.get() + " has a " + dv
+                            + "-token vocabulary (vocab_size " + draft.config().vocabSize() + ") but the target "
+                            + targetDir + " has " + tv + ": a draft model must share the target's tokenizer");
+                }
+            }
+            return new DecodingSetup(backend, target, draft);
+        } catch (RuntimeException e) {
+            if (draft != null) {
+                draft.close();
+            }
+            if (target != null) {
+                target.close();
+            }
+            backend.close();
+            throw e;
+        }
+    }
+
+    private DecodingSetup(Backend backend, Model target, Model draft) {
+        this.backend = backend;
+        this.target = target;
+        this.targetRunner = backend.load(target);
+        this.targetCost = new PassCostModel(target.config(), target.weights());
+        this.draft = draft;
+        this.draftRunner = draft == null ? null : backend.load(draft);
+    }
+
+    public Model target() {
+        return target;
+    }
+
+    public Optional<Model> draft() {
+        return Optional.ofNullable(draft);
+    }
+
+    public Backend backend() {
+        return backend;
+    }
+
+    public ModelRunner targetRunner() {
+        return targetRunner;
+    }
+
+    public PassCostModel targetCost() {
+        return targetCost;
+    }
+
+    /** The drafter a run gets by default: the draft model when there is one, else prompt lookup. */
+    public DrafterKind defaultDrafter() {
+        return draft != null ? DrafterKind.DRAFT_MODEL : DrafterKind.PROMPT_LOOKUP;
+    }
+
+    /** A fresh drafter for one generation of at most {@code maxTokens} after a {@code promptLength}-token prompt. */
+    public Drafter newDrafter(DrafterKind kind, int promptLength, int maxTokens) {
+        return switch (kind) {
+            case PROMPT_LOOKUP -> new PromptLookupDrafter();
+            case DRAFT_MODEL -> {
+                if (draft == null) {
+                    throw new IllegalArgumentException("no draft model is loaded: pass --draft DIR or use prompt lookup");
+                }
+                int capacity = (int) Math.min(draft.config().maxPositionEmbeddings(),
+                        (long) promptLength + maxTokens + SpeculativeDecoder.MAX_TREE_NODES * 2L);
+                yield new ModelDrafter(draftRunner, draft, capacity, target.tokenizer().vocabSize());
+            }
+        };
+    }
+
+    /** A decoder for one generation. */
+    public SpeculativeDecoder newDecoder(Drafter drafter, Clock clock, CascadeConfig cascade) {
+        return new SpeculativeDecoder(targetRunner, targetCost, drafter, target.tokenizer(), target.eosTokenIds(),
+                clock, cascade);
+    }
+
+    /** The header of a trace of one generation. */
+    public RunHeader header(Drafter drafter, Clock clock, int[] promptIds, String prompt, Settings settings) {
+        var moe = target.config().moe();
+        int firstMoeLayer = 0;
+        while (moe.isPresent() && firstMoeLayer < target.config().numLayers()
+                && targetCost.expertBytes(firstMoeLayer) == 0) {
+            firstMoeLayer++;
+        }
+        long expertBytes = moe.isPresent() && firstMoeLayer < target.config().numLayers()
+                ? targetCost.expertBytes(firstMoeLayer) : 0;
+        return new RunHeader(RunHeader.SCHEMA, target.directory().getFileName().toString(),
+                target.config().architecture().className(), target.config().numLayers(),
+                moe.map(m -> m.numExperts()).orElse(0), moe.map(m -> m.expertsPerToken()).orElse(0),
+                moe.map(m -> m.normalizeTopK()).orElse(false), expertBytes, drafter.name(), backend.description(),
+                clock.describe(), IntSeq.of(promptIds), prompt, settings, Instant.now().toString());
+    }
+
+    @Override
+    public void close() {
+        targetRunner.close();
+        if (draftRunner != null) {
+            draftRunner.close();
+        }
+        target.close();
+        if (draft != null) {
+            draft.close();
+        }
+        backend.close();
+    }
+}
