@@ -71,6 +71,7 @@ public final class SpeculativeDecoder {
     private boolean policyIsCascade;
     private int policyMaxK = -1;
     private boolean measureQuality;
+    private long excludedNanos;   // quality measurement time, kept off the run's time line
 
     public SpeculativeDecoder(ModelRunner target, PassCostModel cost, Drafter drafter, Tokenizer tokenizer,
                               Set<Integer> eosTokenIds, Clock clock, CascadeConfig cascadeConfig) {
@@ -170,9 +171,13 @@ public final class SpeculativeDecoder {
         ForwardBatch batch = verificationBatch(tree, prefix, settings);
         VerificationQuality quality = null;
         Logits full = null;
+        long measuring = 0;
         if (measureQuality && !settings.budget().isUnlimited()) {
+            // Not part of the iteration: left out of its time, and not charged to a cost-model clock.
+            long q0 = clock.nanoTime();
             full = target.forward(batch.withBudget(ExpertBudget.UNLIMITED, null), cache);
             cache.truncate(prefix);
+            measuring = clock.nanoTime() - q0;
         }
         List<LayerRouting> routing = new ArrayList<>();
         Logits logits = target.forward(batch, cache, routing::add);
@@ -208,8 +213,8 @@ public final class SpeculativeDecoder {
             text.append(textDecoder.flush());
         }
         long t3 = clock.nanoTime();
-        k.record(draftLength, path.length, t3 - t0);
-        decodeNanos += t3 - t0;
+        k.record(draftLength, path.length, t3 - t0 - measuring);
+        decodeNanos += t3 - t0 - measuring;
 
         long expertBytes = 0;
         List<LayerTrace> layers = new ArrayList<>(routing.size());
@@ -218,9 +223,11 @@ public final class SpeculativeDecoder {
             layers.add(layer);
             expertBytes += layer.expertBytes();
         }
+        long start = t0 - runStart - excludedNanos;
+        excludedNanos += measuring;
         ControllerState state = settings.cascade() ? k.state() : ControllerState.fixed(shape.depth());
         return new StepTrace(steps++, settings, treeTrace(tree, acceptance), layers, IntSeq.of(emitted),
-                text.toString(), new StepTimings(t0 - runStart, t1 - t0, t2 - t1, t3 - t2), state, expertBytes,
+                text.toString(), new StepTimings(start, t1 - t0, t2 - t1 - measuring, t3 - t2), state, expertBytes,
                 verifyCost.weightBytes(), quality);
     }
 

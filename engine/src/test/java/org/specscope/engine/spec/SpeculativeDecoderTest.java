@@ -1,0 +1,214 @@
+package org.specscope.engine.spec;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+import org.specscope.engine.backend.cpu.CpuBackend;
+import org.specscope.engine.control.CascadeConfig;
+import org.specscope.engine.control.Clock;
+import org.specscope.engine.control.ControllerPhase;
+import org.specscope.engine.control.CostModelClock;
+import org.specscope.engine.control.DeviceProfile;
+import org.specscope.engine.generate.GenerationResult;
+import org.specscope.engine.generate.Generator;
+import org.specscope.engine.generate.SamplingParams;
+import org.specscope.engine.moe.CoveragePolicy;
+import org.specscope.engine.moe.ExpertBudget;
+import org.specscope.engine.moe.MoeProbe;
+import org.specscope.engine.session.DecodingSetup;
+import org.specscope.engine.session.DecodingSetup.DrafterKind;
+import org.specscope.engine.session.Settings;
+import org.specscope.engine.trace.LayerTrace;
+import org.specscope.engine.trace.StepTrace;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
+import java.util.stream.Stream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/**
+ * The speculative decoding loop on the bundled sample models: lossless greedy output for chains
+ * and trees with either drafter, the expert budget in every verification pass, settings applied
+ * at step boundaries, and the trace each step leaves.
+ */
+class SpeculativeDecoderTest {
+
+    private static final Path SAMPLES = Path.of("..", "sample-models").toAbsolutePath().normalize();
+    private static final String PROMPT = "    public static String toString(int i, int radix) {\n";
+    private static final int TOKENS = 40;
+
+    private static DecodingSetup setup;
+    private static int[] promptIds;
+    private static int[] autoregressive;
+
+    @BeforeAll
+    static void open() {
+        setup = DecodingSetup.open(new CpuBackend(2), SAMPLES.resolve("specscope-moe-mini"),
+                Optional.of(SAMPLES.resolve("specscope-moe-mini-draft")));
+        promptIds = setup.target().tokenizer().encode(PROMPT);
+        GenerationResult r = new Generator(setup.targetRunner(), setup.target().eosTokenIds())
+                .generate(promptIds, TOKENS, SamplingParams.greedy(), (i, id) -> { }, MoeProbe.NONE);
+        autoregressive = r.generatedIds();
+    }
+
+    @AfterAll
+    static void close() {
+        setup.close();
+    }
+
+    private static int experts() {
+        return setup.target().config().moe().orElseThrow().numExperts();
+    }
+
+    private record Run(List<StepTrace> steps, int[] ids, SpeculativeDecoder decoder) {
+    }
+
+    private static Run run(DrafterKind kind, Settings settings, Clock clock) {
+        try (Drafter drafter = setup.newDrafter(kind, promptIds.length, TOKENS)) {
+            SpeculativeDecoder decoder = setup.newDecoder(drafter, clock, CascadeConfig.defaults());
+            List<StepTrace> steps = new ArrayList<>();
+            steps.add(decoder.prefill(promptIds, TOKENS, settings));
+            while (!decoder.isFinished()) {
+                steps.add(decoder.step(settings));
+            }
+            return new Run(steps, decoder.generatedIds(), decoder);
+        }
+    }
+
+    static Stream<Object[]> losslessCases() {
+        return Stream.of(
+                new Object[]{DrafterKind.DRAFT_MODEL, TreeShape.chain(1)},
+                new Object[]{DrafterKind.DRAFT_MODEL, TreeShape.chain(4)},
+                new Object[]{DrafterKind.DRAFT_MODEL, new TreeShape(4, 3, 10)},
+                new Object[]{DrafterKind.DRAFT_MODEL, new TreeShape(5, 4, 24)},
+                new Object[]{DrafterKind.PROMPT_LOOKUP, TreeShape.chain(3)},
+                new Object[]{DrafterKind.PROMPT_LOOKUP, new TreeShape(3, 2, 6)});
+    }
+
+    @ParameterizedTest(name = "{0} {1}")
+    @MethodSource("losslessCases")
+    void greedySpeculativeDecodingEmitsExactlyTheAutoregressiveTokens(DrafterKind kind, TreeShape shape) {
+        Settings settings = Settings.defaults().withTree(shape);
+        assertThat(run(kind, settings, Clock.WALL).ids()).containsExactly(autoregressive);
+        Settings allExperts = settings.withBudget(ExpertBudget.fixed(experts(), CoveragePolicy.SUBSTITUTE));
+        assertThat(run(kind, allExperts, Clock.WALL).ids()).as("B = N").containsExactly(autoregressive);
+    }
+
+    @Test
+    void everyStepEmitsItsAcceptedDraftsAndOneBonusToken() {
+        Run r = run(DrafterKind.DRAFT_MODEL, Settings.defaults().withTree(new TreeShape(4, 3, 12)), Clock.WALL);
+        int total = 0;
+        for (StepTrace s : r.steps()) {
+            total += s.emittedIds().size();
+            if (s.step() > 0 && s.emittedIds().size() == s.acceptedDrafts() + 1) {
+                for (int i = 0; i < s.acceptedDrafts(); i++) {
+                    assertThat(s.emittedIds().get(i)).isEqualTo(s.tree().tokens().get(s.tree().acceptedPath().get(i + 1)));
+                }
+                assertThat(s.emittedIds().get(s.acceptedDrafts())).isEqualTo(s.tree().bonusToken());
+            }
+        }
+        assertThat(total).isEqualTo(r.ids().length).isEqualTo(TOKENS);
+        assertThat(r.steps().getFirst().layers()).as("the prefill is not budgeted nor traced per layer").isEmpty();
+        // A trained draft agrees with its target often enough that some step accepts drafts.
+        assertThat(r.steps().stream().mapToInt(StepTrace::acceptedDrafts).max().orElse(0)).isPositive();
+    }
+
+    @Test
+    void aHalfBudgetKeepsHalfTheExpertsInEveryLayerAndReadsFewerExpertBytes() {
+        TreeShape tree = new TreeShape(5, 4, 24);
+        Run full = run(DrafterKind.DRAFT_MODEL, Settings.defaults().withTree(tree), Clock.WALL);
+        Run half = run(DrafterKind.DRAFT_MODEL, Settings.defaults().withTree(tree)
+                .withBudget(ExpertBudget.fixed(experts() / 2, CoveragePolicy.SUBSTITUTE)), Clock.WALL);
+        for (StepTrace s : half.steps().subList(1, half.steps().size())) {
+            assertThat(s.layers()).hasSize(setup.target().config().numLayers());
+            for (LayerTrace l : s.layers()) {
+                assertThat(l.budgeted()).isTrue();
+                assertThat(l.kept().size()).isEqualTo(experts() / 2);
+                assertThat(l.distinctUsed()).isLessThanOrEqualTo(experts() / 2);
+                assertThat(l.nodes()).isEqualTo(s.tree().size());
+            }
+        }
+        double fullBytes = full.steps().stream().skip(1).mapToLong(StepTrace::expertBytes).average().orElseThrow();
+        double halfBytes = half.steps().stream().skip(1).mapToLong(StepTrace::expertBytes).average().orElseThrow();
+        assertThat(halfBytes / fullBytes).isLessThan(0.75);
+    }
+
+    @Test
+    void settingsChangedBetweenStepsApplyFromTheNextStep() {
+        try (Drafter drafter = setup.newDrafter(DrafterKind.DRAFT_MODEL, promptIds.length, TOKENS)) {
+            SpeculativeDecoder decoder = setup.newDecoder(drafter, Clock.WALL, CascadeConfig.defaults());
+            Settings wide = Settings.defaults().withTree(new TreeShape(3, 3, 9));
+            decoder.prefill(promptIds, TOKENS, wide);
+            StepTrace a = decoder.step(wide);
+            Settings narrow = wide.withBudget(ExpertBudget.fixed(6, CoveragePolicy.TRUNCATE)).withTree(TreeShape.chain(2));
+            StepTrace b = decoder.step(narrow);
+            assertThat(a.layers().getFirst().kept().size()).isEqualTo(experts());
+            assertThat(b.layers().getFirst().kept().size()).isEqualTo(6);
+            assertThat(b.settings()).isEqualTo(narrow);
+            assertThat(b.tree().size()).isLessThanOrEqualTo(3);
+        }
+    }
+
+    @Test
+    void cascadeChoosesTheDraftLengthAndReportsItsPhases() {
+        Clock clock = new CostModelClock(DeviceProfile.parse("h100"));
+        Run r = run(DrafterKind.DRAFT_MODEL, Settings.defaults().withTree(TreeShape.chain(4)).withCascade(true), clock);
+        List<ControllerPhase> phases = r.steps().stream().skip(1).map(s -> s.controller().phase()).distinct().toList();
+        assertThat(phases).contains(ControllerPhase.BASELINE, ControllerPhase.TEST);
+        for (StepTrace s : r.steps().subList(1, r.steps().size())) {
+            assertThat(s.tree().size() - 1).isLessThanOrEqualTo(s.controller().k());
+        }
+        assertThat(r.ids()).containsExactly(autoregressive);
+    }
+
+    @Test
+    void aCostModelClockTimesTheRunByBytesAndFlopsOnly() {
+        Run a = run(DrafterKind.DRAFT_MODEL, Settings.defaults(), new CostModelClock(DeviceProfile.parse("h100")));
+        Run b = run(DrafterKind.DRAFT_MODEL, Settings.defaults(), new CostModelClock(DeviceProfile.parse("h100")));
+        assertThat(a.decoder().decodeNanos()).isPositive().isEqualTo(b.decoder().decodeNanos());
+    }
+
+    @Test
+    void qualityMeasurementComparesBudgetedLogitsWithTheFullPass() {
+        try (Drafter drafter = setup.newDrafter(DrafterKind.DRAFT_MODEL, promptIds.length, TOKENS)) {
+            SpeculativeDecoder decoder = setup.newDecoder(drafter, Clock.WALL, CascadeConfig.defaults());
+            decoder.measureQuality(true);
+            Settings tight = Settings.defaults().withTree(new TreeShape(3, 3, 9))
+                    .withBudget(ExpertBudget.fixed(4, CoveragePolicy.TRUNCATE));
+            decoder.prefill(promptIds, TOKENS, tight);
+            StepTrace s = decoder.step(tight);
+            assertThat(s.quality()).isNotNull();
+            assertThat(s.quality().nodes()).isEqualTo(s.tree().size());
+            assertThat(s.quality().klSum()).isPositive();
+        }
+    }
+
+    @Test
+    void theGenerationStopsAtTheTokenLimitEvenInsideAnAcceptedPath() {
+        try (Drafter drafter = setup.newDrafter(DrafterKind.DRAFT_MODEL, promptIds.length, 3)) {
+            SpeculativeDecoder decoder = setup.newDecoder(drafter, Clock.WALL, CascadeConfig.defaults());
+            Settings settings = Settings.defaults().withTree(TreeShape.chain(6));
+            decoder.prefill(promptIds, 3, settings);
+            while (!decoder.isFinished()) {
+                decoder.step(settings);
+            }
+            assertThat(decoder.generatedIds()).containsExactly(Arrays.copyOf(autoregressive, 3));
+            assertThat(decoder.stopReason()).isEqualTo(GenerationResult.StopReason.MAX_TOKENS);
+            assertThatThrownBy(() -> decoder.step(settings)).isInstanceOf(IllegalStateException.class);
+        }
+    }
+
+    @Test
+    void klDivergenceIsZeroForEqualLogitsAndPositiveOtherwise() {
+        float[] p = {1f, 2f, 3f};
+        assertThat(SpeculativeDecoder.klDivergence(p, p)).isZero();
+        assertThat(SpeculativeDecoder.klDivergence(p, new float[]{3f, 2f, 1f})).isGreaterThan(0.5);
+    }
+}
