@@ -10,7 +10,7 @@ final class ChiSquare {
      * (scipy.stats.chi2.isf(1e-4, df)). Seeded tests are deterministic; the strict level keeps a
      * correct implementation from failing by bad luck when a seed or trial count changes.
      */
-    private static final Map<Integer, Double> CRITICAL_1E4 = Map.of(5, 25.7448, 35, 74.9262);
+    private static final Map<Integer, Double> CRITICAL_1E4 = Map.of(5, 25.7448, 15, 44.2632, 35, 74.9262);
 
     private ChiSquare() {
     }
