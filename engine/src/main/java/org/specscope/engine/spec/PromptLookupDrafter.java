@@ -55,7 +55,7 @@ public final class PromptLookupDrafter implements Drafter {
             trie.insert(context, start, end);
         }
         DraftCandidates candidates = new DraftCandidates(root);
-        addChildren(trie.root, 0, candidates, shape.topK());
+        addChildren(trie.root, trie.root.matches, 0, candidates, shape.topK());
         return candidates.keepBest(shape.totalNodes());
     }
 
@@ -89,8 +89,12 @@ public final class PromptLookupDrafter implements Drafter {
         return true;
     }
 
-    /** Proposes the topK best children of a trie node under candidate {@code parent}, recursively. */
-    private static void addChildren(TrieNode node, int parent, DraftCandidates candidates, int topK) {
+    /**
+     * Proposes the topK best children of a trie node under candidate {@code parent}, recursively.
+     * A node's rank is the log of the share of all occurrences through it (the product of the
+     * shares down its path, computed in one step so that equal shares tie exactly).
+     */
+    private static void addChildren(TrieNode node, int occurrences, int parent, DraftCandidates candidates, int topK) {
         List<TrieNode> ranked = node.children.stream()
                 .sorted(Comparator.comparingInt((TrieNode c) -> c.matches).reversed()
                         .thenComparing(Comparator.comparingInt((TrieNode c) -> c.latestStart).reversed()))
@@ -98,8 +102,8 @@ public final class PromptLookupDrafter implements Drafter {
                 .toList();
         for (TrieNode child : ranked) {
             float share = (float) child.matches / node.matches;
-            int id = candidates.add(parent, child.token, share, candidates.rank(parent) + Math.log(share));
-            addChildren(child, id, candidates, topK);
+            int id = candidates.add(parent, child.token, share, Math.log((double) child.matches / occurrences));
+            addChildren(child, occurrences, id, candidates, topK);
         }
     }
 
