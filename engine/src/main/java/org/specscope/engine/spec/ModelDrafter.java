@@ -108,10 +108,10 @@ public final class ModelDrafter implements Drafter {
                     + " tree need " + (context.length + frontierSlots(shape)) + " draft cache slots; the cache has "
                     + cache.capacity());
         }
-        float[] rootLogits = catchUp(context, true);
+        float[] rootLogits = catchUp(context, shape.drafts());
         int root = context[context.length - 1];
         if (!shape.drafts()) {
-            return DraftTree.rootOnly(root);
+            return DraftTree.rootOnly(root);   // nothing to draft: caught up, as observe would
         }
         DraftCandidates candidates = grow(root, rootLogits, context.length - 1, shape, sampling, random);
         cache.truncate(context.length);   // the root stays cached; the tree's nodes go

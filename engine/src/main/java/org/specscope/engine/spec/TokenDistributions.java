@@ -49,6 +49,9 @@ public final class TokenDistributions {
      */
     public static int[] mostProbable(double[] q, int k) {
         int[] best = new int[Math.min(k, q.length)];
+        if (best.length == 0) {
+            return best;
+        }
         int found = 0;
         for (int token = 0; token < q.length; token++) {
             if (q[token] <= 0 || (found == best.length && q[token] <= q[best[found - 1]])) {

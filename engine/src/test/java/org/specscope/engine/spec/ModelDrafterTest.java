@@ -170,6 +170,10 @@ class ModelDrafterTest {
             int[] longer = concat(CONTEXT, 8, 9);
             d.drafter.observe(longer);
             assertThat(d.cache().length()).isEqualTo(longer.length);
+            int[] longest = concat(longer, 10);
+            assertThat(d.drafter.draft(longest, TreeShape.NONE, GREEDY, new SplittableRandom(0)).size())
+                    .as("a depth-0 shape drafts nothing but keeps the drafter in step").isEqualTo(1);
+            assertThat(d.cache().length()).isEqualTo(longest.length);
         }
     }
 
