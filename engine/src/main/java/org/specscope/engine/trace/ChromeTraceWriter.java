@@ -56,7 +56,7 @@ public final class ChromeTraceWriter implements TraceSink, AutoCloseable {
     }
 
     /** Writes a whole recorded run to {@code out}, flushed and left open. */
-    public static void write(RecordedRun run, Writer out) throws IOException {
+    public static void write(RecordedRun run, Writer out) {
         try (ChromeTraceWriter writer = new ChromeTraceWriter(new FilterWriter(out) {
             @Override
             public void close() throws IOException {
