@@ -38,4 +38,19 @@ public record StepTrace(int step, Settings settings, TreeTrace tree, List<LayerT
     public int draftLength() {
         return controller.k();
     }
+
+    /** B: experts kept per MoE layer, averaged over the layers; NaN for a model without MoE layers. */
+    public double meanKeptExperts() {
+        return layers.stream().mapToInt(l -> l.kept().size()).average().orElse(Double.NaN);
+    }
+
+    /** Distinct experts the tree's natural routing named, averaged over the MoE layers; NaN without any. */
+    public double meanDistinctNatural() {
+        return layers.stream().mapToInt(LayerTrace::distinctNatural).average().orElse(Double.NaN);
+    }
+
+    /** Distinct experts the verification pass ran, averaged over the MoE layers; NaN without any. */
+    public double meanDistinctUsed() {
+        return layers.stream().mapToInt(LayerTrace::distinctUsed).average().orElse(Double.NaN);
+    }
 }

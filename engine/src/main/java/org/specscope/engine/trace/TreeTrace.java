@@ -37,6 +37,11 @@ public record TreeTrace(IntSeq tokens, List<String> texts, IntSeq parents, Float
         return tokens.size();
     }
 
+    /** Draft nodes verified, the root not counted (as {@code TreeShape.totalNodes} counts them). */
+    public int draftNodes() {
+        return tokens.size() - 1;
+    }
+
     /** Draft tokens accepted (the root not counted). */
     public int acceptedDrafts() {
         return acceptedPath.size() - 1;
