@@ -91,7 +91,7 @@ final class RunCommand implements Callable<Integer> {
                         out.flush();
                     });
                 }
-                GenerationSession session = new GenerationSession(setup.newDecoder(drafter, clock, CascadeConfig.defaults()),
+                GenerationSession session = new GenerationSession(setup.newDecoder(drafter, clock, CascadeConfig.PAPER),
                         promptIds, maxTokens, settings, header, fanOut(sinks));
                 session.start(false);
                 RunEnd end;

@@ -161,7 +161,7 @@ final class SweepCommand implements Callable<Integer> {
                              String policy, double budget, int prompt, Measured reference) {
         Clock clock = speculation.newClock();
         try (Drafter drafter = setup.newDrafter(speculation.drafterKind(setup), promptIds.length, maxTokens)) {
-            SpeculativeDecoder decoder = setup.newDecoder(drafter, clock, CascadeConfig.defaults());
+            SpeculativeDecoder decoder = setup.newDecoder(drafter, clock, CascadeConfig.PAPER);
             decoder.measureQuality(!settings.budget().isUnlimited());
             List<StepTrace> steps = new ArrayList<>();
             steps.add(decoder.prefill(promptIds, maxTokens, settings));

@@ -107,9 +107,10 @@ public final class DecodingSetup implements AutoCloseable {
                 if (draft == null) {
                     throw new IllegalArgumentException("no draft model is loaded: pass --draft DIR or use prompt lookup");
                 }
-                int capacity = (int) Math.min(draft.config().maxPositionEmbeddings(),
+                // Room for the context, the largest tree the decoder verifies, and a tree's cached frontiers.
+                int capacity = (int) Math.min(draft.config().maxPositionEmbeddings() + (long) SpeculativeDecoder.MAX_TREE_NODES,
                         (long) promptLength + maxTokens + SpeculativeDecoder.MAX_TREE_NODES * 2L);
-                yield new ModelDrafter(draftRunner, draft, capacity, target.tokenizer().vocabSize());
+                yield new ModelDrafter(draft, draftRunner, target.tokenizer().vocabSize(), capacity);
             }
         };
     }

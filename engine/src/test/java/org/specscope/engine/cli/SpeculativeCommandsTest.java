@@ -127,7 +127,8 @@ class SpeculativeCommandsTest {
                 assertThat(run.get("exact_match").asDouble()).as("lossless").isEqualTo(1.0);
             }
         }
-        assertThat(Files.readAllLines(out.resolve("cascade.csv"))).hasSize(1 + 2 * 2);
+        // Per prompt: autoregressive (ratio 1), static K=2, cascade.
+        assertThat(Files.readAllLines(out.resolve("cascade.csv"))).hasSize(1 + 2 * 3);
         assertThat(r.out()).contains("expert bytes per verification at B=N/2", "exact match at B=3N/4",
                 "worst Cascade / autoregressive");
     }

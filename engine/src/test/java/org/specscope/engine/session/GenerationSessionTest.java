@@ -77,7 +77,7 @@ class GenerationSessionTest {
 
     private static GenerationSession session(int maxTokens, Settings settings, Recorder recorder, Drafter drafter) {
         int[] ids = setup.target().tokenizer().encode("And God said,");
-        return new GenerationSession(setup.newDecoder(drafter, Clock.WALL, CascadeConfig.defaults()), ids, maxTokens,
+        return new GenerationSession(setup.newDecoder(drafter, Clock.WALL, CascadeConfig.PAPER), ids, maxTokens,
                 settings, setup.header(drafter, Clock.WALL, ids, "And God said,", settings), recorder);
     }
 

@@ -72,7 +72,7 @@ class SpeculativeDecoderTest {
 
     private static Run run(DrafterKind kind, Settings settings, Clock clock) {
         try (Drafter drafter = setup.newDrafter(kind, promptIds.length, TOKENS)) {
-            SpeculativeDecoder decoder = setup.newDecoder(drafter, clock, CascadeConfig.defaults());
+            SpeculativeDecoder decoder = setup.newDecoder(drafter, clock, CascadeConfig.PAPER);
             List<StepTrace> steps = new ArrayList<>();
             steps.add(decoder.prefill(promptIds, TOKENS, settings));
             while (!decoder.isFinished()) {
@@ -143,7 +143,7 @@ class SpeculativeDecoderTest {
     @Test
     void settingsChangedBetweenStepsApplyFromTheNextStep() {
         try (Drafter drafter = setup.newDrafter(DrafterKind.DRAFT_MODEL, promptIds.length, TOKENS)) {
-            SpeculativeDecoder decoder = setup.newDecoder(drafter, Clock.WALL, CascadeConfig.defaults());
+            SpeculativeDecoder decoder = setup.newDecoder(drafter, Clock.WALL, CascadeConfig.PAPER);
             Settings wide = Settings.defaults().withTree(new TreeShape(3, 3, 9));
             decoder.prefill(promptIds, TOKENS, wide);
             StepTrace a = decoder.step(wide);
@@ -178,7 +178,7 @@ class SpeculativeDecoderTest {
     @Test
     void qualityMeasurementComparesBudgetedLogitsWithTheFullPass() {
         try (Drafter drafter = setup.newDrafter(DrafterKind.DRAFT_MODEL, promptIds.length, TOKENS)) {
-            SpeculativeDecoder decoder = setup.newDecoder(drafter, Clock.WALL, CascadeConfig.defaults());
+            SpeculativeDecoder decoder = setup.newDecoder(drafter, Clock.WALL, CascadeConfig.PAPER);
             decoder.measureQuality(true);
             Settings tight = Settings.defaults().withTree(new TreeShape(3, 3, 9))
                     .withBudget(ExpertBudget.fixed(4, CoveragePolicy.TRUNCATE));
@@ -193,7 +193,7 @@ class SpeculativeDecoderTest {
     @Test
     void theGenerationStopsAtTheTokenLimitEvenInsideAnAcceptedPath() {
         try (Drafter drafter = setup.newDrafter(DrafterKind.DRAFT_MODEL, promptIds.length, 3)) {
-            SpeculativeDecoder decoder = setup.newDecoder(drafter, Clock.WALL, CascadeConfig.defaults());
+            SpeculativeDecoder decoder = setup.newDecoder(drafter, Clock.WALL, CascadeConfig.PAPER);
             Settings settings = Settings.defaults().withTree(TreeShape.chain(6));
             decoder.prefill(promptIds, 3, settings);
             while (!decoder.isFinished()) {
