@@ -44,9 +44,10 @@ final class SweepCommand implements Callable<Integer> {
     @Mixin
     SpeculationOptions speculation;
 
-    @Option(names = "--prompts", required = true, paramLabel = "FILE",
-            description = "Prompts: blocks separated by lines of ---- (like sample-models/prompts/*.txt), else one per line.")
-    Path promptsFile;
+    @Option(names = "--prompts", required = true, split = ",", paramLabel = "FILE",
+            description = "Prompt files (comma-separated or repeated): blocks separated by lines of ---- "
+                    + "(like sample-models/prompts/*.txt), else one prompt per line.")
+    List<Path> promptFiles;
 
     @Option(names = "--budgets", split = ",", paramLabel = "B,...",
             description = "Fixed budgets to try (default: N/4, N/2, 3N/4 of the model's N experts).")
@@ -98,7 +99,10 @@ final class SweepCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         PrintWriter console = spec.commandLine().getOut();
-        List<String> prompts = readPrompts(promptsFile);
+        List<String> prompts = new ArrayList<>();
+        for (Path file : promptFiles) {
+            prompts.addAll(readPrompts(file));
+        }
         if (maxPrompts != null) {
             prompts = prompts.subList(0, Math.min(maxPrompts, prompts.size()));
         }
