@@ -38,6 +38,11 @@ public final class GoldenCheckpoints {
         return JSON.readTree(file);
     }
 
+    /** The token ids the reference outputs of checkpoint {@code name} were computed for. */
+    public static int[] inputIds(String name) {
+        return ints(json(golden(name).resolve("input_ids.json")));
+    }
+
     public static int[] ints(JsonNode array) {
         return array.values().stream().mapToInt(JsonNode::asInt).toArray();
     }

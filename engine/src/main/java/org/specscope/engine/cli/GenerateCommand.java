@@ -32,18 +32,8 @@ final class GenerateCommand implements Callable<Integer> {
             description = "Stop after N generated tokens (default: ${DEFAULT-VALUE}).")
     int maxTokens;
 
-    @Option(names = {"-t", "--temperature"}, defaultValue = "0", paramLabel = "T",
-            description = "0 = greedy (default); higher samples more freely.")
-    double temperature;
-
-    @Option(names = "--top-k", defaultValue = "0", paramLabel = "K", description = "Sample among the K likeliest tokens (0 = all).")
-    int topK;
-
-    @Option(names = "--top-p", defaultValue = "1", paramLabel = "P", description = "Sample within nucleus mass P (1 = all).")
-    double topP;
-
-    @Option(names = "--seed", defaultValue = "0", paramLabel = "N", description = "Seed of the sampling random stream.")
-    long seed;
+    @Mixin
+    SamplingOptions sampling;
 
     @Option(names = "--json", description = "Print one JSON object (prompt_ids, ids, text, ...) instead of streaming text.")
     boolean json;
@@ -53,7 +43,7 @@ final class GenerateCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        SamplingParams params = new SamplingParams(temperature, topK, topP, seed);
+        SamplingParams params = sampling.params();
         PrintWriter out = spec.commandLine().getOut();
         try (Model model = Model.open(modelOptions.modelDirectory());
              CpuBackend backend = new CpuBackend(modelOptions.threadCount());

@@ -10,6 +10,7 @@ import org.specscope.engine.trace.ChromeTraceWriter;
 import org.specscope.engine.trace.CsvSummaryWriter;
 import org.specscope.engine.trace.JsonLinesTraceWriter;
 import org.specscope.engine.trace.RecordedRun;
+import org.specscope.engine.trace.RecordingSink;
 import org.specscope.engine.trace.RunEnd;
 import org.specscope.engine.trace.RunHeader;
 import org.specscope.engine.trace.RunStatistics;
@@ -44,6 +45,9 @@ final class RunCommand implements Callable<Integer> {
     SpeculationOptions speculation;
 
     @Mixin
+    SamplingOptions sampling;
+
+    @Mixin
     BudgetOptions budgetOptions;
 
     @Option(names = {"-p", "--prompt"}, required = true, paramLabel = "TEXT", description = "The prompt text.")
@@ -73,14 +77,14 @@ final class RunCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         try (DecodingSetup setup = speculation.openSetup(modelOptions)) {
             Settings settings = new Settings(budgetOptions.expertBudget(setup.target().config()),
-                    speculation.scoreWeighting(), speculation.treeShape(), speculation.cascade, speculation.sampling());
+                    speculation.scoreWeighting(), speculation.treeShape(), speculation.cascade, sampling.params());
             int[] promptIds = setup.target().tokenizer().encode(prompt);
             Clock clock = speculation.newClock();
             try (Drafter drafter = setup.newDrafter(speculation.drafterKind(setup), promptIds.length, maxTokens)) {
                 RunHeader header = setup.header(drafter, clock, promptIds, prompt, settings);
-                List<StepTrace> steps = new ArrayList<>();
+                RecordingSink recording = new RecordingSink();
                 List<TraceSink> sinks = new ArrayList<>();
-                sinks.add(steps::add);
+                sinks.add(recording);
                 JsonLinesTraceWriter jsonLines = trace == null ? null : new JsonLinesTraceWriter(trace);
                 if (jsonLines != null) {
                     sinks.add(jsonLines);
@@ -104,14 +108,14 @@ final class RunCommand implements Callable<Integer> {
                         jsonLines.close();
                     }
                 }
-                RecordedRun run = new RecordedRun(header, steps, end);
+                RecordedRun run = recording.run();
                 if (chromeTrace != null) {
                     ChromeTraceWriter.write(run, chromeTrace);
                 }
                 if (csv != null) {
                     CsvSummaryWriter.write(run, csv);
                 }
-                RunStatistics stats = RunStatistics.of(steps);
+                RunStatistics stats = RunStatistics.of(run.steps());
                 if (json) {
                     printJson(out, header, end, stats, settings);
                 } else {

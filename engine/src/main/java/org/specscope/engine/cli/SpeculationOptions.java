@@ -4,7 +4,6 @@ import org.specscope.engine.backend.cpu.CpuBackend;
 import org.specscope.engine.control.Clock;
 import org.specscope.engine.control.CostModelClock;
 import org.specscope.engine.control.DeviceProfile;
-import org.specscope.engine.generate.SamplingParams;
 import org.specscope.engine.moe.ScoreWeighting;
 import org.specscope.engine.session.DecodingSetup;
 import org.specscope.engine.spec.TreeShape;
@@ -46,19 +45,6 @@ final class SpeculationOptions {
                     + "or bw=<bytes/s>,flops=<flop/s>.")
     String clock;
 
-    @Option(names = {"-t", "--temperature"}, defaultValue = "0", paramLabel = "T",
-            description = "0 = greedy (default); higher samples more freely (acceptance stays lossless).")
-    double temperature;
-
-    @Option(names = "--top-k", defaultValue = "0", paramLabel = "K", description = "Sample among the K likeliest tokens (0 = all).")
-    int topK;
-
-    @Option(names = "--top-p", defaultValue = "1", paramLabel = "P", description = "Sample within nucleus mass P (1 = all).")
-    double topP;
-
-    @Option(names = "--seed", defaultValue = "0", paramLabel = "N", description = "Seed of the sampling random stream.")
-    long seed;
-
     TreeShape treeShape() {
         if (tree != null && chain != null) {
             throw new IllegalArgumentException("--tree and --chain exclude each other: pick one shape");
@@ -88,10 +74,6 @@ final class SpeculationOptions {
             case "depth", "depth-weighted" -> ScoreWeighting.DEPTH_WEIGHTED;
             default -> throw new IllegalArgumentException("--scoring is uniform or depth, got '" + scoring + "'");
         };
-    }
-
-    SamplingParams sampling() {
-        return new SamplingParams(temperature, topK, topP, seed);
     }
 
     /** A fresh clock for one run (a cost-model clock accumulates). */

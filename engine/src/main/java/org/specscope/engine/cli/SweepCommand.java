@@ -44,6 +44,9 @@ final class SweepCommand implements Callable<Integer> {
     @Mixin
     SpeculationOptions speculation;
 
+    @Mixin
+    SamplingOptions sampling;
+
     @Option(names = "--prompts", required = true, split = ",", paramLabel = "FILE",
             description = "Prompt files (comma-separated or repeated): blocks separated by lines of ---- "
                     + "(like sample-models/prompts/*.txt), else one prompt per line.")
@@ -113,7 +116,7 @@ final class SweepCommand implements Callable<Integer> {
             int n = moe.map(m -> m.numExperts()).orElse(0);
             TreeShape tree = speculation.treeShape();
             Settings base = new Settings(ExpertBudget.UNLIMITED, speculation.scoreWeighting(), tree, false,
-                    speculation.sampling());
+                    sampling.params());
             List<Integer> budgetList = budgets != null ? budgets
                     : n == 0 ? List.of() : List.of(Math.max(1, n / 4), n / 2, 3 * n / 4);
             console.printf(Locale.ROOT, "sweep: %s, %d prompts, %d tokens each, %s, drafter %s, clock %s%n",

@@ -34,6 +34,16 @@ public record Acceptance(int[] path, int bonusToken, float[] targetProbs, int[] 
         return targetTop.clone();
     }
 
+    /** The tokens this verification adds to the output: the accepted drafts, then the bonus token. */
+    public int[] emittedTokens(DraftTree tree) {
+        int[] out = new int[path.length];
+        for (int i = 1; i < path.length; i++) {
+            out[i - 1] = tree.token(path[i]);
+        }
+        out[path.length - 1] = bonusToken;
+        return out;
+    }
+
     /** Draft tokens accepted (the root not counted). */
     public int acceptedDrafts() {
         return path.length - 1;

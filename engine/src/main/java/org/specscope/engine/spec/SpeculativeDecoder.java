@@ -195,12 +195,7 @@ public final class SpeculativeDecoder {
             slots[i] = prefix + path[i];
         }
         cache.compact(prefix, slots);
-        int[] emitted = new int[path.length];
-        for (int i = 1; i < path.length; i++) {
-            emitted[i - 1] = tree.token(path[i]);
-        }
-        emitted[path.length - 1] = acceptance.bonusToken();
-        emitted = checkStop(emitted, generated);
+        int[] emitted = checkStop(acceptance.emittedTokens(tree), generated);
         int before = history.length;
         history = Arrays.copyOf(history, before + emitted.length);
         System.arraycopy(emitted, 0, history, before, emitted.length);

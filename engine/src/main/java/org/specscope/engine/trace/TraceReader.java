@@ -50,14 +50,14 @@ public final class TraceReader {
     }
 
     public static RecordedRun read(Path file, Mode mode) {
-        Collector collector = new Collector();
+        RecordingSink collector = new RecordingSink();
         replay(file, mode, collector);
         return collector.run();
     }
 
     /** The whole trace from a reader; {@code source} names it in error messages. */
     public static RecordedRun read(Reader in, String source, Mode mode) {
-        Collector collector = new Collector();
+        RecordingSink collector = new RecordingSink();
         replay(in, source, mode, collector);
         return collector.run();
     }
@@ -142,32 +142,6 @@ public final class TraceReader {
         }
         if (!headerSeen) {
             throw new TraceFormatException(source, 0, null, "no header: a trace file starts with a complete header line");
-        }
-    }
-
-    /** Holds a replay's records for {@link #read}. */
-    private static final class Collector implements TraceSink {
-        private RunHeader header;
-        private final List<StepTrace> steps = new ArrayList<>();
-        private RunEnd end;
-
-        @Override
-        public void onHeader(RunHeader h) {
-            header = h;
-        }
-
-        @Override
-        public void onStep(StepTrace step) {
-            steps.add(step);
-        }
-
-        @Override
-        public void onEnd(RunEnd e) {
-            end = e;
-        }
-
-        RecordedRun run() {
-            return new RecordedRun(header, steps, end);
         }
     }
 }

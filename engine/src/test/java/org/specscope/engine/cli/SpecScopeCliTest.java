@@ -20,8 +20,6 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
@@ -34,19 +32,6 @@ class SpecScopeCliTest {
     @TempDir
     Path tmp;
 
-    record Run(int exitCode, String out, String err) {
-    }
-
-    private static Run run(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        var cli = SpecScopeCli.newCommandLine();
-        cli.setOut(new PrintWriter(out));
-        cli.setErr(new PrintWriter(err));
-        int code = cli.execute(args);
-        return new Run(code, out.toString(), err.toString());
-    }
-
     private static String model(String name) {
         return GoldenCheckpoints.checkpoint(name).toString();
     }
@@ -54,7 +39,7 @@ class SpecScopeCliTest {
     @ParameterizedTest(name = "{0}")
     @FieldSource("org.specscope.engine.GoldenCheckpoints#ALL")
     void generateJsonPrintsThePromptIdsTheGeneratedIdsAndTheirText(String name) {
-        Run r = run("generate", "--model", model(name), "--prompt", "def main():", "--max-tokens", "6",
+        CliRun r = CliRun.of("generate", "--model", model(name), "--prompt", "def main():", "--max-tokens", "6",
                 "--temperature", "0", "--json");
         assertThat(r.exitCode()).as(r.err()).isZero();
         JsonNode json = JsonMapper.builder().build().readTree(r.out());
@@ -77,8 +62,8 @@ class SpecScopeCliTest {
     @Test
     void generateWithoutJsonStreamsTheSameText() {
         String[] common = {"--model", model("qwen3-moe-tiny"), "--prompt", "Hello", "--max-tokens", "8"};
-        Run json = run(concat(new String[]{"generate", "--json"}, common));
-        Run text = run(concat(new String[]{"generate"}, common));
+        CliRun json = CliRun.of(concat(new String[]{"generate", "--json"}, common));
+        CliRun text = CliRun.of(concat(new String[]{"generate"}, common));
         assertThat(text.exitCode()).isZero();
         String expected = JsonMapper.builder().build().readTree(json.out()).get("text").asString();
         assertThat(text.out()).isEqualTo(expected + System.lineSeparator());
@@ -89,8 +74,8 @@ class SpecScopeCliTest {
         String[] args = {"generate", "--model", model("olmoe-tiny"), "--prompt", "abc", "--max-tokens", "10",
                 "--temperature", "1.0", "--top-p", "0.9", "--seed", "11", "--json"};
         JsonMapper json = JsonMapper.builder().build();
-        JsonNode first = json.readTree(run(args).out());
-        JsonNode second = json.readTree(run(args).out());
+        JsonNode first = json.readTree(CliRun.of(args).out());
+        JsonNode second = json.readTree(CliRun.of(args).out());
         assertThat(second.get("ids")).isEqualTo(first.get("ids"));
         assertThat(second.get("text")).isEqualTo(first.get("text"));
     }
@@ -98,7 +83,7 @@ class SpecScopeCliTest {
     @Test
     void logitsWritesEveryPromptPositionAsFloat32Npy() throws IOException {
         Path out = tmp.resolve("logits.npy");
-        Run r = run("logits", "--model", model("mixtral-tiny"), "--prompt", "The cat sat", "--out", out.toString());
+        CliRun r = CliRun.of("logits", "--model", model("mixtral-tiny"), "--prompt", "The cat sat", "--out", out.toString());
         assertThat(r.exitCode()).as(r.err()).isZero();
         Npy.Array a = Npy.read(out);
         try (Model m = Model.open(GoldenCheckpoints.checkpoint("mixtral-tiny")); CpuBackend b = new CpuBackend(1);
@@ -120,7 +105,7 @@ class SpecScopeCliTest {
 
     @Test
     void infoDescribesArchitectureExpertsDtypesAndMemory() {
-        Run r = run("info", "--model", model("qwen2-moe-tiny"));
+        CliRun r = CliRun.of("info", "--model", model("qwen2-moe-tiny"));
         assertThat(r.exitCode()).as(r.err()).isZero();
         assertThat(r.out()).contains("Qwen2MoeForCausalLM", "8 per MoE layer, top-2", "shared expert", "F16",
                 "KV cache", "qkv bias", "CPU");
@@ -128,7 +113,7 @@ class SpecScopeCliTest {
 
     @Test
     void aMissingModelDirectoryIsOneClearLineAndExitStatusTwo() {
-        Run r = run("info", "--model", tmp.resolve("no-such-model").toString());
+        CliRun r = CliRun.of("info", "--model", tmp.resolve("no-such-model").toString());
         assertThat(r.exitCode()).isEqualTo(SpecScopeCli.EXIT_BAD_INPUT);
         assertThat(r.err()).startsWith("error: ").contains("no-such-model").doesNotContain("Exception");
     }
@@ -140,7 +125,7 @@ class SpecScopeCliTest {
             Files.copy(GoldenCheckpoints.checkpoint("llama-tiny").resolve(f), dir.resolve(f));
         }
         Files.write(dir.resolve("model.safetensors"), new byte[]{1, 2, 3});
-        Run r = run("generate", "--model", dir.toString(), "--prompt", "x");
+        CliRun r = CliRun.of("generate", "--model", dir.toString(), "--prompt", "x");
         assertThat(r.exitCode()).isEqualTo(SpecScopeCli.EXIT_BAD_INPUT);
         assertThat(r.err()).contains("model.safetensors").doesNotContain("\tat ");
     }
@@ -150,7 +135,7 @@ class SpecScopeCliTest {
         String previous = System.getProperty(ModelOptions.HOME_PROPERTY);
         System.setProperty(ModelOptions.HOME_PROPERTY, tmp.toString());
         try {
-            Run r = run("info");
+            CliRun r = CliRun.of("info");
             assertThat(r.exitCode()).isEqualTo(SpecScopeCli.EXIT_BAD_INPUT);
             assertThat(r.err()).contains("--model").contains("sample-models");
         } finally {
@@ -175,7 +160,7 @@ class SpecScopeCliTest {
 
     @Test
     void badOptionValuesAreRejectedWithTheirName() {
-        Run r = run("generate", "--model", model("qwen3-tiny"), "--prompt", "x", "--top-p", "1.5");
+        CliRun r = CliRun.of("generate", "--model", model("qwen3-tiny"), "--prompt", "x", "--top-p", "1.5");
         assertThat(r.exitCode()).isEqualTo(SpecScopeCli.EXIT_BAD_INPUT);
         assertThat(r.err()).contains("top-p");
     }

@@ -9,8 +9,6 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -28,22 +26,9 @@ class SpeculativeCommandsTest {
     @TempDir
     Path tmp;
 
-    record Run(int exitCode, String out, String err) {
-    }
-
-    private static Run run(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        var cli = SpecScopeCli.newCommandLine();
-        cli.setOut(new PrintWriter(out));
-        cli.setErr(new PrintWriter(err));
-        int code = cli.execute(args);
-        return new Run(code, out.toString(), err.toString());
-    }
-
     @Test
     void runJsonReportsTheIdsTextAndSpeculationFigures() {
-        Run r = run("run", "--model", TARGET, "--draft", DRAFT, "--prompt", "And God said,", "--max-tokens", "24",
+        CliRun r = CliRun.of("run", "--model", TARGET, "--draft", DRAFT, "--prompt", "And God said,", "--max-tokens", "24",
                 "--tree", "4,3,10", "--budget", "16", "--policy", "truncate", "--json");
         assertThat(r.exitCode()).as(r.err()).isZero();
         JsonNode json = JSON.readTree(r.out());
@@ -62,9 +47,9 @@ class SpeculativeCommandsTest {
 
     @Test
     void runWithoutABudgetGivesTheSameTokensAsGenerate() {
-        Run spec = run("run", "--model", TARGET, "--draft", DRAFT, "--prompt", "It is a truth", "--max-tokens", "20",
+        CliRun spec = CliRun.of("run", "--model", TARGET, "--draft", DRAFT, "--prompt", "It is a truth", "--max-tokens", "20",
                 "--chain", "3", "--json");
-        Run plain = run("generate", "--model", TARGET, "--prompt", "It is a truth", "--max-tokens", "20", "--json");
+        CliRun plain = CliRun.of("generate", "--model", TARGET, "--prompt", "It is a truth", "--max-tokens", "20", "--json");
         assertThat(spec.exitCode()).as(spec.err()).isZero();
         assertThat(JSON.readTree(spec.out()).get("ids")).isEqualTo(JSON.readTree(plain.out()).get("ids"));
     }
@@ -74,7 +59,7 @@ class SpeculativeCommandsTest {
         Path trace = tmp.resolve("run.jsonl");
         Path chrome = tmp.resolve("run.json");
         Path csv = tmp.resolve("run.csv");
-        Run r = run("run", "--model", TARGET, "--draft", DRAFT, "--prompt", "And God said,", "--max-tokens", "16",
+        CliRun r = CliRun.of("run", "--model", TARGET, "--draft", DRAFT, "--prompt", "And God said,", "--max-tokens", "16",
                 "--cascade", "--chain", "4", "--clock", "h100", "--trace", trace.toString(), "--chrome-trace",
                 chrome.toString(), "--csv", csv.toString());
         assertThat(r.exitCode()).as(r.err()).isZero();
@@ -89,21 +74,21 @@ class SpeculativeCommandsTest {
 
     @Test
     void badOptionsAreRefusedWithOneClearLine() {
-        Run both = run("run", "--model", TARGET, "--prompt", "x", "--budget", "8", "--coverage", "0.8");
+        CliRun both = CliRun.of("run", "--model", TARGET, "--prompt", "x", "--budget", "8", "--coverage", "0.8");
         assertThat(both.exitCode()).isEqualTo(SpecScopeCli.EXIT_BAD_INPUT);
         assertThat(both.err()).contains("--budget and --coverage exclude each other");
-        Run tree = run("run", "--model", TARGET, "--prompt", "x", "--tree", "7,10");
+        CliRun tree = CliRun.of("run", "--model", TARGET, "--prompt", "x", "--tree", "7,10");
         assertThat(tree.exitCode()).isEqualTo(SpecScopeCli.EXIT_BAD_INPUT);
         assertThat(tree.err()).contains("DEPTH,TOPK,TOTAL");
-        Run dense = run("run", "--model", GoldenCheckpoints.checkpoint("llama-tiny").toString(), "--prompt", "x",
+        CliRun dense = CliRun.of("run", "--model", GoldenCheckpoints.checkpoint("llama-tiny").toString(), "--prompt", "x",
                 "--budget", "4");
         assertThat(dense.exitCode()).isEqualTo(SpecScopeCli.EXIT_BAD_INPUT);
         assertThat(dense.err()).contains("has no experts");
-        Run mismatch = run("run", "--model", TARGET, "--draft", GoldenCheckpoints.checkpoint("qwen3-tiny").toString(),
+        CliRun mismatch = CliRun.of("run", "--model", TARGET, "--draft", GoldenCheckpoints.checkpoint("qwen3-tiny").toString(),
                 "--prompt", "x");
         assertThat(mismatch.exitCode()).isEqualTo(SpecScopeCli.EXIT_BAD_INPUT);
         assertThat(mismatch.err()).contains("must share the target's tokenizer");
-        Run clock = run("run", "--model", TARGET, "--prompt", "x", "--clock", "tpu");
+        CliRun clock = CliRun.of("run", "--model", TARGET, "--prompt", "x", "--clock", "tpu");
         assertThat(clock.exitCode()).isEqualTo(SpecScopeCli.EXIT_BAD_INPUT);
     }
 
@@ -112,7 +97,7 @@ class SpeculativeCommandsTest {
         Path prompts = tmp.resolve("prompts.txt");
         Files.writeString(prompts, "And God said,\n----\nIt is a truth universally acknowledged\n");
         Path out = tmp.resolve("sweep");
-        Run r = run("sweep", "--model", TARGET, "--draft", DRAFT, "--prompts", prompts.toString(), "--budgets", "16,24",
+        CliRun r = CliRun.of("sweep", "--model", TARGET, "--draft", DRAFT, "--prompts", prompts.toString(), "--budgets", "16,24",
                 "--policies", "substitute", "--static-k", "0,2", "--max-tokens", "12", "--tree", "3,3,8",
                 "--clock", "h100", "--out", out.toString());
         assertThat(r.exitCode()).as(r.err()).isZero();

@@ -11,15 +11,12 @@ import org.specscope.engine.moe.ExpertBudget;
 import org.specscope.engine.spec.Drafter;
 import org.specscope.engine.spec.TreeShape;
 import org.specscope.engine.trace.RunEnd;
-import org.specscope.engine.trace.RunHeader;
 import org.specscope.engine.trace.StepTrace;
-import org.specscope.engine.trace.TraceSink;
+import org.specscope.engine.trace.RecordingSink;
 
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 
@@ -43,27 +40,6 @@ class GenerationSessionTest {
         setup.close();
     }
 
-    private static final class Recorder implements TraceSink {
-        final List<StepTrace> steps = new CopyOnWriteArrayList<>();
-        volatile RunHeader header;
-        volatile RunEnd end;
-
-        @Override
-        public void onHeader(RunHeader h) {
-            header = h;
-        }
-
-        @Override
-        public void onStep(StepTrace step) {
-            steps.add(step);
-        }
-
-        @Override
-        public void onEnd(RunEnd e) {
-            end = e;
-        }
-    }
-
     /** Polls {@code condition} until it holds, failing after {@code seconds}. */
     private static void awaitUntil(int seconds, BooleanSupplier condition) throws InterruptedException {
         long deadline = System.nanoTime() + Duration.ofSeconds(seconds).toNanos();
@@ -75,7 +51,7 @@ class GenerationSessionTest {
         }
     }
 
-    private static GenerationSession session(int maxTokens, Settings settings, Recorder recorder, Drafter drafter) {
+    private static GenerationSession session(int maxTokens, Settings settings, RecordingSink recorder, Drafter drafter) {
         int[] ids = setup.target().tokenizer().encode("And God said,");
         return new GenerationSession(setup.newDecoder(drafter, Clock.WALL, CascadeConfig.PAPER), ids, maxTokens,
                 settings, setup.header(drafter, Clock.WALL, ids, "And God said,", settings), recorder);
@@ -83,24 +59,24 @@ class GenerationSessionTest {
 
     @Test
     void aPausedSessionAdvancesOneStepPerRequestAndAppliesNewSettingsAtTheNextStep() throws Exception {
-        Recorder recorder = new Recorder();
+        RecordingSink recorder = new RecordingSink();
         Settings initial = Settings.defaults().withTree(new TreeShape(3, 2, 6));
         try (Drafter drafter = setup.newDrafter(DecodingSetup.DrafterKind.DRAFT_MODEL, 8, 60)) {
             GenerationSession session = session(60, initial, recorder, drafter);
             session.start(true);
             awaitUntil(30, () -> session.state() == GenerationSession.State.PAUSED);
-            assertThat(recorder.header).isNotNull();
-            assertThat(recorder.steps).hasSize(1);   // the prefill only
+            assertThat(recorder.header()).isNotNull();
+            assertThat(recorder.stepCount()).isEqualTo(1);   // the prefill only
 
             session.step();
-            awaitUntil(30, () -> recorder.steps.size() == 2
+            awaitUntil(30, () -> recorder.stepCount() == 2
                     && session.state() == GenerationSession.State.PAUSED);
-            assertThat(recorder.steps.get(1).layers().getFirst().kept().size()).isEqualTo(32);
+            assertThat(recorder.steps().get(1).layers().getFirst().kept().size()).isEqualTo(32);
 
             session.updateSettings(s -> s.withBudget(ExpertBudget.fixed(8, CoveragePolicy.SUBSTITUTE)));
             session.step();
-            awaitUntil(30, () -> recorder.steps.size() == 3);
-            StepTrace third = recorder.steps.get(2);
+            awaitUntil(30, () -> recorder.stepCount() == 3);
+            StepTrace third = recorder.steps().get(2);
             assertThat(third.layers().getFirst().kept().size()).isEqualTo(8);
             assertThat(third.settings().budget()).isEqualTo(ExpertBudget.fixed(8, CoveragePolicy.SUBSTITUTE));
 
@@ -108,13 +84,13 @@ class GenerationSessionTest {
             RunEnd end = session.completion().get(60, TimeUnit.SECONDS);
             assertThat(end.generatedIds().size()).isEqualTo(60);
             assertThat(session.state()).isEqualTo(GenerationSession.State.FINISHED);
-            assertThat(recorder.end).isEqualTo(end);
+            assertThat(recorder.end()).isEqualTo(end);
         }
     }
 
     @Test
     void cancellingEndsTheRunAtTheNextStepBoundaryWithAnEndRecord() throws Exception {
-        Recorder recorder = new Recorder();
+        RecordingSink recorder = new RecordingSink();
         try (Drafter drafter = setup.newDrafter(DecodingSetup.DrafterKind.DRAFT_MODEL, 8, 500)) {
             GenerationSession session = session(500, Settings.defaults(), recorder, drafter);
             session.start(true);
@@ -123,13 +99,13 @@ class GenerationSessionTest {
             RunEnd end = session.completion().get(30, TimeUnit.SECONDS);
             assertThat(end.stopReason()).isEqualTo("CANCELLED");
             assertThat(session.state()).isEqualTo(GenerationSession.State.CANCELLED);
-            assertThat(recorder.end).isEqualTo(end);
+            assertThat(recorder.end()).isEqualTo(end);
         }
     }
 
     @Test
     void aFailingStepFailsTheCompletionWithItsCauseAndLeavesTheSessionFailed() throws Exception {
-        Recorder recorder = new Recorder();
+        RecordingSink recorder = new RecordingSink();
         Drafter broken = new Drafter() {
             @Override
             public String name() {

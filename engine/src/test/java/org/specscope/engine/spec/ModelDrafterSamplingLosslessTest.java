@@ -6,6 +6,7 @@ import org.specscope.engine.generate.Sampler;
 import org.specscope.engine.generate.SamplingParams;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.SplittableRandom;
 
@@ -48,7 +49,7 @@ class ModelDrafterSamplingLosslessTest {
             DraftTree tree = drafter.draft(context, shape, params, random);
             shapes.add(java.util.Arrays.stream(tree.parents()).boxed().toList());
             Acceptance a = TreeVerifier.verify(tree, targetLogits(target, tree), params, random);
-            List<Integer> out = emitted(tree, a);
+            List<Integer> out = Arrays.stream(a.emittedTokens(tree)).boxed().toList();
             if (out.size() == 1) {
                 out.add(TokenDistributions.sample(Sampler.probabilities(target.row(out.get(0)), params), random));   // the next step, drafting nothing
             }
@@ -75,14 +76,6 @@ class ModelDrafterSamplingLosslessTest {
         return new org.specscope.engine.backend.Logits(0, tree.size(), V, values);
     }
 
-    private static List<Integer> emitted(DraftTree tree, Acceptance a) {
-        List<Integer> out = new ArrayList<>();
-        for (int i = 1; i < a.path().length; i++) {
-            out.add(tree.token(a.path()[i]));
-        }
-        out.add(a.bonusToken());
-        return out;
-    }
 
     /** A positive distribution per token, varied by the two salts. */
     private static double[][] distributions(int a, int b) {

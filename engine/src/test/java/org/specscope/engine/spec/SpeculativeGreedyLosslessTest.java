@@ -71,8 +71,7 @@ class SpeculativeGreedyLosslessTest {
         boolean sample = targetName.startsWith("specscope");
         int maxTokens = sample ? 48 : 40;
         try (Model target = Model.open(locate(targetName)); ModelRunner targetRunner = backend.load(target)) {
-            int[] prompt = sample ? samplePrompt(target) : GoldenCheckpoints.ints(GoldenCheckpoints.json(
-                    GoldenCheckpoints.golden(targetName).resolve("input_ids.json")));
+            int[] prompt = sample ? samplePrompt(target) : GoldenCheckpoints.inputIds(targetName);
             int[] expected = new Generator(targetRunner, Set.of()).generate(prompt, maxTokens, GREEDY,
                     GenerationListener.NONE, MoeProbe.NONE).generatedIds();
 

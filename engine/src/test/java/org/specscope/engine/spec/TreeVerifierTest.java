@@ -7,6 +7,7 @@ import org.specscope.engine.backend.Logits;
 import org.specscope.engine.generate.SamplingParams;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.SplittableRandom;
 
@@ -124,7 +125,7 @@ class TreeVerifierTest {
         for (int t = 0; t < TRIALS; t++) {
             DraftTree tree = oneLevelTree(kind, 3, random);
             Acceptance a = TreeVerifier.verify(tree, logRows(tree, node -> P), SAMPLE, random);
-            counts[emitted(tree, a).get(0)]++;
+            counts[Arrays.stream(a.emittedTokens(tree)).boxed().toList().get(0)]++;
         }
         assertThat(ChiSquare.statistic(counts, P, TRIALS)).as("chi-square of %s", java.util.Arrays.toString(counts))
                 .isLessThan(ChiSquare.critical(5));
@@ -141,7 +142,7 @@ class TreeVerifierTest {
             DraftTree tree = twoLevelTree(kind, 2, q2, random);
             Acceptance a = TreeVerifier.verify(tree, logRows(tree, node -> tree.depth(node) == 0 ? P
                     : tree.depth(node) == 1 ? p2[tree.token(node)] : Q), SAMPLE, random);
-            List<Integer> out = emitted(tree, a);
+            List<Integer> out = Arrays.stream(a.emittedTokens(tree)).boxed().toList();
             if (out.size() == 1) {
                 out.add(TokenDistributions.sample(p2[out.get(0)], random));   // the next step, drafting nothing
             }
@@ -266,15 +267,6 @@ class TreeVerifierTest {
         return d;
     }
 
-    /** Tokens that come out of one verification: the accepted drafts, then the bonus token. */
-    private static List<Integer> emitted(DraftTree tree, Acceptance a) {
-        List<Integer> out = new ArrayList<>();
-        for (int i = 1; i < a.path().length; i++) {
-            out.add(tree.token(a.path()[i]));
-        }
-        out.add(a.bonusToken());
-        return out;
-    }
 
     /** Logits whose temperature-1 softmax is {@code distribution.of(node)} for every node. */
     private static Logits logRows(DraftTree tree, java.util.function.IntFunction<double[]> distribution) {

@@ -66,9 +66,6 @@ class BudgetedVerificationTest {
         return new Pass(logits, routing);
     }
 
-    private static int[] ids(String name) {
-        return GoldenCheckpoints.ints(GoldenCheckpoints.json(GoldenCheckpoints.golden(name).resolve("input_ids.json")));
-    }
 
     /**
      * Keeping every expert routes every token exactly as the unbudgeted pass does (same experts,
@@ -80,10 +77,10 @@ class BudgetedVerificationTest {
     void keepingEveryExpertIsExactlyTheUnbudgetedPass(String name) {
         try (Model model = Model.open(GoldenCheckpoints.checkpoint(name)); ModelRunner runner = backend.load(model)) {
             int n = runner.config().moe().orElseThrow().numExperts();
-            Pass full = verify(runner, ids(name), ExpertBudget.UNLIMITED);
+            Pass full = verify(runner, GoldenCheckpoints.inputIds(name), ExpertBudget.UNLIMITED);
             for (CoveragePolicy policy : CoveragePolicy.values()) {
                 for (ExpertBudget all : List.of(ExpertBudget.fixed(n, policy), ExpertBudget.coverage(1.0, policy))) {
-                    Pass budgeted = verify(runner, ids(name), all);
+                    Pass budgeted = verify(runner, GoldenCheckpoints.inputIds(name), all);
                     for (LayerRouting r : budgeted.routing()) {
                         assertThat(r.keptExperts()).hasSize(n);
                         for (int t = 0; t < r.tokens(); t++) {
@@ -112,7 +109,7 @@ class BudgetedVerificationTest {
         try (Model model = Model.open(GoldenCheckpoints.checkpoint(name)); ModelRunner runner = backend.load(model)) {
             var moe = runner.config().moe().orElseThrow();
             int half = Math.max(moe.expertsPerToken(), moe.numExperts() / 2);
-            Pass pass = verify(runner, ids(name), ExpertBudget.fixed(half, CoveragePolicy.SUBSTITUTE));
+            Pass pass = verify(runner, GoldenCheckpoints.inputIds(name), ExpertBudget.fixed(half, CoveragePolicy.SUBSTITUTE));
             assertThat(pass.routing()).isNotEmpty();
             for (LayerRouting r : pass.routing()) {
                 assertThat(r.isBudgeted()).isTrue();
@@ -132,8 +129,8 @@ class BudgetedVerificationTest {
     void truncationDropsTheExpertsOutsideTheBudgetAndChangesTheLogitsOnlyWhereItDropped(String name) {
         try (Model model = Model.open(GoldenCheckpoints.checkpoint(name)); ModelRunner runner = backend.load(model)) {
             int k = runner.config().moe().orElseThrow().expertsPerToken();
-            Pass full = verify(runner, ids(name), ExpertBudget.UNLIMITED);
-            Pass cut = verify(runner, ids(name), ExpertBudget.fixed(k, CoveragePolicy.TRUNCATE));
+            Pass full = verify(runner, GoldenCheckpoints.inputIds(name), ExpertBudget.UNLIMITED);
+            Pass cut = verify(runner, GoldenCheckpoints.inputIds(name), ExpertBudget.fixed(k, CoveragePolicy.TRUNCATE));
             int dropped = 0;
             for (LayerRouting r : cut.routing()) {
                 assertThat(r.keptExperts()).hasSize(k);

@@ -49,9 +49,6 @@ class GoldenForwardTest {
         backend.close();
     }
 
-    private static int[] inputIds(String name) {
-        return GoldenCheckpoints.ints(GoldenCheckpoints.json(GoldenCheckpoints.golden(name).resolve("input_ids.json")));
-    }
 
     private static Logits prefill(ModelRunner runner, int[] ids, MoeProbe probe) {
         KvCache cache = runner.newKvCache(ids.length);
@@ -62,7 +59,7 @@ class GoldenForwardTest {
     @FieldSource("org.specscope.engine.GoldenCheckpoints#ALL")
     void logitsAtEveryPositionMatchTheFloat64Reference(String name) throws IOException {
         Npy.Array expected = Npy.read(GoldenCheckpoints.golden(name).resolve("logits.npy"));
-        int[] ids = inputIds(name);
+        int[] ids = GoldenCheckpoints.inputIds(name);
         try (Model model = Model.open(GoldenCheckpoints.checkpoint(name)); ModelRunner runner = backend.load(model)) {
             Logits logits = prefill(runner, ids, MoeProbe.NONE);
             assertThat(logits.rows()).isEqualTo((int) expected.shape()[0]);
@@ -89,7 +86,7 @@ class GoldenForwardTest {
     @FieldSource("org.specscope.engine.GoldenCheckpoints#MOE")
     void everyMoeLayerRoutesLikeTheReference(String name) {
         JsonNode expected = GoldenCheckpoints.json(GoldenCheckpoints.golden(name).resolve("routing.json"));
-        int[] ids = inputIds(name);
+        int[] ids = GoldenCheckpoints.inputIds(name);
         List<LayerRouting> seen = new ArrayList<>();
         try (Model model = Model.open(GoldenCheckpoints.checkpoint(name)); ModelRunner runner = backend.load(model)) {
             prefill(runner, ids, seen::add);
@@ -135,7 +132,7 @@ class GoldenForwardTest {
     @ParameterizedTest(name = "{0}")
     @FieldSource("org.specscope.engine.GoldenCheckpoints#ALL")
     void decodingTokenByTokenOverTheCacheEqualsOneBatchedPass(String name) {
-        int[] ids = inputIds(name);
+        int[] ids = GoldenCheckpoints.inputIds(name);
         try (Model model = Model.open(GoldenCheckpoints.checkpoint(name)); ModelRunner runner = backend.load(model)) {
             Logits batched = prefill(runner, ids, MoeProbe.NONE);
             KvCache cache = runner.newKvCache(ids.length);
@@ -155,7 +152,7 @@ class GoldenForwardTest {
     @ParameterizedTest(name = "{0}")
     @FieldSource("org.specscope.engine.GoldenCheckpoints#ALL")
     void aChainTreeMaskGivesTheSameLogitsAsTheCausalMask(String name) {
-        int[] ids = inputIds(name);
+        int[] ids = GoldenCheckpoints.inputIds(name);
         int[] parents = new int[ids.length];
         int[] positions = new int[ids.length];
         for (int i = 0; i < ids.length; i++) {
@@ -176,7 +173,7 @@ class GoldenForwardTest {
     @ParameterizedTest(name = "{0}")
     @FieldSource("org.specscope.engine.GoldenCheckpoints#ALL")
     void treeNodesAfterACachedPrefixSeeOnlyThePrefixAndTheirAncestors(String name) {
-        int[] ids = inputIds(name);
+        int[] ids = GoldenCheckpoints.inputIds(name);
         int prefix = 6;
         int[] prompt = java.util.Arrays.copyOf(ids, prefix);
         //   prefix ... -> a (ids[6]) -> c (ids[8])
@@ -218,7 +215,7 @@ class GoldenForwardTest {
     @ParameterizedTest(name = "{0}")
     @FieldSource("org.specscope.engine.GoldenCheckpoints#MOE")
     void aProbeThatDoesNotListenIsNeverCalled(String name) {
-        int[] ids = inputIds(name);
+        int[] ids = GoldenCheckpoints.inputIds(name);
         int[] calls = {0};
         MoeProbe silent = new MoeProbe() {
             @Override

@@ -35,9 +35,6 @@ class TreePassesTest {
         backend.close();
     }
 
-    private static int[] ids(String name) {
-        return GoldenCheckpoints.ints(GoldenCheckpoints.json(GoldenCheckpoints.golden(name).resolve("input_ids.json")));
-    }
 
     private static final int PREFIX = 5;
     //  root(0) -> a(1) -> c(3)
@@ -59,7 +56,7 @@ class TreePassesTest {
     @FieldSource("org.specscope.engine.GoldenCheckpoints#ALL")
     void aTreeGrownOneDepthPerPassOverItsCachedNodesEqualsTheWholeTreeInOnePass(String name) {
         try (Model model = Model.open(GoldenCheckpoints.checkpoint(name)); ModelRunner runner = backend.load(model)) {
-            int[] ids = ids(name);
+            int[] ids = GoldenCheckpoints.inputIds(name);
             int[] tokens = treeTokens(ids);
             Logits whole = runner.forward(new ForwardBatch(tokens, POSITIONS, AttentionMask.tree(PARENTS),
                     ForwardBatch.LogitRows.ALL), prefilled(runner, ids));
@@ -87,7 +84,7 @@ class TreePassesTest {
     @FieldSource("org.specscope.engine.GoldenCheckpoints#ALL")
     void compactingToTheAcceptedPathLeavesTheCacheOfThePathAlone(String name) {
         try (Model model = Model.open(GoldenCheckpoints.checkpoint(name)); ModelRunner runner = backend.load(model)) {
-            int[] ids = ids(name);
+            int[] ids = GoldenCheckpoints.inputIds(name);
             int[] tokens = treeTokens(ids);
             KvCache cache = prefilled(runner, ids);
             runner.forward(new ForwardBatch(tokens, POSITIONS, AttentionMask.tree(PARENTS), ForwardBatch.LogitRows.ALL),
@@ -113,7 +110,7 @@ class TreePassesTest {
     @FieldSource("org.specscope.engine.GoldenCheckpoints#ALL")
     void compactionRefusesSlotsOutOfOrderOrBeyondTheCache(String name) {
         try (Model model = Model.open(GoldenCheckpoints.checkpoint(name)); ModelRunner runner = backend.load(model)) {
-            KvCache cache = prefilled(runner, ids(name));
+            KvCache cache = prefilled(runner, GoldenCheckpoints.inputIds(name));
             org.assertj.core.api.Assertions.assertThatThrownBy(() -> cache.compact(2, new int[]{4, 3}))
                     .hasMessageContaining("ascend");
             org.assertj.core.api.Assertions.assertThatThrownBy(() -> cache.compact(2, new int[]{PREFIX}))
