@@ -70,6 +70,9 @@ final class SweepCommand implements Callable<Integer> {
     @Option(names = "--no-cascade", description = "Skip the Cascade vs static K comparison.")
     boolean noCascade;
 
+    @Option(names = "--no-budgets", description = "Skip the expert budgets (only the unbudgeted reference runs).")
+    boolean noBudgets;
+
     @Option(names = {"-n", "--max-tokens"}, defaultValue = "48", paramLabel = "N",
             description = "Tokens generated per prompt and setting (default: ${DEFAULT-VALUE}).")
     int maxTokens;
@@ -128,7 +131,7 @@ final class SweepCommand implements Callable<Integer> {
                         0, p, null);
                 rows.add(reference);
                 rows.add(measure(setup, ids, base, "unbudgeted", "budget", "none", n, p, reference));
-                for (String policyName : policies) {
+                for (String policyName : noBudgets ? List.<String>of() : policies) {
                     CoveragePolicy policy = BudgetOptions.coveragePolicy(policyName);
                     for (int b : budgetList) {
                         ExpertBudget budget = b >= n ? ExpertBudget.UNLIMITED : ExpertBudget.fixed(b, policy);

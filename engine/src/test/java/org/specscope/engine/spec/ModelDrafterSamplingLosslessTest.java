@@ -49,7 +49,7 @@ class ModelDrafterSamplingLosslessTest {
             DraftTree tree = drafter.draft(context, shape, params, random);
             shapes.add(java.util.Arrays.stream(tree.parents()).boxed().toList());
             Acceptance a = TreeVerifier.verify(tree, targetLogits(target, tree), params, random);
-            List<Integer> out = Arrays.stream(a.emittedTokens(tree)).boxed().toList();
+            List<Integer> out = new ArrayList<>(Arrays.stream(a.emittedTokens(tree)).boxed().toList());
             if (out.size() == 1) {
                 out.add(TokenDistributions.sample(Sampler.probabilities(target.row(out.get(0)), params), random));   // the next step, drafting nothing
             }

@@ -206,6 +206,29 @@ class SpeculativeDecoderTest {
     }
 
     @Test
+    void samplingRunsAreReproducibleFromTheirSeed() {
+        Settings sampled = Settings.defaults().withTree(new TreeShape(3, 2, 6))
+                .withSampling(new SamplingParams(0.9, 0, 1, 11));
+        int[] a = run(DrafterKind.DRAFT_MODEL, sampled, Clock.WALL).ids();
+        int[] b = run(DrafterKind.DRAFT_MODEL, sampled, Clock.WALL).ids();
+        int[] c = run(DrafterKind.DRAFT_MODEL, sampled.withSampling(new SamplingParams(0.9, 0, 1, 12)), Clock.WALL).ids();
+        assertThat(a).hasSize(TOKENS).containsExactly(b);
+        assertThat(c).isNotEqualTo(a);
+    }
+
+    @Test
+    void depthWeightedScoringCountsDeepUnlikelyNodesLess() {
+        Settings settings = Settings.defaults().withTree(new TreeShape(4, 3, 12))
+                .withBudget(ExpertBudget.fixed(8, CoveragePolicy.SUBSTITUTE))
+                .withScoring(org.specscope.engine.moe.ScoreWeighting.DEPTH_WEIGHTED);
+        StepTrace s = run(DrafterKind.DRAFT_MODEL, settings, Clock.WALL).steps().get(1);
+        LayerTrace layer = s.layers().getFirst();
+        // Uniform scores would sum to one per node; depth weights are at most 1 and below 1 past the root.
+        assertThat(layer.scores().sum()).isLessThan(layer.mass().sum() - 0.5);
+        assertThat(layer.mass().sum()).isCloseTo(s.tree().size(), org.assertj.core.api.Assertions.within(1e-3));
+    }
+
+    @Test
     void klDivergenceIsZeroForEqualLogitsAndPositiveOtherwise() {
         float[] p = {1f, 2f, 3f};
         assertThat(SpeculativeDecoder.klDivergence(p, p)).isZero();

@@ -142,7 +142,7 @@ class TreeVerifierTest {
             DraftTree tree = twoLevelTree(kind, 2, q2, random);
             Acceptance a = TreeVerifier.verify(tree, logRows(tree, node -> tree.depth(node) == 0 ? P
                     : tree.depth(node) == 1 ? p2[tree.token(node)] : Q), SAMPLE, random);
-            List<Integer> out = Arrays.stream(a.emittedTokens(tree)).boxed().toList();
+            List<Integer> out = new ArrayList<>(Arrays.stream(a.emittedTokens(tree)).boxed().toList());
             if (out.size() == 1) {
                 out.add(TokenDistributions.sample(p2[out.get(0)], random));   // the next step, drafting nothing
             }
