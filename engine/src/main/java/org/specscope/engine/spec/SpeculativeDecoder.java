@@ -47,15 +47,6 @@ public final class SpeculativeDecoder {
     /** The largest verification tree the cache leaves room for (MoE-Spec's trees have 63 nodes). */
     public static final int MAX_TREE_NODES = 256;
 
-    /**
-     * Without speculation (K = 0) the drafter is kept in sync in batches of this many tokens
-     * rather than token by token: one batched pass reads the draft model's weights once for all
-     * of them, where a pass per token would cost nearly a target pass each when the draft model
-     * is not much smaller than the target's active experts. Resuming then needs a catch-up of
-     * fewer than this many tokens.
-     */
-    public static final int DRAFTER_SYNC_INTERVAL = 16;
-
     private final ModelRunner target;
     private final PassCostModel cost;
     private final Drafter drafter;
@@ -80,8 +71,8 @@ public final class SpeculativeDecoder {
     private boolean policyIsCascade;
     private int policyMaxK = -1;
     private boolean measureQuality;
-    private long excludedNanos;
-    private int drafterSyncedAt;   // history length the drafter last saw   // quality measurement time, kept off the run's time line
+    private long excludedNanos;    // quality measurement time, kept off the run's time line
+    private int drafterSyncedAt;   // history length the drafter last saw
 
     public SpeculativeDecoder(ModelRunner target, PassCostModel cost, Drafter drafter, Tokenizer tokenizer,
                               Set<Integer> eosTokenIds, Clock clock, CascadeConfig cascadeConfig) {
@@ -173,17 +164,21 @@ public final class SpeculativeDecoder {
 
         long t0 = clock.nanoTime();
         DraftTree tree;
+        long catchUp = 0;
         if (shape.drafts()) {
+            if (history.length - drafterSyncedAt > 1) {
+                // Speculation resumes after K = 0 iterations: the drafter reads what it missed in one
+                // batched pass. That is the deferred cost of the K = 0 iterations, so the run's time
+                // includes it but the controller's measure of this iteration does not.
+                drafter.observe(Arrays.copyOf(history, history.length - 1));
+                clock.charge(drafter.lastCost());
+                catchUp = clock.nanoTime() - t0;
+            }
             tree = drafter.draft(history, shape, sampling, random);
             drafterSyncedAt = history.length;
             clock.charge(drafter.lastCost());
         } else {
             tree = DraftTree.rootOnly(history[history.length - 1]);
-            if (history.length - drafterSyncedAt >= DRAFTER_SYNC_INTERVAL) {
-                drafter.observe(history);
-                drafterSyncedAt = history.length;
-                clock.charge(drafter.lastCost());
-            }
         }
         long t1 = clock.nanoTime();
 
@@ -228,7 +223,7 @@ public final class SpeculativeDecoder {
             text.append(textDecoder.flush());
         }
         long t3 = clock.nanoTime();
-        k.record(draftLength, path.length, t3 - t0 - measuring);
+        k.record(draftLength, path.length, t3 - t0 - measuring - catchUp);
         decodeNanos += t3 - t0 - measuring;
 
         long expertBytes = 0;
