@@ -72,7 +72,7 @@ public final class SpeculativeDecoder {
     private int policyMaxK = -1;
     private boolean measureQuality;
     private long excludedNanos;    // quality measurement time, kept off the run's time line
-    private int drafterSyncedAt;   // history length the drafter last saw
+    private int drafterIdleSince = -1;   // history length when K = 0 iterations began; -1 while drafting
 
     public SpeculativeDecoder(ModelRunner target, PassCostModel cost, Drafter drafter, Tokenizer tokenizer,
                               Set<Integer> eosTokenIds, Clock clock, CascadeConfig cascadeConfig) {
@@ -124,7 +124,6 @@ public final class SpeculativeDecoder {
         // The drafter reads the prompt as part of the prefill, as a serving system would, so that
         // no speculative or baseline iteration pays for it.
         drafter.observe(promptIds);
-        drafterSyncedAt = promptIds.length;
         clock.charge(drafter.lastCost());
         long t1 = clock.nanoTime();
         float[] row = logits.lastRow();
@@ -166,7 +165,7 @@ public final class SpeculativeDecoder {
         DraftTree tree;
         long catchUp = 0;
         if (shape.drafts()) {
-            if (history.length - drafterSyncedAt > 1) {
+            if (drafterIdleSince >= 0 && history.length - drafterIdleSince > 1) {
                 // Speculation resumes after K = 0 iterations: the drafter reads what it missed in one
                 // batched pass. That is the deferred cost of the K = 0 iterations, so the run's time
                 // includes it but the controller's measure of this iteration does not.
@@ -175,10 +174,13 @@ public final class SpeculativeDecoder {
                 catchUp = clock.nanoTime() - t0;
             }
             tree = drafter.draft(history, shape, sampling, random);
-            drafterSyncedAt = history.length;
+            drafterIdleSince = -1;
             clock.charge(drafter.lastCost());
         } else {
             tree = DraftTree.rootOnly(history[history.length - 1]);
+            if (drafterIdleSince < 0) {
+                drafterIdleSince = history.length;
+            }
         }
         long t1 = clock.nanoTime();
 
