@@ -1,6 +1,7 @@
 package org.specscope.engine.cli;
 
 import org.specscope.engine.model.ModelFormatException;
+import org.specscope.engine.trace.TraceFormatException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -40,7 +41,8 @@ public final class SpecScopeCli implements Runnable {
     private static int reportFailure(Exception e, CommandLine cmd, CommandLine.ParseResult parsed) {
         PrintWriter err = cmd.getErr();
         Throwable cause = e instanceof UncheckedIOException u ? u.getCause() : e;
-        if (cause instanceof ModelFormatException || cause instanceof IllegalArgumentException
+        if (cause instanceof ModelFormatException || cause instanceof TraceFormatException
+                || cause instanceof IllegalArgumentException
                 || cause instanceof IllegalStateException || cause instanceof IOException) {
             err.println("error: " + cause.getMessage());
             err.flush();

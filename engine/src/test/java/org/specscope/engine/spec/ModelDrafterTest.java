@@ -1,10 +1,9 @@
 package org.specscope.engine.spec;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
+import org.specscope.engine.TestBackend;
 import org.specscope.engine.GoldenCheckpoints;
 import org.specscope.engine.backend.ForwardBatch;
 import org.specscope.engine.backend.KvCache;
@@ -33,17 +32,7 @@ class ModelDrafterTest {
     private static final SamplingParams WARM = new SamplingParams(0.8, 0, 0.95, 0);
     private static final TreeShape TREE = new TreeShape(4, 3, 12);
 
-    private static CpuBackend backend;
-
-    @BeforeAll
-    static void startBackend() {
-        backend = new CpuBackend(2);
-    }
-
-    @AfterAll
-    static void stopBackend() {
-        backend.close();
-    }
+    private static final CpuBackend backend = TestBackend.CPU;
 
     /** One draft checkpoint loaded, recorded, and a drafter over it. */
     private record Draft(Model model, RecordingRunner runner, ModelDrafter drafter) implements AutoCloseable {

@@ -1,9 +1,8 @@
 package org.specscope.engine.spec;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.specscope.engine.TestBackend;
 import org.specscope.engine.GoldenCheckpoints;
 import org.specscope.engine.backend.AttentionMask;
 import org.specscope.engine.backend.ForwardBatch;
@@ -39,17 +38,7 @@ class SpeculativeGreedyLosslessTest {
     private static final Path SAMPLES = Path.of("..", "sample-models").toAbsolutePath().normalize();
     private static final SamplingParams GREEDY = SamplingParams.greedy();
 
-    private static CpuBackend backend;
-
-    @BeforeAll
-    static void startBackend() {
-        backend = new CpuBackend(2);
-    }
-
-    @AfterAll
-    static void stopBackend() {
-        backend.close();
-    }
+    private static final CpuBackend backend = TestBackend.CPU;
 
     // Random-weight tiny checkpoints share nothing, so a draft from another one is rejected at once
     // (the all-rejected path); a checkpoint drafting for itself, the trained sample pair and

@@ -1,9 +1,8 @@
 package org.specscope.engine.backend.cpu;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.FieldSource;
+import org.specscope.engine.TestBackend;
 import org.specscope.engine.GoldenCheckpoints;
 import org.specscope.engine.backend.AttentionMask;
 import org.specscope.engine.backend.ForwardBatch;
@@ -23,17 +22,7 @@ import static org.assertj.core.api.Assertions.within;
  */
 class TreePassesTest {
 
-    private static CpuBackend backend;
-
-    @BeforeAll
-    static void startBackend() {
-        backend = new CpuBackend(2);
-    }
-
-    @AfterAll
-    static void stopBackend() {
-        backend.close();
-    }
+    private static final CpuBackend backend = TestBackend.CPU;
 
 
     private static final int PREFIX = 5;
