@@ -77,7 +77,7 @@ final class SweepCommand implements Callable<Integer> {
             description = "Tokens generated per prompt and setting (default: ${DEFAULT-VALUE}).")
     int maxTokens;
 
-    @Option(names = "--max-prompts", paramLabel = "N", description = "Use only the first N prompts of the file.")
+    @Option(names = "--max-prompts", paramLabel = "N", description = "Use only the first N prompts of each file.")
     Integer maxPrompts;
 
     @Option(names = {"-o", "--out"}, required = true, paramLabel = "DIR", description = "Directory for sweep.csv, "
@@ -107,10 +107,8 @@ final class SweepCommand implements Callable<Integer> {
         PrintWriter console = spec.commandLine().getOut();
         List<String> prompts = new ArrayList<>();
         for (Path file : promptFiles) {
-            prompts.addAll(readPrompts(file));
-        }
-        if (maxPrompts != null) {
-            prompts = prompts.subList(0, Math.min(maxPrompts, prompts.size()));
+            List<String> fromFile = readPrompts(file);
+            prompts.addAll(maxPrompts == null ? fromFile : fromFile.subList(0, Math.min(maxPrompts, fromFile.size())));
         }
         Files.createDirectories(out);
         List<Measured> rows = new ArrayList<>();

@@ -46,10 +46,13 @@ public final class DecodingSetup implements AutoCloseable {
                 draft = Model.open(draftDir.get());
                 int tv = target.tokenizer().vocabSize();
                 int dv = draft.tokenizer().vocabSize();
-                if (tv != dv || draft.config().vocabSize() < tv) {
+                // Verification compares the two models' next-token distributions token by token.
+                if (tv != dv || draft.config().vocabSize() != target.config().vocabSize()) {
                     throw new IllegalArgumentException("the draft model " + draftDir.get() + " has a " + dv
-                            + "-token vocabulary (vocab_size " + draft.config().vocabSize() + ") but the target "
-                            + targetDir + " has " + tv + ": a draft model must share the target's tokenizer");
+                            + "-token tokenizer and vocab_size " + draft.config().vocabSize() + " but the target "
+                            + targetDir + " has a " + tv + "-token tokenizer and vocab_size "
+                            + target.config().vocabSize() + ": a draft model must share the target's tokenizer and"
+                            + " vocabulary");
                 }
             }
             return new DecodingSetup(backend, target, draft);
@@ -110,7 +113,7 @@ public final class DecodingSetup implements AutoCloseable {
                 // Room for the context, the largest tree the decoder verifies, and a tree's cached frontiers.
                 int capacity = (int) Math.min(draft.config().maxPositionEmbeddings() + (long) SpeculativeDecoder.MAX_TREE_NODES,
                         (long) promptLength + maxTokens + SpeculativeDecoder.MAX_TREE_NODES * 2L);
-                yield new ModelDrafter(draft, draftRunner, target.tokenizer().vocabSize(), capacity);
+                yield new ModelDrafter(draft, draftRunner, target.config().vocabSize(), capacity);
             }
         };
     }
