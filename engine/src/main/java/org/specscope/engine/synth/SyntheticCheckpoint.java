@@ -176,7 +176,7 @@ public final class SyntheticCheckpoint {
                 : new GaussianStream(SeededTensors.mix(seed, name), INIT_STD);
         float marker = RouterSkew.markerValue(shape.hiddenSize(), INIT_STD);
         float[] routerZero = t.fill() == TensorPlan.Fill.ROUTER
-                ? skew.routerChannelZero(seed, t.layer(), shape.numExperts(), shape.hiddenSize()) : null;
+                ? skew.routerChannelZero(seed, t.layer(), shape, INIT_STD) : null;
         writer.begin(name);
         for (long start = 0; start < count; start += chunkElements) {
             int n = (int) Math.min(chunkElements, count - start);
