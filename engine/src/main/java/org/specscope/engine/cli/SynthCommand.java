@@ -47,6 +47,10 @@ final class SynthCommand implements Callable<Integer> {
     @Option(names = "--layers", paramLabel = "N", description = "Decoder layers (default: the real model's).")
     Integer layers;
 
+    @Option(names = "--experts", paramLabel = "N",
+            description = "Routed experts per layer (default: the real count scaled by F); top-k is kept.")
+    Integer experts;
+
     @Option(names = "--vocab", paramLabel = "N",
             description = "vocab_size (default: the real model's; at least the bundled tokenizer's 4096 tokens).")
     Integer vocab;
@@ -77,7 +81,7 @@ final class SynthCommand implements Callable<Integer> {
         if (layers != null && layers < 1) {
             throw new IllegalArgumentException("--layers must be at least 1, got " + layers);
         }
-        SyntheticShape shape = SyntheticShape.of(preset, scale, layers, vocab);
+        SyntheticShape shape = SyntheticShape.of(preset, scale, layers, vocab, experts);
         SyntheticCheckpoint checkpoint = new SyntheticCheckpoint(shape, dtypeOf(dtype), RouterSkew.parse(router),
                 seed, shardSize);
         printShape(stdout, checkpoint);

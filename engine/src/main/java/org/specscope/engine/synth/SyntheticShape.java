@@ -37,6 +37,18 @@ public record SyntheticShape(ModelPreset preset, int numLayers, int hiddenSize, 
      * not null, replace the real counts.
      */
     public static SyntheticShape of(ModelPreset p, double scale, Integer layers, Integer vocab) {
+        return of(p, scale, layers, vocab, null);
+    }
+
+    /**
+     * As {@link #of(ModelPreset, double, Integer, Integer)}, with {@code experts}, when not null,
+     * replacing the scaled expert count: budget studies want the real N at a small width.
+     */
+    public static SyntheticShape of(ModelPreset p, double scale, Integer layers, Integer vocab, Integer experts) {
+        if (experts != null && experts < p.expertsPerToken()) {
+            throw new IllegalArgumentException("--experts must be at least the top-k of " + p.expertsPerToken()
+                    + ", got " + experts);
+        }
         if (!(scale > 0 && scale <= 1)) {
             throw new IllegalArgumentException("--scale must be in (0, 1], got " + scale);
         }
@@ -50,10 +62,10 @@ public record SyntheticShape(ModelPreset preset, int numLayers, int hiddenSize, 
             }
         }
         int hidden = p.hiddenTiedToHeads() ? heads * p.headDim() : roundTo64(p.hiddenSize() * scale);
-        int experts = Math.max(Math.min(p.numExperts(), 2 * p.expertsPerToken()),
+        int expertCount = experts != null ? experts : Math.max(Math.min(p.numExperts(), 2 * p.expertsPerToken()),
                 (int) Math.round(p.numExperts() * scale));
         return new SyntheticShape(p, layers != null ? layers : p.numLayers(), hidden, heads, kvHeads, p.headDim(),
-                roundTo64(p.intermediateSize() * scale), roundTo64(p.expertIntermediateSize() * scale), experts,
+                roundTo64(p.intermediateSize() * scale), roundTo64(p.expertIntermediateSize() * scale), expertCount,
                 p.expertsPerToken(), vocab != null ? vocab : p.vocabSize());
     }
 

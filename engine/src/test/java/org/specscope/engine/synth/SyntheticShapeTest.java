@@ -59,6 +59,16 @@ class SyntheticShapeTest {
     }
 
     @Test
+    void anExpertCountOverridesTheScaledOneAndKeepsTopK() {
+        SyntheticShape s = SyntheticShape.of(ModelPreset.OLMOE_1B_7B, 0.25, 4, 4096, 64);
+        assertThat(s.numExperts()).isEqualTo(64);
+        assertThat(s.expertsPerToken()).isEqualTo(8);
+        assertThat(s.hiddenSize()).isEqualTo(SyntheticShape.of(ModelPreset.OLMOE_1B_7B, 0.25, 4, 4096).hiddenSize());
+        assertThatThrownBy(() -> SyntheticShape.of(ModelPreset.OLMOE_1B_7B, 0.25, 4, 4096, 7))
+                .hasMessageContaining("--experts must be at least the top-k of 8");
+    }
+
+    @Test
     void qwenAtAHalfScalesHiddenApartFromHeads() {
         SyntheticShape s = SyntheticShape.of(ModelPreset.QWEN3_30B_A3B, 0.5, 4, 8192);
         assertThat(s.numHeads()).isEqualTo(16);
