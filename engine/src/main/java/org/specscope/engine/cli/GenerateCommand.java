@@ -25,12 +25,8 @@ final class GenerateCommand implements Callable<Integer> {
     @Mixin
     ModelOptions modelOptions;
 
-    @Option(names = {"-p", "--prompt"}, required = true, paramLabel = "TEXT", description = "The prompt text.")
-    String prompt;
-
-    @Option(names = {"-n", "--max-tokens"}, defaultValue = "128", paramLabel = "N",
-            description = "Stop after N generated tokens (default: ${DEFAULT-VALUE}).")
-    int maxTokens;
+    @Mixin
+    PromptOptions request;
 
     @Mixin
     SamplingOptions sampling;
@@ -49,15 +45,15 @@ final class GenerateCommand implements Callable<Integer> {
              CpuBackend backend = new CpuBackend(modelOptions.threadCount());
              ModelRunner runner = backend.load(model)) {
             Tokenizer tokenizer = model.tokenizer();
-            int[] promptIds = tokenizer.encode(prompt);
+            int[] promptIds = tokenizer.encode(request.prompt);
             Generator generator = new Generator(runner, model.eosTokenIds());
             GenerationResult result;
             if (json) {
-                result = generator.generate(promptIds, maxTokens, params, (i, id) -> { }, MoeProbe.NONE);
+                result = generator.generate(promptIds, request.maxTokens, params, (i, id) -> { }, MoeProbe.NONE);
                 printJson(out, model, tokenizer, result, backend.description());
             } else {
                 TokenStreamDecoder stream = tokenizer.streamDecoder();
-                result = generator.generate(promptIds, maxTokens, params, (i, id) -> {
+                result = generator.generate(promptIds, request.maxTokens, params, (i, id) -> {
                     out.print(stream.push(id));
                     out.flush();
                 }, MoeProbe.NONE);

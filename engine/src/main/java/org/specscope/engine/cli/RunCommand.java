@@ -50,12 +50,8 @@ final class RunCommand implements Callable<Integer> {
     @Mixin
     BudgetOptions budgetOptions;
 
-    @Option(names = {"-p", "--prompt"}, required = true, paramLabel = "TEXT", description = "The prompt text.")
-    String prompt;
-
-    @Option(names = {"-n", "--max-tokens"}, defaultValue = "128", paramLabel = "N",
-            description = "Stop after N generated tokens (default: ${DEFAULT-VALUE}).")
-    int maxTokens;
+    @Mixin
+    PromptOptions request;
 
     @Option(names = "--trace", paramLabel = "FILE.jsonl", description = "Write every step as JSON lines (replayable).")
     Path trace;
@@ -78,10 +74,10 @@ final class RunCommand implements Callable<Integer> {
         try (DecodingSetup setup = speculation.openSetup(modelOptions)) {
             Settings settings = new Settings(budgetOptions.expertBudget(setup.target().config()),
                     speculation.scoreWeighting(), speculation.treeShape(), speculation.cascade, sampling.params());
-            int[] promptIds = setup.target().tokenizer().encode(prompt);
+            int[] promptIds = setup.target().tokenizer().encode(request.prompt);
             Clock clock = speculation.newClock();
-            try (Drafter drafter = setup.newDrafter(speculation.drafterKind(setup), promptIds.length, maxTokens)) {
-                RunHeader header = setup.header(drafter, clock, promptIds, prompt, settings);
+            try (Drafter drafter = setup.newDrafter(speculation.drafterKind(setup), promptIds.length, request.maxTokens)) {
+                RunHeader header = setup.header(drafter, clock, promptIds, request.prompt, settings);
                 RecordingSink recording = new RecordingSink();
                 List<TraceSink> sinks = new ArrayList<>();
                 sinks.add(recording);
@@ -96,7 +92,7 @@ final class RunCommand implements Callable<Integer> {
                     });
                 }
                 GenerationSession session = new GenerationSession(setup.newDecoder(drafter, clock, CascadeConfig.PAPER),
-                        promptIds, maxTokens, settings, header, fanOut(sinks));
+                        promptIds, request.maxTokens, settings, header, TraceSink.all(sinks));
                 session.start(false);
                 RunEnd end;
                 try {
@@ -125,25 +121,6 @@ final class RunCommand implements Callable<Integer> {
             }
         }
         return 0;
-    }
-
-    static TraceSink fanOut(List<TraceSink> sinks) {
-        return new TraceSink() {
-            @Override
-            public void onHeader(RunHeader header) {
-                sinks.forEach(s -> s.onHeader(header));
-            }
-
-            @Override
-            public void onStep(StepTrace step) {
-                sinks.forEach(s -> s.onStep(step));
-            }
-
-            @Override
-            public void onEnd(RunEnd end) {
-                sinks.forEach(s -> s.onEnd(end));
-            }
-        };
     }
 
     private static void printSummary(PrintWriter out, RunHeader header, RunEnd end, RunStatistics s, Settings settings) {

@@ -79,7 +79,7 @@ public final class Sampler {
     }
 
     /** The token whose cumulative probability interval holds {@code u} in [0, 1). */
-    public static int sampleFrom(double[] probs, double u) {
+    private static int sampleFrom(double[] probs, double u) {
         double cumulative = 0;
         int last = 0;
         for (int i = 0; i < probs.length; i++) {

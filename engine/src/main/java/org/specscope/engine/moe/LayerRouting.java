@@ -107,11 +107,6 @@ public final class LayerRouting {
         return Arrays.copyOfRange(weights, token * topK, (token + 1) * topK);
     }
 
-    /** A copy of {@code token}'s natural expert weights. */
-    public float[] naturalWeights(int token) {
-        return weights(token);
-    }
-
     /** The expert {@code token} finally used in slot {@code rank}: the natural one unless budgeted; -1 = dropped. */
     public int usedExpertId(int token, int rank) {
         return budget == null ? expertId(token, rank) : budget.usedIds()[token * topK + rank];

@@ -16,6 +16,7 @@ import org.specscope.engine.trace.RunHeader;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.Optional;
+import java.util.stream.IntStream;
 
 /**
  * A target model (and optionally a draft model) loaded on a backend, ready to start any number
@@ -127,13 +128,8 @@ public final class DecodingSetup implements AutoCloseable {
     /** The header of a trace of one generation. */
     public RunHeader header(Drafter drafter, Clock clock, int[] promptIds, String prompt, Settings settings) {
         var moe = target.config().moe();
-        int firstMoeLayer = 0;
-        while (moe.isPresent() && firstMoeLayer < target.config().numLayers()
-                && targetCost.expertBytes(firstMoeLayer) == 0) {
-            firstMoeLayer++;
-        }
-        long expertBytes = moe.isPresent() && firstMoeLayer < target.config().numLayers()
-                ? targetCost.expertBytes(firstMoeLayer) : 0;
+        long expertBytes = moe.flatMap(m -> IntStream.range(0, target.config().numLayers())
+                .filter(m::isSparseLayer).boxed().findFirst()).map(targetCost::expertBytes).orElse(0L);
         return new RunHeader(RunHeader.SCHEMA, target.directory().getFileName().toString(),
                 target.config().architecture().className(), target.config().numLayers(),
                 moe.map(m -> m.numExperts()).orElse(0), moe.map(m -> m.expertsPerToken()).orElse(0),

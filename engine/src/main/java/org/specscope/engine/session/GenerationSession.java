@@ -1,5 +1,6 @@
 package org.specscope.engine.session;
 
+import org.specscope.engine.generate.GenerationResult.StopReason;
 import org.specscope.engine.spec.SpeculativeDecoder;
 import org.specscope.engine.trace.IntSeq;
 import org.specscope.engine.trace.RunEnd;
@@ -144,7 +145,7 @@ public final class GenerationSession {
             }
             RunEnd end = new RunEnd(decoder.stopReason().name(), decoder.steps(), IntSeq.of(decoder.generatedIds()),
                     text.toString(), decoder.decodeNanos());
-            finish(decoder.stopReason().name().equals("CANCELLED") ? State.CANCELLED : State.FINISHED);
+            finish(decoder.stopReason() == StopReason.CANCELLED ? State.CANCELLED : State.FINISHED);
             sink.onEnd(end);
             completion.complete(end);
         } catch (RuntimeException | Error e) {

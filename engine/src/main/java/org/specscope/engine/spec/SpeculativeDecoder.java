@@ -17,6 +17,7 @@ import org.specscope.engine.model.tokenizer.TokenStreamDecoder;
 import org.specscope.engine.model.tokenizer.Tokenizer;
 import org.specscope.engine.moe.ExpertBudget;
 import org.specscope.engine.moe.LayerRouting;
+import org.specscope.engine.moe.ScoreWeighting;
 import org.specscope.engine.session.Settings;
 import org.specscope.engine.trace.FloatSeq;
 import org.specscope.engine.trace.IntSeq;
@@ -120,7 +121,8 @@ public final class SpeculativeDecoder {
         List<LayerRouting> routing = new ArrayList<>();
         Logits logits = target.forward(ForwardBatch.sequence(promptIds, 0, ForwardBatch.LogitRows.LAST), cache,
                 routing::add);
-        clock.charge(cost.cost(promptIds.length, 1, promptIds.length, routing));
+        PassCost prefillCost = cost.cost(promptIds.length, 1, promptIds.length, routing);
+        clock.charge(prefillCost);
         // The drafter reads the prompt as part of the prefill, as a serving system would, so that
         // no speculative or baseline iteration pays for it.
         drafter.observe(promptIds);
@@ -138,10 +140,9 @@ public final class SpeculativeDecoder {
         String text = textDecoder.push(first);
         checkStop(new int[]{first}, 0);
         long t2 = clock.nanoTime();
-        StepTrace trace = new StepTrace(steps++, settings, tree, List.of(), IntSeq.of(first), text,
+        return new StepTrace(steps++, settings, tree, List.of(), IntSeq.of(first), text,
                 new StepTimings(t0 - runStart, 0, t1 - t0, t2 - t1), ControllerState.fixed(0), 0,
-                cost.cost(promptIds.length, 1, promptIds.length, routing).weightBytes(), null);
-        return trace;
+                prefillCost.weightBytes(), null);
     }
 
     /** One speculative iteration under {@code settings}. */
@@ -281,10 +282,13 @@ public final class SpeculativeDecoder {
     private ForwardBatch verificationBatch(DraftTree tree, int prefix, Settings settings) {
         int n = tree.size();
         int[] positions = new int[n];
-        float[] weights = new float[n];
+        // Uniform scoring counts every token once: the budgeter's default, no weights needed.
+        float[] weights = settings.scoring() == ScoreWeighting.UNIFORM ? null : new float[n];
         for (int i = 0; i < n; i++) {
             positions[i] = prefix + tree.depth(i);
-            weights[i] = settings.scoring().weight(tree.depth(i), Math.exp(tree.logScore(i)));
+            if (weights != null) {
+                weights[i] = settings.scoring().weight(tree.depth(i), Math.exp(tree.logScore(i)));
+            }
         }
         return new ForwardBatch(tree.tokens(), positions, AttentionMask.tree(tree.parents()), ForwardBatch.LogitRows.ALL,
                 settings.budget(), weights);
@@ -375,8 +379,9 @@ public final class SpeculativeDecoder {
                 usedW[i] = r.usedWeight(t, j);
             }
         }
+        FloatSeq mass = FloatSeq.of(r.expertMass());
         return new LayerTrace(r.layer(), r.numExperts(), r.topK(), IntSeq.of(natural), FloatSeq.of(naturalW),
-                IntSeq.of(used), FloatSeq.of(usedW), FloatSeq.of(r.expertMass()), FloatSeq.of(r.scores()),
+                IntSeq.of(used), FloatSeq.of(usedW), mass, r.isBudgeted() ? FloatSeq.of(r.scores()) : mass,
                 IntSeq.of(r.keptExperts()), r.isBudgeted(), (long) r.distinctUsedExperts() * cost.expertBytes(r.layer()));
     }
 
@@ -388,36 +393,8 @@ public final class SpeculativeDecoder {
             if (full.argmax(row) == budgeted.argmax(row)) {
                 agreements++;
             }
-            kl += klDivergence(full.row(row), budgeted.row(row));
+            kl += TokenDistributions.klDivergence(full.row(row), budgeted.row(row));
         }
         return new VerificationQuality(full.rows(), agreements, kl);
-    }
-
-    /** KL(softmax(p) || softmax(q)) in nats, in double precision. */
-    static double klDivergence(float[] p, float[] q) {
-        double[] lp = logSoftmax(p);
-        double[] lq = logSoftmax(q);
-        double kl = 0;
-        for (int i = 0; i < p.length; i++) {
-            kl += Math.exp(lp[i]) * (lp[i] - lq[i]);
-        }
-        return Math.max(0, kl);
-    }
-
-    private static double[] logSoftmax(float[] x) {
-        double max = Double.NEGATIVE_INFINITY;
-        for (float v : x) {
-            max = Math.max(max, v);
-        }
-        double sum = 0;
-        for (float v : x) {
-            sum += Math.exp(v - max);
-        }
-        double log = max + Math.log(sum);
-        double[] out = new double[x.length];
-        for (int i = 0; i < x.length; i++) {
-            out[i] = x[i] - log;
-        }
-        return out;
     }
 }

@@ -122,4 +122,32 @@ public final class TokenDistributions {
         }
         return last;   // rounding left u just above the total: the last token with mass
     }
+
+    /** KL(softmax(p) || softmax(q)) in nats, in double precision. */
+    public static double klDivergence(float[] p, float[] q) {
+        double[] lp = logSoftmax(p);
+        double[] lq = logSoftmax(q);
+        double kl = 0;
+        for (int i = 0; i < p.length; i++) {
+            kl += Math.exp(lp[i]) * (lp[i] - lq[i]);
+        }
+        return Math.max(0, kl);
+    }
+
+    private static double[] logSoftmax(float[] x) {
+        double max = Double.NEGATIVE_INFINITY;
+        for (float v : x) {
+            max = Math.max(max, v);
+        }
+        double sum = 0;
+        for (float v : x) {
+            sum += Math.exp(v - max);
+        }
+        double log = max + Math.log(sum);
+        double[] out = new double[x.length];
+        for (int i = 0; i < x.length; i++) {
+            out[i] = x[i] - log;
+        }
+        return out;
+    }
 }
