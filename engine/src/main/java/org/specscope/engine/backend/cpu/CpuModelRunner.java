@@ -35,6 +35,7 @@ final class CpuModelRunner implements ModelRunner {
     private final float attentionScale;
     private final float[] finalNorm;
     private final SmallLayerTensors[] small;
+    private final CpuWorkspace ws;
 
     /** Norm weights and biases of one layer, widened to float once (they are tiny). */
     private record SmallLayerTensors(float[] inputNorm, float[] postAttentionNorm, float[] qBias, float[] kBias,
@@ -64,6 +65,26 @@ final class CpuModelRunner implements ModelRunner {
                     MatMul.toFloats(a.oBias()), MatMul.toFloats(a.qNorm()), MatMul.toFloats(a.kNorm()),
                     MatMul.toFloats(sharedGate));
         }
+        this.ws = new CpuWorkspace(config, widestFeedForward(weights), par.threads());
+    }
+
+    /** The widest SwiGLU hidden layer of the model (dense, expert or shared), for the scratch rows. */
+    private static int widestFeedForward(ModelWeights weights) {
+        int widest = 0;
+        for (LayerWeights lw : weights.layers()) {
+            switch (lw.ffn()) {
+                case Dense dense -> widest = Math.max(widest, (int) dense.mlp().gate().dim(0));
+                case Moe moe -> {
+                    for (SwiGlu e : moe.experts()) {
+                        widest = Math.max(widest, (int) e.gate().dim(0));
+                    }
+                    if (moe.sharedExpert() != null) {
+                        widest = Math.max(widest, (int) moe.sharedExpert().gate().dim(0));
+                    }
+                }
+            }
+        }
+        return widest;
     }
 
     @Override
@@ -88,7 +109,9 @@ final class CpuModelRunner implements ModelRunner {
                     + cache.capacity() + "-token KV cache");
         }
         int d = c.hiddenSize();
-        float[] x = new float[tokens * d];
+        ws.ensureTokens(tokens);
+        ws.ensureContext(start + tokens);
+        float[] x = ws.x;
         for (int t = 0; t < tokens; t++) {
             int id = batch.token(t);
             if (id < 0 || id >= c.vocabSize()) {
@@ -98,20 +121,20 @@ final class CpuModelRunner implements ModelRunner {
         }
         cache.stagePositions(start, batch.positions());
 
-        float[] normed = new float[tokens * d];
-        float[] delta = new float[tokens * d];
+        float[] normed = ws.normed;
+        float[] delta = ws.delta;
         for (int l = 0; l < c.numLayers(); l++) {
             LayerWeights lw = w.layers().get(l);
             SmallLayerTensors s = small[l];
             rmsNorm(x, tokens, d, s.inputNorm(), normed);
             attention(l, lw.attention(), s, normed, batch, cache, start, delta);
-            addInPlace(x, delta);
+            addInPlace(x, delta, tokens * d);
             rmsNorm(x, tokens, d, s.postAttentionNorm(), normed);
             switch (lw.ffn()) {
                 case Dense dense -> swiGlu(dense.mlp(), normed, tokens, delta);
                 case Moe moe -> moe(l, moe, s, normed, batch, delta, probe);
             }
-            addInPlace(x, delta);
+            addInPlace(x, delta, tokens * d);
         }
         cache.commit(start + tokens);
         return logits(x, tokens, batch.logitRows());
@@ -124,9 +147,9 @@ final class CpuModelRunner implements ModelRunner {
         int tokens = batch.size();
         int qd = c.queryDim();
         int kvd = c.kvDim();
-        float[] q = new float[tokens * qd];
-        float[] k = new float[tokens * kvd];
-        float[] v = new float[tokens * kvd];
+        float[] q = ws.q;
+        float[] k = ws.k;
+        float[] v = ws.v;
         MatMul.matmul(par, a.q(), 0, qd, normed, tokens, q, qd, 0);
         MatMul.matmul(par, a.k(), 0, kvd, normed, tokens, k, kvd, 0);
         MatMul.matmul(par, a.v(), 0, kvd, normed, tokens, v, kvd, 0);
@@ -143,9 +166,9 @@ final class CpuModelRunner implements ModelRunner {
         if (c.clipQkv().isPresent()) {
             // OLMoE clamps after its q/k norm (as Hugging Face's OlmoeAttention does), not before.
             float clip = (float) c.clipQkv().getAsDouble();
-            clamp(q, clip);
-            clamp(k, clip);
-            clamp(v, clip);
+            clamp(q, tokens * qd, clip);
+            clamp(k, tokens * kvd, clip);
+            clamp(v, tokens * kvd, clip);
         }
         for (int t = 0; t < tokens; t++) {
             rope(q, t * qd, c.numHeads(), batch.position(t));
@@ -153,7 +176,7 @@ final class CpuModelRunner implements ModelRunner {
         }
         cache.write(layer, start, tokens, k, v);
 
-        float[] context = new float[tokens * qd];
+        float[] context = ws.context;
         attend(layer, q, batch.mask(), cache, start, tokens, context);
         MatMul.matmul(par, a.o(), 0, c.hiddenSize(), context, tokens, out, c.hiddenSize(), 0);
         addBias(out, tokens, s.oBias());
@@ -197,9 +220,9 @@ final class CpuModelRunner implements ModelRunner {
             throw new IllegalArgumentException("the mask names " + mask.cachedNodes() + " cached tree nodes; the cache holds "
                     + start + " tokens");
         }
+        float[][] scratch = ws.scores;
         par.forRange(tokens * heads, 1, (from, to) -> {
-            float[] scores = new float[start + tokens];
-            boolean[] seen = new boolean[start + tokens];
+            float[] scores = scratch[par.workerIndex()];
             for (int job = from; job < to; job++) {
                 int t = job / heads;
                 int h = job % heads;
@@ -212,16 +235,17 @@ final class CpuModelRunner implements ModelRunner {
                     if (visible && window > 0 && queryPos - positions[slot] >= window) {
                         visible = false;
                     }
-                    seen[slot] = visible;
                     if (visible) {
                         float sc = MatMul.dot(q, qOff, keys, slot * kvd + kvOff, hd) * attentionScale;
                         scores[slot] = sc;
                         max = Math.max(max, sc);
+                    } else {
+                        scores[slot] = Float.NEGATIVE_INFINITY;
                     }
                 }
                 float sum = 0;
                 for (int slot = 0; slot < start + tokens; slot++) {
-                    if (seen[slot]) {
+                    if (scores[slot] != Float.NEGATIVE_INFINITY) {
                         float e = (float) Math.exp(scores[slot] - max);
                         scores[slot] = e;
                         sum += e;
@@ -230,7 +254,7 @@ final class CpuModelRunner implements ModelRunner {
                 int cOff = t * qd + h * hd;
                 Arrays.fill(context, cOff, cOff + hd, 0f);
                 for (int slot = 0; slot < start + tokens; slot++) {
-                    if (seen[slot]) {
+                    if (scores[slot] != Float.NEGATIVE_INFINITY) {
                         MatMul.axpy(scores[slot] / sum, values, slot * kvd + kvOff, context, cOff, hd);
                     }
                 }
@@ -243,11 +267,11 @@ final class CpuModelRunner implements ModelRunner {
     /** down(silu(gate(x)) * up(x)) for {@code tokens} rows of {@code x} into {@code out}. */
     private void swiGlu(SwiGlu mlp, float[] x, int tokens, float[] out) {
         int width = (int) mlp.gate().dim(0);
-        float[] gate = new float[tokens * width];
-        float[] up = new float[tokens * width];
+        float[] gate = ws.gate;
+        float[] up = ws.up;
         MatMul.matmul(par, mlp.gate(), 0, width, x, tokens, gate, width, 0);
         MatMul.matmul(par, mlp.up(), 0, width, x, tokens, up, width, 0);
-        for (int i = 0; i < gate.length; i++) {
+        for (int i = 0, end = tokens * width; i < end; i++) {
             float g = gate[i];
             gate[i] = g / (1f + (float) Math.exp(-g)) * up[i];
         }
@@ -266,47 +290,50 @@ final class CpuModelRunner implements ModelRunner {
         int d = c.hiddenSize();
         int n = router.numExperts();
         int k = router.topK();
-        float[] routerLogits = new float[tokens * n];
+        float[] routerLogits = ws.routerLogits;
         MatMul.matmul(par, moe.router(), 0, n, x, tokens, routerLogits, n, 0);
-        float[] probs = new float[tokens * n];
-        int[] ids = new int[tokens * k];
-        float[] weights = new float[tokens * k];
+        float[] probs = ws.routerProbs;
+        int[] ids = ws.routerIds;
+        float[] weights = ws.routerWeights;
         router.route(routerLogits, tokens, probs, ids, weights);
         ExpertBudgeter.Decision budget = batch.budget().isUnlimited() ? null
-                : ExpertBudgeter.apply(batch.budget(), tokens, n, k, probs, ids, weights, batch.scoreWeights(),
-                router.normalizesTopK());
+                : ExpertBudgeter.apply(batch.budget(), tokens, n, k, slice(probs, tokens * n), slice(ids, tokens * k),
+                slice(weights, tokens * k), batch.scoreWeights(), router.normalizesTopK());
         if (probe.isListening()) {
-            probe.onRouting(new LayerRouting(layer, tokens, n, k, routerLogits, probs, ids, weights, budget));
+            probe.onRouting(new LayerRouting(layer, tokens, n, k, slice(routerLogits, tokens * n),
+                    slice(probs, tokens * n), slice(ids, tokens * k), slice(weights, tokens * k), budget));
         }
         int[] usedIds = budget == null ? ids : budget.usedIds();
         float[] usedWeights = budget == null ? weights : budget.usedWeights();
 
-        // Group (token, weight) pairs by expert; -1 marks an expert truncation dropped.
-        int[] count = new int[n];
-        for (int id : usedIds) {
-            if (id >= 0) {
-                count[id]++;
+        // Group (token, weight) pairs by expert, in token order; -1 marks an expert truncation dropped.
+        int pairs = tokens * k;
+        int[] count = ws.expertCount;
+        Arrays.fill(count, 0);
+        for (int i = 0; i < pairs; i++) {
+            if (usedIds[i] >= 0) {
+                count[usedIds[i]]++;
             }
         }
+        int[] rows = ws.groupRows;
+        float[] rowWeights = ws.groupWeights;
+        float[] gathered = ws.gathered;
+        float[] expertOut = ws.expertOut;
         Arrays.fill(out, 0, tokens * d, 0f);
         for (int e = 0; e < n; e++) {
             if (count[e] == 0) {
                 continue;
             }
-            int[] rows = new int[count[e]];
-            float[] rowWeights = new float[count[e]];
             int m = 0;
-            for (int i = 0; i < usedIds.length; i++) {
+            for (int i = 0; i < pairs; i++) {
                 if (usedIds[i] == e) {
                     rows[m] = i / k;
                     rowWeights[m++] = usedWeights[i];
                 }
             }
-            float[] gathered = new float[m * d];
             for (int r = 0; r < m; r++) {
                 System.arraycopy(x, rows[r] * d, gathered, r * d, d);
             }
-            float[] expertOut = new float[m * d];
             swiGlu(moe.experts().get(e), gathered, m, expertOut);
             for (int r = 0; r < m; r++) {
                 MatMul.axpy(rowWeights[r], expertOut, r * d, out, rows[r] * d, d);
@@ -314,7 +341,7 @@ final class CpuModelRunner implements ModelRunner {
         }
 
         if (moe.sharedExpert() != null) {
-            float[] shared = new float[tokens * d];
+            float[] shared = ws.shared;
             swiGlu(moe.sharedExpert(), x, tokens, shared);
             for (int t = 0; t < tokens; t++) {
                 float g = MatMul.dot(s.sharedGate(), 0, x, t * d, d);
@@ -323,13 +350,23 @@ final class CpuModelRunner implements ModelRunner {
         }
     }
 
+    /** The first {@code length} entries of a scratch row, copied for records that outlive the pass. */
+    private static float[] slice(float[] a, int length) {
+        return Arrays.copyOf(a, length);
+    }
+
+    private static int[] slice(int[] a, int length) {
+        return Arrays.copyOf(a, length);
+    }
+
     // ---- output ----------------------------------------------------------------------------
 
     private Logits logits(float[] x, int tokens, ForwardBatch.LogitRows rows) {
         int d = c.hiddenSize();
         int first = rows == ForwardBatch.LogitRows.LAST ? tokens - 1 : 0;
         int count = tokens - first;
-        float[] last = Arrays.copyOfRange(x, first * d, tokens * d);
+        float[] last = ws.normed;
+        System.arraycopy(x, first * d, last, 0, count * d);
         rmsNorm(last, count, d, finalNorm, last);
         float[] logits = new float[count * c.vocabSize()];
         MatMul.matmul(par, w.lmHead(), 0, c.vocabSize(), last, count, logits, c.vocabSize(), 0);
@@ -360,14 +397,14 @@ final class CpuModelRunner implements ModelRunner {
         }
     }
 
-    private static void clamp(float[] v, float limit) {
-        for (int i = 0; i < v.length; i++) {
+    private static void clamp(float[] v, int length, float limit) {
+        for (int i = 0; i < length; i++) {
             v[i] = Math.max(-limit, Math.min(limit, v[i]));
         }
     }
 
-    private static void addInPlace(float[] x, float[] delta) {
-        MatMul.axpy(1f, delta, 0, x, 0, x.length);
+    private static void addInPlace(float[] x, float[] delta, int length) {
+        MatMul.axpy(1f, delta, 0, x, 0, length);
     }
 
     @Override

@@ -16,9 +16,10 @@ import java.nio.ByteOrder;
 /**
  * y = x W^T for a batch of activation rows against a weight matrix W [out, in] stored in a
  * mapped file, with the Vector API. Written by hand rather than delegated to a BLAS because
- * weights stay in their stored dtype (BF16/F16) inside the mapped file: each weight row is
- * widened once into an L1-resident scratch row and then applied to every token of the batch,
- * so a pass over T tokens streams each weight byte from memory once, not T times.
+ * weights stay in their stored dtype (BF16/F16) inside the mapped file and are widened in
+ * registers as they stream past: each weight vector is loaded once per block of four tokens
+ * and applied to all of them, so a pass over T tokens streams each weight byte from memory
+ * once, not T times, and nothing is allocated per call.
  */
 final class MatMul {
 
@@ -28,9 +29,12 @@ final class MatMul {
             VectorShape.forBitSize(F.vectorBitSize() / 2));
     private static final ValueLayout.OfFloat F32_LE = ValueLayout.JAVA_FLOAT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
     private static final ValueLayout.OfShort I16_LE = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
+    private static final ByteOrder LE = ByteOrder.LITTLE_ENDIAN;
 
-    /** Tokens per register block: four accumulators fit the vector registers of AVX2 and wider. */
+    /** Tokens per register block: four accumulators (plus the weight vector) fit AVX2's 16 registers. */
     private static final int TOKEN_BLOCK = 4;
+    /** Weight bytes per parallel task: enough to amortise the fork, small enough to balance two to 64 cores. */
+    private static final int TASK_BYTES = 1 << 16;
 
     private MatMul() {
     }
@@ -42,104 +46,174 @@ final class MatMul {
     static void matmul(ParallelRunner par, Tensor w, long rowOff, int rows, float[] x, int tokens, float[] y,
                        int yStride, int yOff) {
         int in = (int) w.dim(w.rank() - 1);
-        // Rows per chunk: enough work per task to amortise the fork (about 64 KiB of weights).
-        int grain = Math.max(1, (1 << 16) / Math.max(1, in * w.dtype().byteSize()));
-        par.forRange(rows, grain, (from, to) -> {
-            float[] wRow = new float[in];
-            for (int r = from; r < to; r++) {
-                loadRow(w, rowOff + r, in, wRow, 0);
-                for (int t = 0; t < tokens; t += TOKEN_BLOCK) {
-                    int n = Math.min(TOKEN_BLOCK, tokens - t);
-                    dotBlock(wRow, x, t, n, in, y, yStride, yOff + r);
+        int grain = Math.max(1, TASK_BYTES / Math.max(1, in * w.dtype().byteSize()));
+        par.forRange(rows, grain, (from, to) -> rowRange(w, rowOff, from, to, in, x, tokens, y, yStride, yOff));
+    }
+
+    /** Rows [from, to) of the product, on the calling thread. */
+    static void rowRange(Tensor w, long rowOff, int from, int to, int in, float[] x, int tokens, float[] y,
+                         int yStride, int yOff) {
+        MemorySegment seg = w.data();
+        DType dtype = w.dtype();
+        long rowBytes = (long) in * dtype.byteSize();
+        for (int r = from; r < to; r++) {
+            long base = (rowOff + r) * rowBytes;
+            int col = yOff + r;
+            int t = 0;
+            for (; t + TOKEN_BLOCK <= tokens; t += TOKEN_BLOCK) {
+                if (dtype == DType.F32) {
+                    dot4F32(seg, base, in, x, t, y, yStride, col);
+                } else {
+                    dot4Half(seg, base, in, dtype == DType.F16, x, t, y, yStride, col);
                 }
             }
-        });
+            for (; t < tokens; t++) {
+                y[t * yStride + col] = dtype == DType.F32 ? dot1F32(seg, base, in, x, t * in)
+                        : dot1Half(seg, base, in, dtype == DType.F16, x, t * in);
+            }
+        }
+    }
+
+    // ---- one token: two accumulators so that consecutive FMAs do not wait on each other ----
+
+    private static float dot1F32(MemorySegment seg, long base, int in, float[] x, int xOff) {
+        FloatVector a0 = FloatVector.zero(F), a1 = a0;
+        int step = F.length();
+        int i = 0;
+        for (int bound = in - 2 * step; i <= bound; i += 2 * step) {
+            a0 = FloatVector.fromMemorySegment(F, seg, base + 4L * i, LE).fma(FloatVector.fromArray(F, x, xOff + i), a0);
+            a1 = FloatVector.fromMemorySegment(F, seg, base + 4L * (i + step), LE)
+                    .fma(FloatVector.fromArray(F, x, xOff + i + step), a1);
+        }
+        for (int bound = F.loopBound(in); i < bound; i += step) {
+            a0 = FloatVector.fromMemorySegment(F, seg, base + 4L * i, LE).fma(FloatVector.fromArray(F, x, xOff + i), a0);
+        }
+        float s = a0.add(a1).reduceLanes(VectorOperators.ADD);
+        for (; i < in; i++) {
+            s += seg.get(F32_LE, base + 4L * i) * x[xOff + i];
+        }
+        return s;
+    }
+
+    private static float dot1Half(MemorySegment seg, long base, int in, boolean f16, float[] x, int xOff) {
+        FloatVector a0 = FloatVector.zero(F), a1 = a0;
+        int step = F.length();
+        int i = 0;
+        for (int bound = in - 2 * step; i <= bound; i += 2 * step) {
+            a0 = widen(seg, base + 2L * i, f16).fma(FloatVector.fromArray(F, x, xOff + i), a0);
+            a1 = widen(seg, base + 2L * (i + step), f16).fma(FloatVector.fromArray(F, x, xOff + i + step), a1);
+        }
+        for (int bound = F.loopBound(in); i < bound; i += step) {
+            a0 = widen(seg, base + 2L * i, f16).fma(FloatVector.fromArray(F, x, xOff + i), a0);
+        }
+        float s = a0.add(a1).reduceLanes(VectorOperators.ADD);
+        for (; i < in; i++) {
+            s += halfToFloat(seg.get(I16_LE, base + 2L * i), f16) * x[xOff + i];
+        }
+        return s;
+    }
+
+    // ---- four tokens: each weight vector is loaded and widened once for all four -------------
+
+    private static void dot4F32(MemorySegment seg, long base, int in, float[] x, int t0, float[] y, int yStride,
+                                int col) {
+        FloatVector a0 = FloatVector.zero(F), a1 = a0, a2 = a0, a3 = a0;
+        int b0 = t0 * in, b1 = b0 + in, b2 = b1 + in, b3 = b2 + in;
+        int i = 0;
+        for (int bound = F.loopBound(in); i < bound; i += F.length()) {
+            FloatVector wv = FloatVector.fromMemorySegment(F, seg, base + 4L * i, LE);
+            a0 = wv.fma(FloatVector.fromArray(F, x, b0 + i), a0);
+            a1 = wv.fma(FloatVector.fromArray(F, x, b1 + i), a1);
+            a2 = wv.fma(FloatVector.fromArray(F, x, b2 + i), a2);
+            a3 = wv.fma(FloatVector.fromArray(F, x, b3 + i), a3);
+        }
+        float s0 = a0.reduceLanes(VectorOperators.ADD), s1 = a1.reduceLanes(VectorOperators.ADD);
+        float s2 = a2.reduceLanes(VectorOperators.ADD), s3 = a3.reduceLanes(VectorOperators.ADD);
+        for (; i < in; i++) {
+            float wi = seg.get(F32_LE, base + 4L * i);
+            s0 += wi * x[b0 + i];
+            s1 += wi * x[b1 + i];
+            s2 += wi * x[b2 + i];
+            s3 += wi * x[b3 + i];
+        }
+        store4(y, yStride, t0, col, s0, s1, s2, s3);
+    }
+
+    private static void dot4Half(MemorySegment seg, long base, int in, boolean f16, float[] x, int t0, float[] y,
+                                 int yStride, int col) {
+        FloatVector a0 = FloatVector.zero(F), a1 = a0, a2 = a0, a3 = a0;
+        int b0 = t0 * in, b1 = b0 + in, b2 = b1 + in, b3 = b2 + in;
+        int i = 0;
+        for (int bound = F.loopBound(in); i < bound; i += F.length()) {
+            FloatVector wv = widen(seg, base + 2L * i, f16);
+            a0 = wv.fma(FloatVector.fromArray(F, x, b0 + i), a0);
+            a1 = wv.fma(FloatVector.fromArray(F, x, b1 + i), a1);
+            a2 = wv.fma(FloatVector.fromArray(F, x, b2 + i), a2);
+            a3 = wv.fma(FloatVector.fromArray(F, x, b3 + i), a3);
+        }
+        float s0 = a0.reduceLanes(VectorOperators.ADD), s1 = a1.reduceLanes(VectorOperators.ADD);
+        float s2 = a2.reduceLanes(VectorOperators.ADD), s3 = a3.reduceLanes(VectorOperators.ADD);
+        for (; i < in; i++) {
+            float wi = halfToFloat(seg.get(I16_LE, base + 2L * i), f16);
+            s0 += wi * x[b0 + i];
+            s1 += wi * x[b1 + i];
+            s2 += wi * x[b2 + i];
+            s3 += wi * x[b3 + i];
+        }
+        store4(y, yStride, t0, col, s0, s1, s2, s3);
+    }
+
+    private static void store4(float[] y, int yStride, int t0, int col, float s0, float s1, float s2, float s3) {
+        int o = t0 * yStride + col;
+        y[o] = s0;
+        y[o + yStride] = s1;
+        y[o + 2 * yStride] = s2;
+        y[o + 3 * yStride] = s3;
+    }
+
+    // ---- widening 16-bit floats in registers -------------------------------------------------
+
+    private static final IntVector F16_MAGNITUDE = IntVector.broadcast(I, 0x7FFF);
+    private static final IntVector F16_SIGN = IntVector.broadcast(I, 0x8000);
+    private static final IntVector F16_EXPONENT = IntVector.broadcast(I, 0x7C00);
+    private static final IntVector F32_EXPONENT = IntVector.broadcast(I, 0x7F800000);
+    /** 2^112 rebiases a half's exponent (bias 15) to a float's (bias 127); subnormals come out right too. */
+    private static final FloatVector F16_REBIAS = FloatVector.broadcast(F, 0x1p112f);
+
+    /** {@code F.length()} 16-bit floats at byte offset {@code at}, widened to float lanes. */
+    private static FloatVector widen(MemorySegment seg, long at, boolean f16) {
+        IntVector h = (IntVector) ShortVector.fromMemorySegment(S, seg, at, LE).convertShape(VectorOperators.S2I, I, 0);
+        if (!f16) {
+            return h.lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats();   // bf16 is a float's upper half
+        }
+        IntVector magnitude = h.and(F16_MAGNITUDE).lanewise(VectorOperators.LSHL, 13);
+        FloatVector finite = magnitude.reinterpretAsFloats().mul(F16_REBIAS);
+        // Infinities and NaNs (exponent all ones) keep their mantissa under a float's all-ones exponent.
+        IntVector bits = finite.reinterpretAsInts().blend(magnitude.or(F32_EXPONENT),
+                h.and(F16_EXPONENT).compare(VectorOperators.EQ, F16_EXPONENT));
+        return bits.or(h.and(F16_SIGN).lanewise(VectorOperators.LSHL, 16)).reinterpretAsFloats();
+    }
+
+    private static float halfToFloat(short bits, boolean f16) {
+        return f16 ? Float.float16ToFloat(bits) : Tensor.bf16ToFloat(bits);
     }
 
     /** Widens row {@code row} of {@code w} into {@code out[outOff .. outOff + in)}. */
     static void loadRow(Tensor w, long row, int in, float[] out, int outOff) {
         MemorySegment seg = w.data();
         long base = row * in * w.dtype().byteSize();
-        switch (w.dtype()) {
-            case F32 -> MemorySegment.copy(seg, F32_LE, base, out, outOff, in);
-            case BF16 -> {
-                int i = 0;
-                int bound = S.loopBound(in);
-                for (; i < bound; i += S.length()) {
-                    ShortVector s = ShortVector.fromMemorySegment(S, seg, base + 2L * i, ByteOrder.LITTLE_ENDIAN);
-                    IntVector wide = (IntVector) s.convertShape(VectorOperators.S2I, I, 0);
-                    wide.lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats().intoArray(out, outOff + i);
-                }
-                for (; i < in; i++) {
-                    out[outOff + i] = Tensor.bf16ToFloat(seg.get(I16_LE, base + 2L * i));
-                }
-            }
-            case F16 -> {
-                for (int i = 0; i < in; i++) {
-                    out[outOff + i] = Float.float16ToFloat(seg.get(I16_LE, base + 2L * i));
-                }
-            }
+        if (w.dtype() == DType.F32) {
+            MemorySegment.copy(seg, F32_LE, base, out, outOff, in);
+            return;
         }
-    }
-
-    /** Dot products of one widened weight row with {@code n <= 4} consecutive token rows. */
-    private static void dotBlock(float[] w, float[] x, int t0, int n, int in, float[] y, int yStride, int yCol) {
-        FloatVector a0 = FloatVector.zero(F), a1 = a0, a2 = a0, a3 = a0;
-        int b0 = t0 * in, b1 = b0 + in, b2 = b1 + in, b3 = b2 + in;
-        int bound = F.loopBound(in);
+        boolean f16 = w.dtype() == DType.F16;
         int i = 0;
-        switch (n) {
-            case 4 -> {
-                for (; i < bound; i += F.length()) {
-                    FloatVector wv = FloatVector.fromArray(F, w, i);
-                    a0 = wv.fma(FloatVector.fromArray(F, x, b0 + i), a0);
-                    a1 = wv.fma(FloatVector.fromArray(F, x, b1 + i), a1);
-                    a2 = wv.fma(FloatVector.fromArray(F, x, b2 + i), a2);
-                    a3 = wv.fma(FloatVector.fromArray(F, x, b3 + i), a3);
-                }
-            }
-            case 3 -> {
-                for (; i < bound; i += F.length()) {
-                    FloatVector wv = FloatVector.fromArray(F, w, i);
-                    a0 = wv.fma(FloatVector.fromArray(F, x, b0 + i), a0);
-                    a1 = wv.fma(FloatVector.fromArray(F, x, b1 + i), a1);
-                    a2 = wv.fma(FloatVector.fromArray(F, x, b2 + i), a2);
-                }
-            }
-            case 2 -> {
-                for (; i < bound; i += F.length()) {
-                    FloatVector wv = FloatVector.fromArray(F, w, i);
-                    a0 = wv.fma(FloatVector.fromArray(F, x, b0 + i), a0);
-                    a1 = wv.fma(FloatVector.fromArray(F, x, b1 + i), a1);
-                }
-            }
-            default -> {
-                for (; i < bound; i += F.length()) {
-                    a0 = FloatVector.fromArray(F, w, i).fma(FloatVector.fromArray(F, x, b0 + i), a0);
-                }
-            }
+        for (int bound = F.loopBound(in); i < bound; i += F.length()) {
+            widen(seg, base + 2L * i, f16).intoArray(out, outOff + i);
         }
-        store(a0, w, x, t0, i, in, y, yStride, yCol);
-        if (n > 1) {
-            store(a1, w, x, t0 + 1, i, in, y, yStride, yCol);
+        for (; i < in; i++) {
+            out[outOff + i] = halfToFloat(seg.get(I16_LE, base + 2L * i), f16);
         }
-        if (n > 2) {
-            store(a2, w, x, t0 + 2, i, in, y, yStride, yCol);
-        }
-        if (n > 3) {
-            store(a3, w, x, t0 + 3, i, in, y, yStride, yCol);
-        }
-    }
-
-    /** Reduces one token's accumulator, adds the scalar tail from {@code tail} on, and stores it. */
-    private static void store(FloatVector acc, float[] w, float[] x, int t, int tail, int in, float[] y, int yStride,
-                              int yCol) {
-        float s = acc.reduceLanes(VectorOperators.ADD);
-        int bt = t * in;
-        for (int j = tail; j < in; j++) {
-            s += w[j] * x[bt + j];
-        }
-        y[t * yStride + yCol] = s;
     }
 
     /** Dot product of {@code a[aOff..aOff+n)} and {@code b[bOff..bOff+n)}. */

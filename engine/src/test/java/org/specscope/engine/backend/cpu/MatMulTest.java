@@ -99,4 +99,43 @@ class MatMulTest {
             assertThat(out[3 + i]).isEqualTo(w.getFloat(2L * 37 + i));
         }
     }
+
+    @ParameterizedTest
+    @CsvSource({"F16", "BF16"})
+    void widensEveryHalfPrecisionBitPatternExactly(DType dtype) {
+        // All 65536 patterns: zeros, subnormals, normals, infinities and NaNs, both signs.
+        int n = 1 << 16;
+        MemorySegment seg = Arena.ofAuto().allocate(2L * n);
+        var i16 = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
+        for (int i = 0; i < n; i++) {
+            seg.set(i16, 2L * i, (short) i);
+        }
+        Tensor w = new Tensor("all", dtype, new long[]{1, n}, seg);
+        float[] out = new float[n];
+        MatMul.loadRow(w, 0, n, out, 0);
+        for (int i = 0; i < n; i++) {
+            float expected = w.getFloat(i);
+            if (Float.isNaN(expected)) {
+                assertThat(out[i]).as("pattern %04x", i).isNaN();
+            } else {
+                assertThat(Float.floatToIntBits(out[i])).as("pattern %04x", i).isEqualTo(Float.floatToIntBits(expected));
+            }
+        }
+    }
+
+    @ParameterizedTest(name = "{0}, {1} tokens")
+    @CsvSource({"F32, 1", "F32, 5", "BF16, 1", "BF16, 7", "F16, 2", "F16, 8"})
+    void threadsSplittingTheRowsGiveTheSameBitsAsOneThread(DType dtype, int tokens) {
+        Tensor w = randomMatrix(dtype, 300, 250, 77);
+        float[] x = new float[tokens * 250];
+        SplittableRandom rnd = new SplittableRandom(3);
+        for (int i = 0; i < x.length; i++) {
+            x[i] = (float) rnd.nextDouble(-1, 1);
+        }
+        float[] parallel = new float[tokens * 300];
+        float[] serial = new float[tokens * 300];
+        MatMul.matmul(par, w, 0, 300, x, tokens, parallel, 300, 0);
+        MatMul.rowRange(w, 0, 0, 300, 250, x, tokens, serial, 300, 0);
+        assertThat(parallel).containsExactly(serial);
+    }
 }
