@@ -1,5 +1,7 @@
 package org.specscope.engine.bench;
 
+import java.util.Arrays;
+
 /**
  * What {@link MemoryBandwidth} measured.
  *
@@ -13,4 +15,15 @@ package org.specscope.engine.bench;
  */
 public record BandwidthMeasurement(long bufferBytes, int threads, int repeats, double bestGbPerSecond,
                                    double medianGbPerSecond, int checksum) {
+
+    /** Timed reads of a {@code bufferBytes} buffer, in GB/s each. */
+    public static BandwidthMeasurement of(long bufferBytes, int threads, double[] gbPerSecond, int checksum) {
+        if (gbPerSecond.length == 0) {
+            throw new IllegalArgumentException("no bandwidth reads");
+        }
+        double[] sorted = gbPerSecond.clone();
+        Arrays.sort(sorted);
+        return new BandwidthMeasurement(bufferBytes, threads, sorted.length, sorted[sorted.length - 1],
+                Measurements.median(sorted), checksum);
+    }
 }

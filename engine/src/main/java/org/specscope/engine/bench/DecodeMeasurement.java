@@ -1,23 +1,37 @@
 package org.specscope.engine.bench;
 
+import java.util.List;
+
 /**
- * Timed decode steps at batch 1 (one token per forward pass, greedy).
+ * Rounds of decode steps at batch 1 (one token per forward pass, greedy), each from the same context.
  *
- * @param tokens                tokens decoded while timed
- * @param nanos                 their total wall time
- * @param weightBytes           bytes of weights those passes read, by {@link org.specscope.engine.spec.PassCostModel}
- *                              from the experts each step actually used
- * @param flops                 floating-point operations of those passes
- * @param meanDistinctExperts   experts run per MoE layer per step (top-k at batch 1); 0 for a dense model
+ * @param tokens              decode steps per round
+ * @param rounds              timed rounds
+ * @param medianNanos         the median round's wall time
+ * @param weightBytes         bytes of weights one round reads (top-k experts per MoE layer per step)
+ * @param flops               floating-point operations of one round
+ * @param meanDistinctExperts experts run per MoE layer per step (top-k at batch 1); 0 for a dense model
  */
-public record DecodeMeasurement(int tokens, long nanos, long weightBytes, long flops, double meanDistinctExperts) {
+public record DecodeMeasurement(int tokens, int rounds, double medianNanos, long weightBytes, long flops,
+                                double meanDistinctExperts) {
+
+    /** The rounds of {@code tokens} steps each, summarised by the median round's time. */
+    public static DecodeMeasurement of(int tokens, List<TimedPasses> rounds) {
+        if (rounds.isEmpty()) {
+            throw new IllegalArgumentException("no decode rounds");
+        }
+        long[] nanos = rounds.stream().mapToLong(TimedPasses::nanos).sorted().toArray();
+        TimedPasses any = rounds.getFirst();
+        return new DecodeMeasurement(tokens, rounds.size(), Measurements.median(nanos), any.weightBytes(), any.flops(),
+                rounds.stream().mapToDouble(TimedPasses::meanDistinctExperts).average().orElseThrow());
+    }
 
     public double tokensPerSecond() {
-        return tokens * 1e9 / nanos;
+        return tokens * 1e9 / medianNanos;
     }
 
     public double millisPerToken() {
-        return nanos / 1e6 / tokens;
+        return medianNanos / 1e6 / tokens;
     }
 
     public double weightBytesPerToken() {
@@ -26,6 +40,6 @@ public record DecodeMeasurement(int tokens, long nanos, long weightBytes, long f
 
     /** Weight bytes read per second, in GB/s (10^9 bytes). */
     public double gbPerSecond() {
-        return (double) weightBytes / nanos;
+        return weightBytes / medianNanos;
     }
 }

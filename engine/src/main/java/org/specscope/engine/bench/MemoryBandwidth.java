@@ -9,7 +9,6 @@ import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.nio.ByteOrder;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.OptionalLong;
 import java.util.concurrent.Callable;
@@ -48,6 +47,8 @@ public final class MemoryBandwidth implements AutoCloseable {
     private final int threads;
     private final ExecutorService workers;
     private int warmUpSink;
+    private int checksum;
+    private boolean warm;
 
     /**
      * Allocates {@code bytes} (rounded down to whole 32-bit words) off the Java heap and writes
@@ -85,13 +86,10 @@ public final class MemoryBandwidth implements AutoCloseable {
     }
 
     /**
-     * Compiles the read loop on a cache-resident slice, reads the whole buffer once untimed, then
-     * {@code repeats} times timed.
+     * Compiles the read loop on a cache-resident slice and reads the whole buffer once, untimed;
+     * {@link #read} does it first if nobody has.
      */
-    public BandwidthMeasurement measure(int repeats) {
-        if (repeats < 1) {
-            throw new IllegalArgumentException("repeats must be at least 1, got " + repeats);
-        }
+    public void warmUp() {
         // Many short calls get the loop fully compiled; a few long ones leave it half compiled
         // for the first timed reads.
         long slice = Math.min(buffer.byteSize(), WARM_UP_SLICE_BYTES);
@@ -100,21 +98,47 @@ public final class MemoryBandwidth implements AutoCloseable {
             sums += sum(buffer, 0, slice);
         }
         warmUpSink = sums;   // stored, so that the compiler cannot drop the warm-up as dead code
-        int checksum = readAll();
+        checksum = readAll();
+        warm = true;
+    }
+
+    /** One timed read of the whole buffer by all workers, in GB/s (10^9 bytes). */
+    public double read() {
+        if (!warm) {
+            warmUp();
+        }
+        long t0 = System.nanoTime();
+        int sum = readAll();
+        long nanos = System.nanoTime() - t0;
+        if (sum != checksum) {
+            throw new IllegalStateException("the bandwidth buffer read back differently: " + sum + " then " + checksum);
+        }
+        return buffer.byteSize() / (double) nanos;   // bytes per ns = GB/s
+    }
+
+    /** The warm-up, then {@code repeats} timed reads. */
+    public BandwidthMeasurement measure(int repeats) {
+        if (repeats < 1) {
+            throw new IllegalArgumentException("repeats must be at least 1, got " + repeats);
+        }
+        warmUp();
         double[] gbPerSecond = new double[repeats];
         for (int r = 0; r < repeats; r++) {
-            long t0 = System.nanoTime();
-            int sum = readAll();
-            long nanos = System.nanoTime() - t0;
-            if (sum != checksum) {
-                throw new IllegalStateException("the bandwidth buffer read back differently: " + sum + " then " + checksum);
-            }
-            gbPerSecond[r] = buffer.byteSize() / (double) nanos;   // bytes per ns = GB/s
+            gbPerSecond[r] = read();
         }
-        double[] sorted = gbPerSecond.clone();
-        Arrays.sort(sorted);
-        return new BandwidthMeasurement(buffer.byteSize(), threads, repeats, sorted[repeats - 1],
-                Measurements.median(sorted), checksum);
+        return BandwidthMeasurement.of(buffer.byteSize(), threads, gbPerSecond, checksum);
+    }
+
+    /** The sum of the buffer's words modulo 2^32, as the warm-up read it. */
+    public int checksum() {
+        if (!warm) {
+            warmUp();
+        }
+        return checksum;
+    }
+
+    public int threads() {
+        return threads;
     }
 
     /** Every worker reads its contiguous share; the sum of all words, modulo 2^32. */

@@ -14,10 +14,10 @@ import java.util.Arrays;
 import java.util.List;
 
 /**
- * Times a model's forward passes after one fixed context: decode steps at batch 1, and
- * verification passes of T tokens. Every measurement starts from the same cached context and
- * leaves the cache as it found it (the passes' keys and values are truncated away), so the
- * measurements neither depend on their order nor grow the context. Bytes read are counted by
+ * Times a model's forward passes after one fixed context: rounds of decode steps at batch 1, and
+ * verification passes of T tokens. Every run starts from the same cached context and leaves the
+ * cache as it found it (the passes' keys and values are truncated away), so runs neither depend
+ * on their order nor grow the context, and can be interleaved freely. Bytes read are counted by
  * {@link PassCostModel} from the routing each timed pass actually produced.
  */
 public final class PassBenchmark {
@@ -67,24 +67,32 @@ public final class PassBenchmark {
         return context;
     }
 
-    /** Cache slots a measurement needs beyond the context: the longest run of decode steps or the largest pass. */
-    public static int slotsNeeded(int decodeSteps, int largestBatch) {
-        return Math.max(decodeSteps, largestBatch);
+    /**
+     * Untimed: {@code decodeSteps} decode steps, then one pass of every size in {@code sizes} with
+     * every routing, so that the code is compiled and the weights these passes read are mapped in
+     * before anything is timed.
+     */
+    public void warmUp(int decodeSteps, List<Integer> sizes) {
+        if (decodeSteps > 0) {
+            decode(decodeSteps);
+        }
+        for (int size : sizes) {
+            for (BatchRouting routing : BatchRouting.values()) {
+                pass(size, routing);
+            }
+        }
     }
 
     /**
-     * {@code warmup} untimed then {@code tokens} timed decode steps, greedy (each step's input is
-     * the previous step's argmax), one token per pass as plain generation runs them.
+     * {@code tokens} decode steps after the context, greedy (each step's input is the previous
+     * step's argmax, the first the context's), one token per pass as plain generation runs them.
      */
-    public DecodeMeasurement decode(int warmup, int tokens) {
-        if (warmup < 0 || tokens < 1) {
-            throw new IllegalArgumentException("decode needs warmup >= 0 and tokens >= 1, got " + warmup + " and " + tokens);
+    public TimedPasses decode(int tokens) {
+        if (tokens < 1) {
+            throw new IllegalArgumentException("decode needs at least 1 token, got " + tokens);
         }
-        requireSlots(warmup + tokens);
+        requireSlots(tokens);
         int token = nextToken;
-        for (int i = 0; i < warmup; i++) {
-            token = step(token, new ArrayList<>());
-        }
         long nanos = 0;
         long bytes = 0;
         long flops = 0;
@@ -93,7 +101,9 @@ public final class PassBenchmark {
             List<LayerRouting> routing = new ArrayList<>();
             int position = cache.length();
             long t0 = System.nanoTime();
-            token = step(token, routing);
+            Logits logits = runner.forward(ForwardBatch.sequence(new int[]{token}, position, ForwardBatch.LogitRows.LAST),
+                    cache, routing::add);
+            token = logits.argmax(logits.rows() - 1);
             nanos += System.nanoTime() - t0;
             PassCost c = cost.cost(1, 1, position + 1, routing);
             bytes += c.weightBytes();
@@ -101,46 +111,22 @@ public final class PassBenchmark {
             distinct += meanDistinctExperts(routing);
         }
         cache.truncate(context);
-        return new DecodeMeasurement(tokens, nanos, bytes, flops, distinct / tokens);
+        return new TimedPasses(nanos, bytes, flops, distinct / tokens);
     }
 
-    private int step(int token, List<LayerRouting> routing) {
-        Logits logits = runner.forward(ForwardBatch.sequence(new int[]{token}, cache.length(),
-                ForwardBatch.LogitRows.LAST), cache, routing::add);
-        return logits.argmax(logits.rows() - 1);
-    }
-
-    /**
-     * One untimed then {@code repeats} timed verification passes of {@code tokens} tokens after the
-     * context, with logits for every token as verification needs them.
-     */
-    public PassMeasurement verify(int tokens, BatchRouting routing, int repeats) {
-        if (repeats < 1) {
-            throw new IllegalArgumentException("repeats must be at least 1, got " + repeats);
-        }
+    /** One verification pass of {@code tokens} tokens after the context, with logits for every token. */
+    public TimedPasses pass(int tokens, BatchRouting routing) {
         ForwardBatch batch = verificationBatch(tokens, routing);
         requireSlots(tokens);
-        runPass(batch, new ArrayList<>());
-        long[] nanos = new long[repeats];
-        List<LayerRouting> used = List.of();
-        for (int r = 0; r < repeats; r++) {
-            used = new ArrayList<>();
-            nanos[r] = runPass(batch, used);
-        }
-        Arrays.sort(nanos);
+        List<LayerRouting> used = new ArrayList<>();
+        long t0 = System.nanoTime();
+        runner.forward(batch, cache, used::add);
+        long nanos = System.nanoTime() - t0;
+        cache.truncate(context);
         // Keys each token attends to: a chain's last token sees all of the pass, a sibling only itself.
         int keys = context + (routing == BatchRouting.NATURAL ? tokens : 1);
         PassCost c = cost.cost(tokens, tokens, keys, used);
-        return new PassMeasurement(routing, tokens, repeats, Measurements.median(nanos), nanos[0], c.weightBytes(),
-                c.flops(), meanDistinctExperts(used));
-    }
-
-    private long runPass(ForwardBatch batch, List<LayerRouting> routing) {
-        long t0 = System.nanoTime();
-        runner.forward(batch, cache, routing::add);
-        long nanos = System.nanoTime() - t0;
-        cache.truncate(context);
-        return nanos;
+        return new TimedPasses(nanos, c.weightBytes(), c.flops(), meanDistinctExperts(used));
     }
 
     /**

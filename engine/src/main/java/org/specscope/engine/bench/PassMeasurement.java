@@ -1,5 +1,7 @@
 package org.specscope.engine.bench;
 
+import java.util.List;
+
 /**
  * Repeated timings of one verification pass of {@code tokens} tokens after the same context.
  *
@@ -14,6 +16,17 @@ package org.specscope.engine.bench;
  */
 public record PassMeasurement(BatchRouting routing, int tokens, int repeats, double medianNanos, long bestNanos,
                               long weightBytes, long flops, double meanDistinctExperts) {
+
+    /** Repetitions of one pass (the same batch after the same context, so the same bytes each time). */
+    public static PassMeasurement of(BatchRouting routing, int tokens, List<TimedPasses> repetitions) {
+        if (repetitions.isEmpty()) {
+            throw new IllegalArgumentException("no repetitions of the " + tokens + "-token pass");
+        }
+        long[] nanos = repetitions.stream().mapToLong(TimedPasses::nanos).sorted().toArray();
+        TimedPasses any = repetitions.getFirst();
+        return new PassMeasurement(routing, tokens, repetitions.size(), Measurements.median(nanos), nanos[0],
+                any.weightBytes(), any.flops(), any.meanDistinctExperts());
+    }
 
     public double medianMillis() {
         return medianNanos / 1e6;

@@ -6,7 +6,9 @@ import org.specscope.engine.backend.ModelRunner;
 import org.specscope.engine.backend.cpu.CpuBackend;
 import org.specscope.engine.bench.BandwidthMeasurement;
 import org.specscope.engine.bench.BatchRouting;
+import org.specscope.engine.bench.BenchPlan;
 import org.specscope.engine.bench.BenchReport;
+import org.specscope.engine.bench.Benchmark;
 import org.specscope.engine.bench.DecodeMeasurement;
 import org.specscope.engine.bench.LastLevelCache;
 import org.specscope.engine.bench.MemoryBandwidth;
@@ -22,13 +24,10 @@ import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ObjectNode;
 
 import java.io.PrintWriter;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.Optional;
 import java.util.OptionalDouble;
 import java.util.OptionalLong;
-import java.util.TreeSet;
 import java.util.concurrent.Callable;
 
 /**
@@ -45,8 +44,11 @@ import java.util.concurrent.Callable;
                 "Verification passes run twice per size: 'natural' verifies the text's next T tokens as a causal "
                         + "chain; 'same experts' verifies one token T times as siblings of the context, so every "
                         + "copy routes to the same experts. Every pass runs after the same cached context, which "
-                        + "is restored after each. Resident memory is read before the bandwidth buffer is "
-                        + "allocated."
+                        + "is restored after each.",
+                "",
+                "After a warm-up, each of --repeats rounds runs --tokens decode steps, every pass size with both "
+                        + "routings and one bandwidth read, so that load from elsewhere weighs on all alike. "
+                        + "Resident memory is read after the warm-up, before the bandwidth buffer is allocated."
         })
 final class BenchCommand implements Callable<Integer> {
 
@@ -61,7 +63,7 @@ final class BenchCommand implements Callable<Integer> {
     ModelOptions modelOptions;
 
     @Option(names = {"-n", "--tokens"}, defaultValue = "32", paramLabel = "N",
-            description = "Decode steps timed at batch 1 (default: ${DEFAULT-VALUE}).")
+            description = "Decode steps per round, timed at batch 1 (default: ${DEFAULT-VALUE}).")
     int tokens;
 
     @Option(names = "--batch", split = ",", defaultValue = "1,4,16,64", paramLabel = "T,...",
@@ -70,13 +72,13 @@ final class BenchCommand implements Callable<Integer> {
     List<Integer> batches;
 
     @Option(names = "--repeats", defaultValue = "5", paramLabel = "R",
-            description = "Timed repetitions of each verification pass (the median is reported) and of the "
-                    + "bandwidth read (the best and the median) (default: ${DEFAULT-VALUE}).")
+            description = "Timed rounds (default: ${DEFAULT-VALUE}); reported: the median round of decode, the "
+                    + "median of each pass, the best and the median bandwidth read.")
     int repeats;
 
     @Option(names = "--warmup", defaultValue = "3", paramLabel = "N",
-            description = "Untimed decode steps before the timed ones (default: ${DEFAULT-VALUE}); every "
-                    + "verification size also runs once untimed.")
+            description = "Untimed decode steps before the rounds (default: ${DEFAULT-VALUE}); every pass also "
+                    + "runs once untimed.")
     int warmup;
 
     @Option(names = "--context", defaultValue = "32", paramLabel = "N",
@@ -103,42 +105,29 @@ final class BenchCommand implements Callable<Integer> {
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter progress = spec.commandLine().getErr();
-        List<Integer> sizes = passSizes();
-        checkOptions();
-        int threads = modelOptions.threadCount();
+        if (contextTokens < 1) {
+            throw new IllegalArgumentException("--context must be at least 1 token, got " + contextTokens);
+        }
         OptionalLong lastLevelCache = LastLevelCache.bytes(LastLevelCache.SYSFS);
-        long bufferBytes = bandwidthBytes != null ? bandwidthBytes : MemoryBandwidth.defaultBytes(lastLevelCache);
+        BenchPlan plan = new BenchPlan(tokens, warmup, batches, repeats,
+                bandwidthBytes != null ? bandwidthBytes : MemoryBandwidth.defaultBytes(lastLevelCache),
+                modelOptions.threadCount());
         try (Model model = Model.open(modelOptions.modelDirectory());
-             CpuBackend backend = new CpuBackend(threads);
+             CpuBackend backend = new CpuBackend(plan.threads());
              ModelRunner runner = backend.load(model)) {
-            int slots = PassBenchmark.slotsNeeded(warmup + tokens, sizes.getLast());
             int positions = model.config().maxPositionEmbeddings();
-            if ((long) contextTokens + slots > positions) {
-                throw new IllegalArgumentException("a " + contextTokens + "-token context plus " + slots
+            if ((long) contextTokens + plan.slotsNeeded() > positions) {
+                throw new IllegalArgumentException("a " + contextTokens + "-token context plus " + plan.slotsNeeded()
                         + " tokens of decode or verification exceed the model's " + positions + "-token context");
             }
             int[] text = model.tokenizer().encode(prompt != null ? prompt : DEFAULT_TEXT);
-            KvCache cache = runner.newKvCache(contextTokens + slots);
-            PassBenchmark bench = PassBenchmark.afterContext(runner, PassCostModel.of(model), cache, text, contextTokens);
-
-            note(progress, "decode: %d tokens at batch 1 after %d warm-up steps", tokens, warmup);
-            DecodeMeasurement decode = bench.decode(warmup, tokens);
-            List<PassMeasurement> passes = new ArrayList<>();
-            for (int size : sizes) {
-                for (BatchRouting routing : BatchRouting.values()) {
-                    note(progress, "verification: %d-token pass, %s", size, routing.label());
-                    passes.add(bench.verify(size, routing, repeats));
-                }
-            }
-            // Before the bandwidth buffer exists: it is off-heap and would count as resident memory.
-            Optional<ResidentMemory> memory = ResidentMemory.ofThisProcess();
-            long heap = Runtime.getRuntime().totalMemory();
-            note(progress, "memory bandwidth: reading %s with %d threads", InfoCommand.bytes(bufferBytes), threads);
-            BandwidthMeasurement bandwidth;
-            try (MemoryBandwidth reader = new MemoryBandwidth(bufferBytes, threads)) {
-                bandwidth = reader.measure(repeats);
-            }
-            BenchReport report = new BenchReport(bandwidth, decode, passes, memory, heap, model.weights().byteSize());
+            KvCache cache = runner.newKvCache(contextTokens + plan.slotsNeeded());
+            PassBenchmark passes = PassBenchmark.afterContext(runner, PassCostModel.of(model), cache, text,
+                    contextTokens);
+            BenchReport report = Benchmark.run(passes, plan, model.weights().byteSize(), line -> {
+                progress.println("bench: " + line);
+                progress.flush();
+            });
             if (json) {
                 printJson(out, model, backend, report, lastLevelCache);
             } else {
@@ -148,51 +137,15 @@ final class BenchCommand implements Callable<Integer> {
         return 0;
     }
 
-    /** The sizes to measure, ascending, with the 1-token baseline. */
-    private List<Integer> passSizes() {
-        TreeSet<Integer> sizes = new TreeSet<>(List.of(1));
-        for (int size : batches) {
-            if (size < 1) {
-                throw new IllegalArgumentException("--batch sizes must be at least 1 token, got " + size);
-            }
-            sizes.add(size);
-        }
-        return List.copyOf(sizes);
-    }
-
-    private void checkOptions() {
-        if (tokens < 1) {
-            throw new IllegalArgumentException("--tokens must be at least 1, got " + tokens);
-        }
-        if (repeats < 1) {
-            throw new IllegalArgumentException("--repeats must be at least 1, got " + repeats);
-        }
-        if (warmup < 0) {
-            throw new IllegalArgumentException("--warmup must be at least 0, got " + warmup);
-        }
-        if (contextTokens < 1) {
-            throw new IllegalArgumentException("--context must be at least 1 token, got " + contextTokens);
-        }
-        if (bandwidthBytes != null && bandwidthBytes < MemoryBandwidth.MIN_BYTES) {
-            throw new IllegalArgumentException("--bandwidth-bytes must be at least " + MemoryBandwidth.MIN_BYTES
-                    + ", got " + bandwidthBytes);
-        }
-    }
-
-    private static void note(PrintWriter progress, String format, Object... args) {
-        progress.printf(Locale.ROOT, "bench: " + format + "%n", args);
-        progress.flush();
-    }
-
     private void printReport(PrintWriter o, Model model, CpuBackend backend, BenchReport r, OptionalLong llc) {
         o.printf(Locale.ROOT, "bench %s (%s), %s%n", model.directory().getFileName(),
                 model.config().architecture().className(), backend.description());
-        o.printf(Locale.ROOT, "  weights %s mapped (%s); context %d tokens; %d decode steps after %d warm-up; "
-                        + "%d repeats per pass%n", InfoCommand.bytes(r.weightBytes()), model.weights().dtype(),
-                contextTokens, tokens, warmup, repeats);
+        o.printf(Locale.ROOT, "  weights %s mapped (%s); context %d tokens; %d interleaved rounds after a warm-up "
+                        + "of %d decode steps and every pass once%n", InfoCommand.bytes(r.weightBytes()),
+                model.weights().dtype(), contextTokens, repeats, warmup);
 
         DecodeMeasurement d = r.decode();
-        o.println("decode at batch 1 (greedy)");
+        o.printf(Locale.ROOT, "decode at batch 1 (greedy; median of %d rounds of %d steps)%n", d.rounds(), d.tokens());
         o.printf(Locale.ROOT, "  %.1f tokens/s (%.1f ms/token); %.1f MB of weights read per token%s%n",
                 d.tokensPerSecond(), d.millisPerToken(), d.weightBytesPerToken() / 1e6,
                 d.meanDistinctExperts() > 0
@@ -217,7 +170,7 @@ final class BenchCommand implements Callable<Integer> {
         o.println("  (experts: distinct experts run per MoE layer; of bw: GB/s over the measured bandwidth)");
 
         BandwidthMeasurement b = r.bandwidth();
-        o.printf(Locale.ROOT, "memory bandwidth (STREAM-like read of %s off-heap%s, %d threads, %d repeats)%n",
+        o.printf(Locale.ROOT, "memory bandwidth (STREAM-like read of %s off-heap%s, %d threads, %d reads)%n",
                 InfoCommand.bytes(b.bufferBytes()), llc.isPresent()
                         ? String.format(Locale.ROOT, ", %.0fx the %s last-level cache",
                         (double) b.bufferBytes() / llc.getAsLong(), InfoCommand.bytes(llc.getAsLong()))
@@ -225,11 +178,11 @@ final class BenchCommand implements Callable<Integer> {
         o.printf(Locale.ROOT, "  best %.2f GB/s, median %.2f GB/s (ratios are to the best)%n", b.bestGbPerSecond(),
                 b.medianGbPerSecond());
 
-        o.println("resident memory (after the model measurements, before the bandwidth buffer)");
+        o.println("resident memory (after the warm-up, before the bandwidth buffer)");
         if (r.memory().isPresent()) {
             ResidentMemory m = r.memory().get();
             o.printf(Locale.ROOT, "  peak %s = %.2fx the %s of weights; now %s: mapped files %s (the weights "
-                            + "touched), anonymous %s (Java heap committed %s)%n",
+                            + "touched), anonymous %s (the Java heap and runtime; heap committed %s)%n",
                     InfoCommand.bytes(m.peakBytes()), r.peakResidentRatio().orElseThrow(),
                     InfoCommand.bytes(r.weightBytes()), InfoCommand.bytes(m.currentBytes()),
                     InfoCommand.bytes(m.fileBytes()), InfoCommand.bytes(m.anonBytes()), InfoCommand.bytes(r.heapBytes()));
@@ -275,6 +228,7 @@ final class BenchCommand implements Callable<Integer> {
         DecodeMeasurement d = r.decode();
         ObjectNode decode = o.putObject("decode");
         decode.put("tokens", d.tokens());
+        decode.put("rounds", d.rounds());
         decode.put("tokens_per_s", d.tokensPerSecond());
         decode.put("ms_per_token", d.millisPerToken());
         decode.put("weight_bytes_per_token", d.weightBytesPerToken());
