@@ -137,10 +137,6 @@ public final class MemoryBandwidth implements AutoCloseable {
         return checksum;
     }
 
-    public int threads() {
-        return threads;
-    }
-
     /** Every worker reads its contiguous share; the sum of all words, modulo 2^32. */
     int readAll() {
         long words = buffer.byteSize() / Integer.BYTES;
