@@ -1,0 +1,59 @@
+package org.specscope.engine.bench;
+
+import java.util.List;
+import java.util.Optional;
+import java.util.OptionalDouble;
+
+/**
+ * Everything one {@code bench} run measured, and the ratios the CPU roofline targets are stated
+ * in: all against figures measured in the same run, so that they carry over between machines.
+ *
+ * @param bandwidth   the machine's read bandwidth
+ * @param decode      decode steps at batch 1
+ * @param passes      verification passes, by batch size and routing
+ * @param memory      resident memory after the model measurements, before the bandwidth buffer
+ *                    existed; empty where the OS does not say
+ * @param heapBytes   the Java heap committed at the same moment: most of the anonymous memory,
+ *                    which the garbage collector sizes, not the model
+ * @param weightBytes bytes of weights the model maps
+ */
+public record BenchReport(BandwidthMeasurement bandwidth, DecodeMeasurement decode, List<PassMeasurement> passes,
+                          Optional<ResidentMemory> memory, long heapBytes, long weightBytes) {
+
+    /** Batch size and routing of the verification target: 16 tokens against 1, on the same experts. */
+    public static final int TARGET_BATCH = 16;
+
+    public BenchReport {
+        passes = List.copyOf(passes);
+    }
+
+    /** Decode's achieved weight bandwidth over the best measured read bandwidth (target >= 0.6). */
+    public double decodeBandwidthRatio() {
+        return decode.gbPerSecond() / bandwidth.bestGbPerSecond();
+    }
+
+    /** A pass's achieved weight bandwidth over the best measured read bandwidth. */
+    public double bandwidthRatio(PassMeasurement pass) {
+        return pass.gbPerSecond() / bandwidth.bestGbPerSecond();
+    }
+
+    public Optional<PassMeasurement> pass(int tokens, BatchRouting routing) {
+        return passes.stream().filter(p -> p.tokens() == tokens && p.routing() == routing).findFirst();
+    }
+
+    /** How many one-token passes of the same routing a pass costs (median against median); empty without one. */
+    public OptionalDouble ratioToOneToken(PassMeasurement pass) {
+        return pass(1, pass.routing()).map(one -> OptionalDouble.of(pass.medianNanos() / one.medianNanos()))
+                .orElse(OptionalDouble.empty());
+    }
+
+    /** The 16-token same-experts pass against the 1-token pass (target <= 3); empty unless both were measured. */
+    public OptionalDouble verificationTargetRatio() {
+        return pass(TARGET_BATCH, BatchRouting.SAME_EXPERTS).map(this::ratioToOneToken).orElse(OptionalDouble.empty());
+    }
+
+    /** Peak resident memory over the mapped weights' size (target: close to 1); empty where unknown. */
+    public OptionalDouble peakResidentRatio() {
+        return memory.map(m -> OptionalDouble.of((double) m.peakBytes() / weightBytes)).orElse(OptionalDouble.empty());
+    }
+}

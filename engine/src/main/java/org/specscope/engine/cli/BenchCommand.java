@@ -1,0 +1,294 @@
+package org.specscope.engine.cli;
+
+import jdk.incubator.vector.FloatVector;
+import org.specscope.engine.backend.KvCache;
+import org.specscope.engine.backend.ModelRunner;
+import org.specscope.engine.backend.cpu.CpuBackend;
+import org.specscope.engine.bench.BandwidthMeasurement;
+import org.specscope.engine.bench.BatchRouting;
+import org.specscope.engine.bench.BenchPlan;
+import org.specscope.engine.bench.BenchReport;
+import org.specscope.engine.bench.Benchmark;
+import org.specscope.engine.bench.DecodeMeasurement;
+import org.specscope.engine.bench.LastLevelCache;
+import org.specscope.engine.bench.MemoryBandwidth;
+import org.specscope.engine.bench.PassBenchmark;
+import org.specscope.engine.bench.PassMeasurement;
+import org.specscope.engine.bench.ResidentMemory;
+import org.specscope.engine.model.Model;
+import org.specscope.engine.spec.PassCostModel;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.ObjectNode;
+
+import java.io.PrintWriter;
+import java.util.List;
+import java.util.Locale;
+import java.util.OptionalDouble;
+import java.util.OptionalLong;
+import java.util.concurrent.Callable;
+
+/**
+ * {@code bench}: decode and verification speed against the machine's memory bandwidth, measured
+ * in one run: what a memory-bound MoE model should reach, and whether batching verification reads
+ * each expert once.
+ */
+@Command(name = "bench", mixinStandardHelpOptions = true,
+        description = {
+                "Measure decode tokens/s at batch 1, the time of T-token verification passes, and the machine's "
+                        + "memory read bandwidth in the same run; print the bytes of weights read per token or "
+                        + "pass, the GB/s achieved and its ratio to the measured bandwidth.",
+                "",
+                "Verification passes run twice per size: 'natural' verifies the text's next T tokens as a causal "
+                        + "chain; 'same experts' verifies one token T times as siblings of the context, so every "
+                        + "copy routes to the same experts. Every pass runs after the same cached context, which "
+                        + "is restored after each.",
+                "",
+                "After a warm-up, each of --repeats rounds runs --tokens decode steps, every pass size with both "
+                        + "routings and one bandwidth read, so that load from elsewhere weighs on all alike. "
+                        + "Resident memory is read after the warm-up, before the bandwidth buffer is allocated."
+        })
+final class BenchCommand implements Callable<Integer> {
+
+    /** Genesis 1:1-5 (King James Version): text the bundled sample model knows, for natural routing. */
+    static final String DEFAULT_TEXT = "In the beginning God created the heaven and the earth. And the earth was "
+            + "without form, and void; and darkness was upon the face of the deep. And the Spirit of God moved upon "
+            + "the face of the waters. And God said, Let there be light: and there was light. And God saw the light, "
+            + "that it was good: and God divided the light from the darkness. And God called the light Day, and the "
+            + "darkness he called Night. And the evening and the morning were the first day.";
+
+    @Mixin
+    ModelOptions modelOptions;
+
+    @Option(names = {"-n", "--tokens"}, defaultValue = "32", paramLabel = "N",
+            description = "Decode steps per round, timed at batch 1 (default: ${DEFAULT-VALUE}).")
+    int tokens;
+
+    @Option(names = "--batch", split = ",", defaultValue = "1,4,16,64", paramLabel = "T,...",
+            description = "Verification pass sizes in tokens (default: ${DEFAULT-VALUE}); 1 is always measured, "
+                    + "as the baseline.")
+    List<Integer> batches;
+
+    @Option(names = "--repeats", defaultValue = "5", paramLabel = "R",
+            description = "Timed rounds (default: ${DEFAULT-VALUE}); reported: the median round of decode, the "
+                    + "median of each pass, the best and the median bandwidth read.")
+    int repeats;
+
+    @Option(names = "--warmup", defaultValue = "3", paramLabel = "N",
+            description = "Untimed decode steps before the rounds (default: ${DEFAULT-VALUE}); every pass also "
+                    + "runs once untimed.")
+    int warmup;
+
+    @Option(names = "--context", defaultValue = "32", paramLabel = "N",
+            description = "Tokens of context every pass runs after (default: ${DEFAULT-VALUE}).")
+    int contextTokens;
+
+    @Option(names = {"-p", "--prompt"}, paramLabel = "TEXT",
+            description = "Text whose tokens form the context and the natural verification chains, repeated as "
+                    + "needed (default: Genesis 1:1-5).")
+    String prompt;
+
+    @Option(names = "--bandwidth-bytes", paramLabel = "BYTES",
+            description = "Size of the bandwidth buffer (default: 1 GiB, or 8 last-level caches if more).")
+    Long bandwidthBytes;
+
+    @Option(names = "--json", description = "Print one JSON object (decode, verification, bandwidth, memory, "
+            + "targets) instead of text.")
+    boolean json;
+
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public Integer call() {
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter progress = spec.commandLine().getErr();
+        if (contextTokens < 1) {
+            throw new IllegalArgumentException("--context must be at least 1 token, got " + contextTokens);
+        }
+        OptionalLong lastLevelCache = LastLevelCache.bytes(LastLevelCache.SYSFS);
+        BenchPlan plan = new BenchPlan(tokens, warmup, batches, repeats,
+                bandwidthBytes != null ? bandwidthBytes : MemoryBandwidth.defaultBytes(lastLevelCache),
+                modelOptions.threadCount());
+        try (Model model = Model.open(modelOptions.modelDirectory());
+             CpuBackend backend = new CpuBackend(plan.threads());
+             ModelRunner runner = backend.load(model)) {
+            int positions = model.config().maxPositionEmbeddings();
+            if ((long) contextTokens + plan.slotsNeeded() > positions) {
+                throw new IllegalArgumentException("a " + contextTokens + "-token context plus " + plan.slotsNeeded()
+                        + " tokens of decode or verification exceed the model's " + positions + "-token context");
+            }
+            int[] text = model.tokenizer().encode(prompt != null ? prompt : DEFAULT_TEXT);
+            KvCache cache = runner.newKvCache(contextTokens + plan.slotsNeeded());
+            PassBenchmark passes = PassBenchmark.afterContext(runner, PassCostModel.of(model), cache, text,
+                    contextTokens);
+            BenchReport report = Benchmark.run(passes, plan, model.weights().byteSize(), line -> {
+                progress.println("bench: " + line);
+                progress.flush();
+            });
+            if (json) {
+                printJson(out, model, backend, report, lastLevelCache);
+            } else {
+                printReport(out, model, backend, report, lastLevelCache);
+            }
+        }
+        return 0;
+    }
+
+    private void printReport(PrintWriter o, Model model, CpuBackend backend, BenchReport r, OptionalLong llc) {
+        o.printf(Locale.ROOT, "bench %s (%s), %s%n", model.directory().getFileName(),
+                model.config().architecture().className(), backend.description());
+        o.printf(Locale.ROOT, "  weights %s mapped (%s); context %d tokens; %d interleaved rounds after a warm-up "
+                        + "of %d decode steps and every pass once%n", InfoCommand.bytes(r.weightBytes()),
+                model.weights().dtype(), contextTokens, repeats, warmup);
+
+        DecodeMeasurement d = r.decode();
+        o.printf(Locale.ROOT, "decode at batch 1 (greedy; median of %d rounds of %d steps)%n", d.rounds(), d.tokens());
+        o.printf(Locale.ROOT, "  %.1f tokens/s (%.1f ms/token); %.1f MB of weights read per token%s%n",
+                d.tokensPerSecond(), d.millisPerToken(), d.weightBytesPerToken() / 1e6,
+                d.meanDistinctExperts() > 0
+                        ? String.format(Locale.ROOT, " (%.1f experts per MoE layer)", d.meanDistinctExperts()) : "");
+        o.printf(Locale.ROOT, "  %.2f GB/s achieved = %.2f of the measured bandwidth%n", d.gbPerSecond(),
+                r.decodeBandwidthRatio());
+
+        o.printf(Locale.ROOT, "verification passes (median of %d; logits for every token; each weight read once "
+                + "per pass)%n", repeats);
+        o.printf(Locale.ROOT, "  %-13s %6s %9s %9s %8s %9s %8s %8s %9s%n", "routing", "tokens", "ms/pass", "x 1-token",
+                "experts", "MB/pass", "GB/s", "of bw", "GFLOP/s");
+        for (BatchRouting routing : BatchRouting.values()) {
+            for (PassMeasurement p : r.passes()) {
+                if (p.routing() == routing) {
+                    o.printf(Locale.ROOT, "  %-13s %6d %9.2f %9s %8s %9.1f %8.2f %8.2f %9.2f%n", routing.label(),
+                            p.tokens(), p.medianMillis(), ratio(r.ratioToOneToken(p)),
+                            p.meanDistinctExperts() > 0 ? String.format(Locale.ROOT, "%.1f", p.meanDistinctExperts()) : "-",
+                            p.weightBytes() / 1e6, p.gbPerSecond(), r.bandwidthRatio(p), p.gflopsPerSecond());
+                }
+            }
+        }
+        o.println("  (experts: distinct experts run per MoE layer; of bw: GB/s over the measured bandwidth)");
+
+        BandwidthMeasurement b = r.bandwidth();
+        o.printf(Locale.ROOT, "memory bandwidth (STREAM-like read of %s off-heap%s, %d threads, %d reads)%n",
+                InfoCommand.bytes(b.bufferBytes()), llc.isPresent()
+                        ? String.format(Locale.ROOT, ", %.0fx the %s last-level cache",
+                        (double) b.bufferBytes() / llc.getAsLong(), InfoCommand.bytes(llc.getAsLong()))
+                        : ", last-level cache size unknown", b.threads(), b.repeats());
+        o.printf(Locale.ROOT, "  best %.2f GB/s, median %.2f GB/s (ratios are to the best)%n", b.bestGbPerSecond(),
+                b.medianGbPerSecond());
+
+        o.println("resident memory (after the warm-up, before the bandwidth buffer)");
+        if (r.memory().isPresent()) {
+            ResidentMemory m = r.memory().get();
+            o.printf(Locale.ROOT, "  peak %s = %.2fx the %s of weights; now %s: mapped files %s (the weights "
+                            + "touched), anonymous %s (the Java heap and runtime; heap committed %s)%n",
+                    InfoCommand.bytes(m.peakBytes()), r.peakResidentRatio().orElseThrow(),
+                    InfoCommand.bytes(r.weightBytes()), InfoCommand.bytes(m.currentBytes()),
+                    InfoCommand.bytes(m.fileBytes()), InfoCommand.bytes(m.anonBytes()), InfoCommand.bytes(r.heapBytes()));
+        } else {
+            o.println("  unavailable (no /proc/self/status on this system)");
+        }
+
+        o.println("targets (ratios measured in this run):");
+        double decodeRatio = r.decodeBandwidthRatio();
+        o.printf(Locale.ROOT, "  decode at batch 1 / measured bandwidth: %.2f (target >= 0.6) %s%n", decodeRatio,
+                decodeRatio >= 0.6 ? "OK" : "MISSED");
+        OptionalDouble verification = r.verificationTargetRatio();
+        if (verification.isPresent()) {
+            o.printf(Locale.ROOT, "  verification %d tokens / 1 token (same experts): %.2fx (target <= 3x) %s%n",
+                    BenchReport.TARGET_BATCH, verification.getAsDouble(), verification.getAsDouble() <= 3 ? "OK" : "MISSED");
+        } else {
+            o.printf(Locale.ROOT, "  verification %d tokens / 1 token (same experts): not measured (add %d to --batch)%n",
+                    BenchReport.TARGET_BATCH, BenchReport.TARGET_BATCH);
+        }
+        OptionalDouble rss = r.peakResidentRatio();
+        o.printf(Locale.ROOT, "  peak resident memory / weights: %s (target: close to 1x, no copies)%n",
+                rss.isPresent() ? String.format(Locale.ROOT, "%.2fx", rss.getAsDouble()) : "unavailable");
+        o.flush();
+    }
+
+    private static String ratio(OptionalDouble ratio) {
+        return ratio.isPresent() ? String.format(Locale.ROOT, "%.2f", ratio.getAsDouble()) : "-";
+    }
+
+    private void printJson(PrintWriter out, Model model, CpuBackend backend, BenchReport r, OptionalLong llc) {
+        JsonMapper mapper = JsonMapper.builder().build();
+        ObjectNode o = mapper.createObjectNode();
+        o.put("model", model.directory().toString());
+        o.put("architecture", model.config().architecture().className());
+        o.put("backend", backend.description());
+        o.put("threads", modelOptions.threadCount());
+        o.put("vector_bits", FloatVector.SPECIES_PREFERRED.vectorBitSize());
+        o.put("weight_bytes", r.weightBytes());
+        o.put("context_tokens", contextTokens);
+        o.put("warmup", warmup);
+        o.put("repeats", repeats);
+
+        DecodeMeasurement d = r.decode();
+        ObjectNode decode = o.putObject("decode");
+        decode.put("tokens", d.tokens());
+        decode.put("rounds", d.rounds());
+        decode.put("tokens_per_s", d.tokensPerSecond());
+        decode.put("ms_per_token", d.millisPerToken());
+        decode.put("weight_bytes_per_token", d.weightBytesPerToken());
+        decode.put("gb_per_s", d.gbPerSecond());
+        decode.put("bandwidth_ratio", r.decodeBandwidthRatio());
+        decode.put("distinct_experts_per_layer", d.meanDistinctExperts());
+
+        var verification = o.putArray("verification");
+        for (PassMeasurement p : r.passes()) {
+            ObjectNode v = verification.addObject();
+            v.put("routing", p.routing().name().toLowerCase(Locale.ROOT));
+            v.put("tokens", p.tokens());
+            v.put("median_ms", p.medianMillis());
+            v.put("best_ms", p.bestNanos() / 1e6);
+            putOptional(v, "ratio_to_one_token", r.ratioToOneToken(p));
+            v.put("weight_bytes_per_pass", p.weightBytes());
+            v.put("gb_per_s", p.gbPerSecond());
+            v.put("bandwidth_ratio", r.bandwidthRatio(p));
+            v.put("gflops_per_s", p.gflopsPerSecond());
+            v.put("distinct_experts_per_layer", p.meanDistinctExperts());
+        }
+
+        BandwidthMeasurement b = r.bandwidth();
+        ObjectNode bandwidth = o.putObject("bandwidth");
+        bandwidth.put("buffer_bytes", b.bufferBytes());
+        bandwidth.put("threads", b.threads());
+        bandwidth.put("repeats", b.repeats());
+        bandwidth.put("best_gb_per_s", b.bestGbPerSecond());
+        bandwidth.put("median_gb_per_s", b.medianGbPerSecond());
+        if (llc.isPresent()) {
+            bandwidth.put("last_level_cache_bytes", llc.getAsLong());
+        } else {
+            bandwidth.putNull("last_level_cache_bytes");
+        }
+
+        if (r.memory().isPresent()) {
+            ResidentMemory m = r.memory().get();
+            ObjectNode memory = o.putObject("memory");
+            memory.put("peak_rss_bytes", m.peakBytes());
+            memory.put("rss_bytes", m.currentBytes());
+            memory.put("rss_file_bytes", m.fileBytes());
+            memory.put("rss_anon_bytes", m.anonBytes());
+            memory.put("java_heap_bytes", r.heapBytes());
+        } else {
+            o.putNull("memory");
+        }
+
+        ObjectNode targets = o.putObject("targets");
+        targets.put("decode_bandwidth_ratio", r.decodeBandwidthRatio());
+        putOptional(targets, "verification_16_over_1", r.verificationTargetRatio());
+        putOptional(targets, "peak_rss_over_weights", r.peakResidentRatio());
+        out.println(mapper.writeValueAsString(o));
+        out.flush();
+    }
+
+    private static void putOptional(ObjectNode o, String field, OptionalDouble value) {
+        if (value.isPresent()) {
+            o.put(field, value.getAsDouble());
+        } else {
+            o.putNull(field);
+        }
+    }
+}

@@ -1,0 +1,104 @@
+package org.specscope.engine.cli;
+
+import org.junit.jupiter.api.Test;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+import java.nio.file.Path;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** {@code bench} on the bundled sample model with tiny settings: the report's shape, not its speed. */
+class BenchCommandTest {
+
+    private static final String SAMPLE = Path.of("..", "sample-models", "specscope-moe-mini").toAbsolutePath()
+            .normalize().toString();
+    private static final JsonMapper JSON = JsonMapper.builder().build();
+    private static final String[] TINY = {"--model", SAMPLE, "--tokens", "2", "--batch", "2,16", "--repeats", "1",
+            "--warmup", "0", "--context", "8", "--bandwidth-bytes", "1048576", "--threads", "2"};
+
+    private static CliRun bench(String... more) {
+        String[] args = new String[1 + TINY.length + more.length];
+        args[0] = "bench";
+        System.arraycopy(TINY, 0, args, 1, TINY.length);
+        System.arraycopy(more, 0, args, 1 + TINY.length, more.length);
+        return CliRun.of(args);
+    }
+
+    @Test
+    void jsonHasTheDecodeTheVerificationPassesTheBandwidthTheMemoryAndTheTargets() {
+        CliRun r = bench("--json");
+        assertThat(r.exitCode()).as(r.err()).isZero();
+        JsonNode json = JSON.readTree(r.out());
+        for (String field : List.of("model", "architecture", "backend", "threads", "vector_bits", "weight_bytes",
+                "context_tokens", "decode", "verification", "bandwidth", "memory", "targets")) {
+            assertThat(json.has(field)).as(field).isTrue();
+        }
+        assertThat(json.get("threads").asInt()).isEqualTo(2);
+        JsonNode decode = json.get("decode");
+        assertThat(decode.get("tokens").asInt()).isEqualTo(2);
+        for (String field : List.of("tokens_per_s", "weight_bytes_per_token", "gb_per_s", "bandwidth_ratio")) {
+            assertThat(decode.get(field).asDouble()).as(field).isPositive();
+        }
+        assertThat(decode.get("distinct_experts_per_layer").asDouble()).as("top-4").isEqualTo(4.0);
+
+        JsonNode passes = json.get("verification");
+        assertThat(passes.size()).as("1 (always), 2 and 16 tokens, natural and same experts").isEqualTo(6);
+        for (JsonNode p : passes) {
+            assertThat(p.get("routing").asString()).isIn("natural", "same_experts");
+            assertThat(p.get("tokens").asInt()).isIn(1, 2, 16);
+            for (String field : List.of("median_ms", "ratio_to_one_token", "weight_bytes_per_pass", "gb_per_s",
+                    "bandwidth_ratio")) {
+                assertThat(p.get(field).asDouble()).as(field).isPositive();
+            }
+            if (p.get("routing").asString().equals("same_experts")) {
+                assertThat(p.get("distinct_experts_per_layer").asDouble()).isEqualTo(4.0);
+            }
+        }
+
+        JsonNode bandwidth = json.get("bandwidth");
+        assertThat(bandwidth.get("buffer_bytes").asLong()).isEqualTo(1 << 20);
+        assertThat(bandwidth.get("best_gb_per_s").asDouble()).isPositive();
+        JsonNode targets = json.get("targets");
+        assertThat(targets.get("decode_bandwidth_ratio").asDouble()).isPositive();
+        assertThat(targets.get("verification_16_over_1").asDouble()).isPositive();
+        assertThat(targets.has("peak_rss_over_weights")).isTrue();
+    }
+
+    @Test
+    void textNamesEveryMeasurementAndTheTargets() {
+        CliRun r = bench();
+        assertThat(r.exitCode()).as(r.err()).isZero();
+        assertThat(r.out()).contains("decode at batch 1", "tokens/s", "MB of weights read per token",
+                "of the measured bandwidth", "same experts", "natural", "memory bandwidth", "resident memory",
+                "decode at batch 1 / measured bandwidth", "verification 16 tokens / 1 token (same experts)",
+                "peak resident memory / weights");
+        assertThat(r.err()).contains("bench: warm-up", "bench: round 1/1");
+    }
+
+    @Test
+    void withoutSixteenTokensTheVerificationTargetSaysItWasNotMeasured() {
+        CliRun r = CliRun.of("bench", "--model", SAMPLE, "--tokens", "1", "--batch", "2", "--repeats", "1",
+                "--warmup", "0", "--context", "4", "--bandwidth-bytes", "65536");
+        assertThat(r.exitCode()).as(r.err()).isZero();
+        assertThat(r.out()).contains("not measured (add 16 to --batch)");
+    }
+
+    @Test
+    void badInputIsRefusedWithOneClearLine() {
+        assertBadInput(CliRun.of("bench", "--model", SAMPLE, "--batch", "1,0"), "--batch sizes must be at least 1");
+        assertBadInput(CliRun.of("bench", "--model", SAMPLE, "--tokens", "0"), "--tokens must be at least 1");
+        assertBadInput(CliRun.of("bench", "--model", SAMPLE, "--bandwidth-bytes", "100"), "--bandwidth-bytes");
+        assertBadInput(CliRun.of("bench", "--model", "/no/such/model"), "/no/such/model", "not a directory");
+        assertBadInput(CliRun.of("bench", "--model", SAMPLE, "--context", "4000", "--bandwidth-bytes", "65536"),
+                "exceed the model's");
+    }
+
+    private static void assertBadInput(CliRun r, String... messages) {
+        assertThat(r.exitCode()).isEqualTo(SpecScopeCli.EXIT_BAD_INPUT);
+        assertThat(r.err()).startsWith("error: ").contains(messages);
+        assertThat(r.err().strip().lines()).hasSize(1);
+        assertThat(r.out()).isEmpty();
+    }
+}
