@@ -56,7 +56,24 @@ final class MatMul {
         MemorySegment seg = w.data();
         DType dtype = w.dtype();
         long rowBytes = (long) in * dtype.byteSize();
-        for (int r = from; r < to; r++) {
+        boolean half = dtype != DType.F32;
+        int r = from;
+        if (half && tokens >= TOKEN_BLOCK) {
+            // Two rows at a time: each activation vector loaded serves two weight rows, which is
+            // what limits a verification batch once it is compute-bound rather than memory-bound.
+            for (; r + 2 <= to; r += 2) {
+                long base = (rowOff + r) * rowBytes;
+                int t = 0;
+                for (; t + TOKEN_BLOCK <= tokens; t += TOKEN_BLOCK) {
+                    dot2x4Half(seg, base, base + rowBytes, in, dtype == DType.F16, x, t, y, yStride, yOff + r);
+                }
+                for (; t < tokens; t++) {
+                    y[t * yStride + yOff + r] = dot1Half(seg, base, in, dtype == DType.F16, x, t * in);
+                    y[t * yStride + yOff + r + 1] = dot1Half(seg, base + rowBytes, in, dtype == DType.F16, x, t * in);
+                }
+            }
+        }
+        for (; r < to; r++) {
             long base = (rowOff + r) * rowBytes;
             int col = yOff + r;
             int t = 0;
@@ -161,6 +178,49 @@ final class MatMul {
             s3 += wi * x[b3 + i];
         }
         store4(y, yStride, t0, col, s0, s1, s2, s3);
+    }
+
+    /** Rows {@code base0} and {@code base1} against four tokens: eight accumulators. */
+    private static void dot2x4Half(MemorySegment seg, long base0, long base1, int in, boolean f16, float[] x, int t0,
+                                   float[] y, int yStride, int col) {
+        FloatVector a0 = FloatVector.zero(F), a1 = a0, a2 = a0, a3 = a0;
+        FloatVector c0 = a0, c1 = a0, c2 = a0, c3 = a0;
+        int b0 = t0 * in, b1 = b0 + in, b2 = b1 + in, b3 = b2 + in;
+        int i = 0;
+        for (int bound = F.loopBound(in); i < bound; i += F.length()) {
+            FloatVector w0 = widen(seg, base0 + 2L * i, f16);
+            FloatVector w1 = widen(seg, base1 + 2L * i, f16);
+            FloatVector xv = FloatVector.fromArray(F, x, b0 + i);
+            a0 = w0.fma(xv, a0);
+            c0 = w1.fma(xv, c0);
+            xv = FloatVector.fromArray(F, x, b1 + i);
+            a1 = w0.fma(xv, a1);
+            c1 = w1.fma(xv, c1);
+            xv = FloatVector.fromArray(F, x, b2 + i);
+            a2 = w0.fma(xv, a2);
+            c2 = w1.fma(xv, c2);
+            xv = FloatVector.fromArray(F, x, b3 + i);
+            a3 = w0.fma(xv, a3);
+            c3 = w1.fma(xv, c3);
+        }
+        float s0 = a0.reduceLanes(VectorOperators.ADD), s1 = a1.reduceLanes(VectorOperators.ADD);
+        float s2 = a2.reduceLanes(VectorOperators.ADD), s3 = a3.reduceLanes(VectorOperators.ADD);
+        float u0 = c0.reduceLanes(VectorOperators.ADD), u1 = c1.reduceLanes(VectorOperators.ADD);
+        float u2 = c2.reduceLanes(VectorOperators.ADD), u3 = c3.reduceLanes(VectorOperators.ADD);
+        for (; i < in; i++) {
+            float w0 = halfToFloat(seg.get(I16_LE, base0 + 2L * i), f16);
+            float w1 = halfToFloat(seg.get(I16_LE, base1 + 2L * i), f16);
+            s0 += w0 * x[b0 + i];
+            s1 += w0 * x[b1 + i];
+            s2 += w0 * x[b2 + i];
+            s3 += w0 * x[b3 + i];
+            u0 += w1 * x[b0 + i];
+            u1 += w1 * x[b1 + i];
+            u2 += w1 * x[b2 + i];
+            u3 += w1 * x[b3 + i];
+        }
+        store4(y, yStride, t0, col, s0, s1, s2, s3);
+        store4(y, yStride, t0, col + 1, u0, u1, u2, u3);
     }
 
     private static void store4(float[] y, int yStride, int t0, int col, float s0, float s1, float s2, float s3) {
