@@ -26,9 +26,12 @@ import java.util.concurrent.Callable;
                         + "size*F rounded to a multiple of 64); experts = max(min(experts, 2*top-k), "
                         + "round(experts*F)); top-k, layers and vocabulary are kept unless --layers / --vocab.",
                 "",
-                "Weights are N(0, 0.02^2), norms 1, seeded per tensor by --seed and the tensor's name. "
-                        + "zipf:S routers favour experts by rank^-S through a constant marker channel in the "
-                        + "embeddings (see RouterSkew)."
+                "Weights are N(0, 0.02^2), norms 1, seeded per tensor by --seed and the tensor's name, except "
+                        + "a routing subspace: the first hidden channels hold a constant marker and a per-token "
+                        + "routing code that only the embeddings write and that the routers alone read (see "
+                        + "RouterSubspace). Every token routes on its own (logits spread about 1.25 nats, as "
+                        + "trained routers'); zipf:S adds a popularity per expert so that routing mass over "
+                        + "many tokens falls as rank^-S."
         })
 final class SynthCommand implements Callable<Integer> {
 
@@ -60,7 +63,10 @@ final class SynthCommand implements Callable<Integer> {
     String dtype;
 
     @Option(names = "--router", defaultValue = "zipf:1.0", paramLabel = "zipf:S|uniform",
-            description = "Expert popularity: Zipf with exponent S, or uniform (default: ${DEFAULT-VALUE}).")
+            description = "Expert popularity: zipf:S makes routing mass fall as rank^-S over a seeded "
+                    + "ranking per layer (S = 1: heavy-tailed yet every expert used; larger S, fewer experts "
+                    + "per tree); uniform = zipf:0, every expert alike. Tokens route differently either "
+                    + "way (default: ${DEFAULT-VALUE}).")
     String router;
 
     @Option(names = "--seed", defaultValue = "0", paramLabel = "N", description = "Random seed (default: ${DEFAULT-VALUE}).")

@@ -4,27 +4,24 @@ import java.util.Locale;
 import java.util.SplittableRandom;
 
 /**
- * Makes random routers prefer some experts, as trained routers do (a heavy-tailed expert
- * popularity), without a router bias, which these families do not have.
+ * How strongly a synthetic model's routers favour some experts: expert popularity falling as
+ * rank^-S (Zipf), as trained routers show a heavy-tailed but broad expert use, without a router
+ * bias, which these families do not have.
  *
- * <p>How: every token embedding gets a constant value {@code c} on hidden channel 0 (the
- * <em>marker</em>), and no attention output projection or expert down projection writes to
- * channel 0 (their row 0 is zero), so the residual stream carries exactly {@code c} there at
- * every layer; {@code c} holds half an embedding row's energy. After the RMSNorm in front of a
- * router, channel 0 then reads the same value {@code m_l} for every token, which
- * {@link #normalisedMarker} estimates from the shape by random-matrix variance propagation (the
- * other channels grow layer by layer with what attention and experts add). Router row {@code e}
- * gets, on channel 0, {@code log(w_e) / m_l} with {@code w_e} proportional to
- * {@code 1 / rank_e^S} (Zipf; ranks a seeded permutation of the experts, per layer), so every
- * token's router logits carry {@code log(w_e)} plus the random, token-dependent part of the other
- * channels: softmax then gives each expert about its Zipf weight, blurred per token.
+ * <p>Each layer ranks its experts by a seeded permutation ({@link #popularityOrder}) and its router
+ * adds {@link #popularityLogits} to every token's logit for the expert of each rank, through the
+ * marker channel of the {@link RouterSubspace}; the token-dependent part of the logits, of the same
+ * spread whatever S, comes from the subspace's routing code. Softmax then gives each expert, on
+ * average over tokens, about its Zipf weight, while every token picks its own top-k.
  *
- * <p>Measured (48 tokens, zipf:1, share of routing mass on each layer's top quarter of experts by
- * intended rank; Zipf's own share in brackets): tiny test models 0.52-0.72 [0.48-0.62], Qwen3 at
- * scale 0.25 with 8 layers 0.61-0.86 [0.67], OLMoE at 0.5 with 4 layers 0.63-0.84 [0.67];
- * uniform routers 0.12-0.33 [0.25].
+ * <p>Measured on OLMoE's shape at scale 0.25 (4 layers, 64 experts, top-8), the 60 tokens of text
+ * after a 200-token prefix, per layer: zipf:1 touches 49-53 experts, a token's top-8 hold 0.68-0.74
+ * of its probability, the quarter of experts with the most mass hold 0.69-0.74 of it and ln(mass)
+ * falls against ln(rank) with slope -0.96 to -1.06; zipf:1.5 touches 33-39, slope -1.46 to -1.55;
+ * uniform touches 63-64, its top-8 hold 0.51-0.53, slope by intended rank -0.09 to 0.05. Mixtral's
+ * shape at 0.25 (8 experts, top-2), zipf:1: slope -0.98 to -1.07.
  *
- * <p>{@link #UNIFORM} changes nothing: plain random weights, whose routing is near uniform.
+ * <p>{@link #UNIFORM} (S = 0) keeps the token-dependent part and adds no popularity.
  *
  * @param exponent the Zipf exponent S; 0 means uniform
  */
@@ -61,9 +58,76 @@ public record RouterSkew(double exponent) {
         return exponent == 0;
     }
 
-    /** The value every token embedding carries on channel 0: half the energy of a row of N(0, std^2) values. */
-    public static float markerValue(int hidden, double std) {
-        return (float) (std * Math.sqrt(hidden - 1.0));
+    /**
+     * The router logit of each popularity rank (index 0 = the favourite) for {@code experts}
+     * experts whose logits also carry a token-dependent N(0, spread^2) part: {@code -S' ln(rank + 1)},
+     * S' solved so that the softmax mass averaged over tokens falls as rank^-S (least-squares slope of
+     * ln(mass) on ln(rank)). S' = S would come out flatter, since the token-dependent part spreads
+     * every token's mass from the favourites to the rest: with 8 experts and a spread of 1.25 nats,
+     * zipf:1 would give rank^-0.8. S' is 1.25 S for 8 experts, 1.06 S for 64. Deterministic: the
+     * average is over a fixed sample of 4096 tokens.
+     */
+    public double[] popularityLogits(int experts, double spread) {
+        double[] logits = new double[experts];
+        if (isUniform() || experts < 2) {
+            return logits;
+        }
+        double[][] tokens = new double[CALIBRATION_TOKENS][experts];
+        GaussianStream normal = new GaussianStream(SeededTensors.mix(0, "router-popularity-calibration"), spread);
+        for (double[] token : tokens) {
+            for (int e = 0; e < experts; e++) {
+                token[e] = normal.next();
+            }
+        }
+        double stretched = exponent;
+        for (int i = 0; i < 20; i++) {
+            double slope = meanMassSlope(stretched, tokens);
+            if (Math.abs(slope + exponent) < 1e-4 * exponent) {
+                break;
+            }
+            stretched *= exponent / -slope;   // the realised slope grows about in proportion
+        }
+        for (int rank = 0; rank < experts; rank++) {
+            logits[rank] = -stretched * Math.log(rank + 1);
+        }
+        return logits;
+    }
+
+    static final int CALIBRATION_TOKENS = 4096;
+
+    /** Least-squares slope of ln(mean softmax mass) on ln(rank + 1), logits -s ln(rank + 1) plus each token's part. */
+    private static double meanMassSlope(double s, double[][] tokens) {
+        int n = tokens[0].length;
+        double[] mass = new double[n];
+        double[] p = new double[n];
+        for (double[] token : tokens) {
+            double max = Double.NEGATIVE_INFINITY;
+            for (int e = 0; e < n; e++) {
+                p[e] = token[e] - s * Math.log(e + 1);
+                max = Math.max(max, p[e]);
+            }
+            double sum = 0;
+            for (int e = 0; e < n; e++) {
+                p[e] = Math.exp(p[e] - max);
+                sum += p[e];
+            }
+            for (int e = 0; e < n; e++) {
+                mass[e] += p[e] / sum;
+            }
+        }
+        double sx = 0;
+        double sy = 0;
+        double sxx = 0;
+        double sxy = 0;
+        for (int e = 0; e < n; e++) {
+            double x = Math.log(e + 1);
+            double y = Math.log(mass[e]);
+            sx += x;
+            sy += y;
+            sxx += x * x;
+            sxy += x * y;
+        }
+        return (n * sxy - sx * sy) / (n * sxx - sx * sx);
     }
 
     /**
@@ -83,37 +147,5 @@ public record RouterSkew(double exponent) {
             order[j] = tmp;
         }
         return order;
-    }
-
-    /**
-     * What channel 0 reads after the RMSNorm in front of {@code layer}'s router: the marker over the
-     * root-mean-square of the residual stream, whose other channels carry the embedding's N(0, std^2)
-     * plus what every attention block (and MoE block before this layer) added. Random-matrix variance
-     * propagation, the normed input having squared length = hidden: an attention output channel adds
-     * std^2 * qdim * std^2 * hidden; an expert, whose gate and up channels have variance
-     * s^2 = std^2 * hidden and silu(g) * u about s^4 / 4, adds std^2 * width * s^4 / 4.
-     */
-    static double normalisedMarker(SyntheticShape s, int layer, double std) {
-        double var = std * std;
-        double h = s.hiddenSize();
-        double attention = var * s.queryDim() * var * h;
-        double gateVar = var * h;
-        double expert = var * s.expertIntermediateSize() * gateVar * gateVar / 4;
-        double perChannel = var + (layer + 1) * attention + layer * expert;
-        double c = markerValue(s.hiddenSize(), std);
-        return c * Math.sqrt(h) / Math.sqrt(c * c + (h - 1) * perChannel);
-    }
-
-    /** Channel-0 router weights of {@code layer}, indexed by expert: log(Zipf weight) / the normed marker. */
-    public float[] routerChannelZero(long seed, int layer, SyntheticShape shape, double std) {
-        int experts = shape.numExperts();
-        int[] order = popularityOrder(seed, layer, experts);
-        float[] out = new float[experts];
-        double normalisedMarker = normalisedMarker(shape, layer, std);
-        for (int rank = 0; rank < experts; rank++) {
-            // log(1 / (rank+1)^S); the normalising constant of the weights cancels in the softmax
-            out[order[rank]] = (float) (-exponent * Math.log(rank + 1) / normalisedMarker);
-        }
-        return out;
     }
 }

@@ -25,11 +25,13 @@ import java.util.stream.Stream;
  * A random-weight Hugging Face checkpoint of a {@link SyntheticShape}: planned (tensors, sizes,
  * parameter counts) and then written as sharded safetensors, config.json and the bundled tokenizer.
  *
- * <p>Weights are N(0, 0.02^2) (transformers' initializer_range), RMSNorm weights 1, with the
- * {@link RouterSkew} adjustments. Each tensor draws from its own stream seeded by the seed and
- * its name, so the bytes depend only on (shape, dtype, router, seed), not on write order or
- * shard size. Values stream through one chunk buffer straight into the writer: no tensor is
- * ever held whole, so a full-size model needs no more memory than a tiny one.
+ * <p>Weights are N(0, 0.02^2) (transformers' initializer_range), RMSNorm weights 1, except where
+ * the {@link RouterSubspace} that routing by {@link RouterSkew} needs lives: the embeddings' first
+ * channels, those channels' rows in everything that writes to the residual stream (zero), and the
+ * routers. Each tensor draws from its own stream seeded by the seed and its name, so the bytes
+ * depend only on (shape, dtype, router, seed), not on write order or shard size. Values stream
+ * through one chunk buffer straight into the writer: no tensor is ever held whole, so a full-size
+ * model needs no more memory than a tiny one.
  */
 public final class SyntheticCheckpoint {
 
@@ -56,6 +58,8 @@ public final class SyntheticCheckpoint {
     private final SyntheticShape shape;
     private final DType dtype;
     private final RouterSkew skew;
+    private final RouterSubspace subspace;
+    private final double[] popularityByRank;
     private final long seed;
     private final long shardBytes;
     private final int chunkElements;
@@ -81,7 +85,9 @@ public final class SyntheticCheckpoint {
         this.seed = seed;
         this.shardBytes = shardBytes;
         this.chunkElements = chunkElements;
-        this.tensors = TensorPlan.of(shape, dtype, !skew.isUniform());
+        this.subspace = RouterSubspace.of(shape, INIT_STD);
+        this.popularityByRank = skew.popularityLogits(shape.numExperts(), RouterSubspace.TOKEN_SPREAD);
+        this.tensors = TensorPlan.of(shape, dtype);
         tensors.forEach(t -> byName.put(t.entry().name(), t));
     }
 
@@ -155,6 +161,8 @@ public final class SyntheticCheckpoint {
         Map<String, Object> p = new LinkedHashMap<>();
         p.put("like", shape.preset().name());
         p.put("router", skew.isUniform() ? "uniform" : "zipf:" + skew.exponent());
+        p.put("routing_subspace_channels", subspace.channels());   // reserved: written by embeddings only
+        p.put("router_token_spread", RouterSubspace.TOKEN_SPREAD);
         p.put("seed", seed);
         p.put("init_std", INIT_STD);
         return p;
@@ -174,9 +182,9 @@ public final class SyntheticCheckpoint {
         long rowLength = dims.length == 2 ? dims[1] : count;
         GaussianStream normal = t.fill() == TensorPlan.Fill.ONES ? null
                 : new GaussianStream(SeededTensors.mix(seed, name), INIT_STD);
-        float marker = RouterSkew.markerValue(shape.hiddenSize(), INIT_STD);
-        float[] routerZero = t.fill() == TensorPlan.Fill.ROUTER
-                ? skew.routerChannelZero(seed, t.layer(), shape, INIT_STD) : null;
+        float[] popularity = t.fill() == TensorPlan.Fill.ROUTER ? popularity(t.layer()) : null;
+        int channels = subspace.channels();
+        double[] codeLengths = t.fill() == TensorPlan.Fill.ROUTER ? codeLengths(name, dims[0], rowLength) : null;
         writer.begin(name);
         for (long start = 0; start < count; start += chunkElements) {
             int n = (int) Math.min(chunkElements, count - start);
@@ -186,10 +194,14 @@ public final class SyntheticCheckpoint {
                 normal.fill(values, n);
             }
             switch (t.fill()) {
-                case EMBEDDING -> forChannelZero(start, n, rowLength, (i, row) -> values[i] = marker);
-                case ROUTER -> forChannelZero(start, n, rowLength, (i, row) -> values[i] = routerZero[(int) row]);
-                case NORMAL_ROW0_ZERO -> {
-                    for (int i = 0; i < n && start + i < rowLength; i++) {
+                case EMBEDDING -> forLeadingColumns(start, n, rowLength, channels,
+                        (i, row, col) -> values[i] = subspace.embedding(col, values[i], INIT_STD));
+                case ROUTER -> forLeadingColumns(start, n, rowLength, (int) rowLength,
+                        (i, row, col) -> values[i] = col < channels
+                                ? subspace.router(t.layer(), col, popularity[(int) row],
+                                        values[i] / codeLengths[(int) row]) : 0f);
+                case NORMAL_SUBSPACE_ROWS_ZERO -> {
+                    for (int i = 0; i < n && start + i < channels * rowLength; i++) {
                         values[i] = 0f;
                     }
                 }
@@ -203,16 +215,49 @@ public final class SyntheticCheckpoint {
         writer.end();
     }
 
-    @FunctionalInterface
-    private interface ChannelZeroElement {
-        void set(int indexInChunk, long row);
+    /** The popularity logit of each expert of {@code layer}, by expert id. */
+    private float[] popularity(int layer) {
+        int[] order = RouterSkew.popularityOrder(seed, layer, shape.numExperts());
+        float[] out = new float[order.length];
+        for (int rank = 0; rank < order.length; rank++) {
+            out[order[rank]] = (float) popularityByRank[rank];
+        }
+        return out;
     }
 
-    /** Visits the chunk's elements that sit in column 0 of a row-major [rows, rowLength] tensor. */
-    private static void forChannelZero(long start, int n, long rowLength, ChannelZeroElement action) {
-        long firstRow = (start + rowLength - 1) / rowLength;
-        for (long row = firstRow; row * rowLength < start + n; row++) {
-            action.set((int) (row * rowLength - start), row);
+    /**
+     * The length of each router row's routing-code part, from a first pass over the router's own
+     * stream (a router is experts x hidden values, small beside an expert), so the written pass can
+     * scale every row's code to unit length.
+     */
+    private double[] codeLengths(String name, long rows, long rowLength) {
+        GaussianStream normal = new GaussianStream(SeededTensors.mix(seed, name), INIT_STD);
+        double[] out = new double[(int) rows];
+        for (int row = 0; row < rows; row++) {
+            for (long col = 0; col < rowLength; col++) {
+                double v = normal.next();
+                if (col >= 1 && col < subspace.channels()) {
+                    out[row] += v * v;
+                }
+            }
+            out[row] = Math.sqrt(out[row]);
+        }
+        return out;
+    }
+
+    @FunctionalInterface
+    private interface Element {
+        void set(int indexInChunk, long row, int column);
+    }
+
+    /** Visits the chunk's elements that sit in columns [0, columns) of a row-major [rows, rowLength] tensor. */
+    private static void forLeadingColumns(long start, int n, long rowLength, int columns, Element action) {
+        for (long row = start / rowLength; row * rowLength < start + n; row++) {
+            long rowStart = row * rowLength;
+            long to = Math.min(start + n, rowStart + columns);
+            for (long g = Math.max(start, rowStart); g < to; g++) {
+                action.set((int) (g - start), row, (int) (g - rowStart));
+            }
         }
     }
 

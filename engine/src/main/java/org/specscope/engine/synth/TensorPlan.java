@@ -19,11 +19,14 @@ final class TensorPlan {
         ONES,
         /** N(0, 0.02^2). */
         NORMAL,
-        /** N(0, 0.02^2) with the router-skew marker on channel 0 of every row (see {@link RouterSkew}). */
+        /** N(0, 0.02^2) with the {@link RouterSubspace}'s marker and routing code on its first channels. */
         EMBEDDING,
-        /** N(0, 0.02^2) with row 0 zero: writes nothing to the marker channel. */
-        NORMAL_ROW0_ZERO,
-        /** N(0, 0.02^2) with channel 0 set to the layer's Zipf log-weights. */
+        /** N(0, 0.02^2) with the routing subspace's rows zero: adds nothing to the subspace. */
+        NORMAL_SUBSPACE_ROWS_ZERO,
+        /**
+         * Reads only the routing subspace: the layer's popularity on the marker, a random direction
+         * per expert on the code.
+         */
         ROUTER
     }
 
@@ -34,16 +37,16 @@ final class TensorPlan {
     private TensorPlan() {
     }
 
-    static List<Planned> of(SyntheticShape s, DType dtype, boolean skewed) {
+    static List<Planned> of(SyntheticShape s, DType dtype) {
         Architecture arch = s.architecture();
         long h = s.hiddenSize();
         long qd = s.queryDim();
         long kvd = s.kvDim();
         long w = s.expertIntermediateSize();
-        Fill output = skewed ? Fill.NORMAL_ROW0_ZERO : Fill.NORMAL;
+        Fill output = Fill.NORMAL_SUBSPACE_ROWS_ZERO;   // everything that writes to the residual stream
         List<Planned> out = new ArrayList<>();
         out.add(new Planned(Entry.of("model.embed_tokens.weight", dtype, s.vocabSize(), h),
-                skewed ? Fill.EMBEDDING : Fill.NORMAL, -1));
+                Fill.EMBEDDING, -1));
         for (int l = 0; l < s.numLayers(); l++) {
             String p = "model.layers." + l + ".";
             String a = p + "self_attn.";
@@ -67,7 +70,7 @@ final class TensorPlan {
             boolean mixtral = arch == Architecture.MIXTRAL;
             String block = p + (mixtral ? "block_sparse_moe." : "mlp.");
             out.add(new Planned(Entry.of(block + "gate.weight", dtype, s.numExperts(), h),
-                    skewed ? Fill.ROUTER : Fill.NORMAL, l));
+                    Fill.ROUTER, l));
             for (int e = 0; e < s.numExperts(); e++) {
                 String ep = block + "experts." + e + ".";
                 out.add(new Planned(Entry.of(ep + (mixtral ? "w1" : "gate_proj") + ".weight", dtype, w, h), Fill.NORMAL, l));

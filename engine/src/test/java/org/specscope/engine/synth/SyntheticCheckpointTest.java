@@ -179,23 +179,51 @@ class SyntheticCheckpointTest {
     }
 
     @Test
-    void zipfRoutersMarkChannelZeroAndKeepItOutOfTheResidualUpdates() {
+    void onlyTheEmbeddingsWriteTheRoutingSubspaceAndRoutersReadNothingElse() {
         SyntheticShape shape = SyntheticShape.of(ModelPreset.OLMOE_1B_7B, 0.03, 1, 4096);
         Path dir = write("marked", new SyntheticCheckpoint(shape, DType.F32, new RouterSkew(1.0), 9, 1L << 40));
+        RouterSubspace subspace = RouterSubspace.of(shape, 0.02);
         int h = shape.hiddenSize();
+        int channels = subspace.channels();
+        assertThat(channels).isBetween(2, h / 4);
         try (Model model = Model.open(dir)) {
             Tensor embed = model.weights().embedTokens();
-            for (long row = 0; row < shape.vocabSize(); row += 97) {
-                assertThat(embed.getFloat(row * h)).isEqualTo(RouterSkew.markerValue(h, 0.02));
-                assertThat(embed.getFloat(row * h + 1)).isNotEqualTo(RouterSkew.markerValue(h, 0.02));
+            double codeSquares = 0;
+            int rows = 0;
+            for (long row = 0; row < shape.vocabSize(); row += 7, rows++) {
+                assertThat(embed.getFloat(row * h)).as("marker").isEqualTo((float) subspace.marker());
+                for (int c = 1; c < channels; c++) {
+                    codeSquares += Math.pow(embed.getFloat(row * h + c), 2);
+                }
             }
-            var attention = model.weights().layers().getFirst().attention();
-            for (long col = 0; col < shape.queryDim(); col++) {
-                assertThat(attention.o().getFloat(col)).as("o_proj row 0").isZero();
+            assertThat(Math.sqrt(codeSquares / rows / (channels - 1))).as("routing code std")
+                    .isCloseTo(subspace.codeStd(), within(0.05 * subspace.codeStd()));
+            var layer = model.weights().layers().getFirst();
+            Tensor o = layer.attention().o();
+            Tensor down = model.weights().moe(0).orElseThrow().experts().getFirst().down();
+            for (long i = 0; i < (long) channels * shape.queryDim(); i++) {
+                assertThat(o.getFloat(i)).as("o_proj, subspace rows").isZero();
             }
-            assertThat(attention.o().getFloat(shape.queryDim())).as("o_proj row 1").isNotZero();
+            for (long i = 0; i < (long) channels * shape.expertIntermediateSize(); i++) {
+                assertThat(down.getFloat(i)).as("down_proj, subspace rows").isZero();
+            }
+            assertThat(o.getFloat((long) channels * shape.queryDim())).as("o_proj, first ordinary row").isNotZero();
             Tensor router = model.weights().moe(0).orElseThrow().router();
             int[] order = RouterSkew.popularityOrder(9, 0, shape.numExperts());
+            for (int e = 0; e < shape.numExperts(); e++) {
+                for (int c = channels; c < h; c++) {
+                    assertThat(router.getFloat((long) e * h + c)).as("router, ordinary channel").isZero();
+                }
+            }
+            double codeLength = RouterSubspace.TOKEN_SPREAD / (subspace.codeStd() * subspace.normalisedScale(0));
+            for (int e = 0; e < shape.numExperts(); e++) {
+                double squares = 0;
+                for (int c = 1; c < channels; c++) {
+                    squares += Math.pow(router.getFloat((long) e * h + c), 2);
+                }
+                assertThat(Math.sqrt(squares)).as("expert %d: every expert's code weights have one length", e)
+                        .isCloseTo(codeLength, within(1e-5 * codeLength));
+            }
             for (int rank = 1; rank < order.length; rank++) {
                 assertThat(router.getFloat((long) order[rank] * h))
                         .as("rank %d below rank %d", rank, rank - 1)
@@ -210,7 +238,9 @@ class SyntheticCheckpointTest {
         Path dir = write(preset.name() + "-" + (skew.isUniform() ? "uniform" : "zipf"), checkpoint(shape, skew, seed));
         List<LayerRouting> seen = new ArrayList<>();
         try (Model model = Model.open(dir)) {
-            prefill(model, promptIds(48), seen::add);
+            // Every token routes sharply on its own (uniform routers too), so any expert's mass over a
+            // few dozen tokens is noisy; 192 tokens keep the shares within a few percent.
+            prefill(model, promptIds(192), seen::add);
         }
         double favourite = 0;
         double all = 0;
@@ -239,9 +269,11 @@ class SyntheticCheckpointTest {
         zipfIdeal /= harmonic;
         double zipf = favouriteShare(preset, new RouterSkew(1.0), top, 11);
         double uniform = favouriteShare(preset, RouterSkew.UNIFORM, top, 11);
-        assertThat(uniform).as("uniform: about the favourites' head count").isCloseTo((double) top / experts, within(0.05));
+        double headCount = (double) top / experts;
+        assertThat(uniform).as("uniform: about the favourites' head count").isCloseTo(headCount, within(0.05));
         assertThat(zipf).as("zipf:1 share near the Zipf weights %.3f", zipfIdeal).isCloseTo(zipfIdeal, within(0.1));
-        assertThat(zipf).isGreaterThan(1.8 * uniform);
+        assertThat(zipf - uniform).as("most of the gap between Zipf's and uniform shares")
+                .isGreaterThan(0.6 * (zipfIdeal - headCount));
     }
 
     @Test
