@@ -9,9 +9,10 @@ import java.util.TreeSet;
  * @param decodeTokens   decode steps per timed round
  * @param warmupSteps    untimed decode steps first (every pass size also runs once untimed)
  * @param passSizes      verification pass sizes in tokens, ascending, always with 1 (the baseline)
- * @param repeats        timed rounds: each decodes, runs every pass and reads the bandwidth buffer once
+ * @param repeats        timed rounds: each decodes, runs every pass, reads the bandwidth buffer once
+ *                       and reads the compute peak once
  * @param bandwidthBytes the bandwidth buffer's size
- * @param threads        workers reading it (the backend's)
+ * @param threads        workers reading it and running the compute peak's FMA chains (the backend's)
  */
 public record BenchPlan(int decodeTokens, int warmupSteps, List<Integer> passSizes, int repeats, long bandwidthBytes,
                         int threads) {

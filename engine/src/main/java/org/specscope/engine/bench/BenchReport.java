@@ -7,8 +7,11 @@ import java.util.OptionalDouble;
 /**
  * Everything one {@code bench} run measured, and the ratios the CPU roofline targets are stated
  * in: all against figures measured in the same run, so that they carry over between machines.
+ * The roofline of a pass is the least time its weight bytes and flops allow at the best measured
+ * read bandwidth and FMA throughput ({@link Roofline}).
  *
  * @param bandwidth   the machine's read bandwidth
+ * @param compute     the machine's peak FMA throughput
  * @param decode      decode steps at batch 1
  * @param passes      verification passes, by batch size and routing
  * @param memory      resident memory after the model measurements, before the bandwidth buffer
@@ -17,8 +20,9 @@ import java.util.OptionalDouble;
  *                    which the garbage collector sizes, not the model
  * @param weightBytes bytes of weights the model maps
  */
-public record BenchReport(BandwidthMeasurement bandwidth, DecodeMeasurement decode, List<PassMeasurement> passes,
-                          Optional<ResidentMemory> memory, long heapBytes, long weightBytes) {
+public record BenchReport(BandwidthMeasurement bandwidth, ComputeMeasurement compute, DecodeMeasurement decode,
+                          List<PassMeasurement> passes, Optional<ResidentMemory> memory, long heapBytes,
+                          long weightBytes) {
 
     /** Batch size and routing of the verification target: 16 tokens against 1, on the same experts. */
     public static final int TARGET_BATCH = 16;
@@ -50,6 +54,54 @@ public record BenchReport(BandwidthMeasurement bandwidth, DecodeMeasurement deco
     /** The 16-token same-experts pass against the 1-token pass (target <= 3); empty unless both were measured. */
     public OptionalDouble verificationTargetRatio() {
         return pass(TARGET_BATCH, BatchRouting.SAME_EXPERTS).map(this::ratioToOneToken).orElse(OptionalDouble.empty());
+    }
+
+    /**
+     * Flops per byte at which the best measured compute peak and bandwidth take equally long:
+     * work doing more per byte of weights read is compute-bound.
+     */
+    public double machineBalance() {
+        return compute.bestGflopsPerSecond() / bandwidth.bestGbPerSecond();
+    }
+
+    /** The least time {@code weightBytes} and {@code flops} take at the best measured bandwidth and FMA throughput. */
+    public Roofline roofline(long weightBytes, long flops) {
+        return Roofline.of(weightBytes, flops, bandwidth.bestGbPerSecond(), compute.bestGflopsPerSecond());
+    }
+
+    /** The roofline of one pass. */
+    public Roofline roofline(PassMeasurement pass) {
+        return roofline(pass.weightBytes(), pass.flops());
+    }
+
+    /** The roofline of one round of decode steps (each step's weights read and computed on once). */
+    public Roofline decodeRoofline() {
+        return roofline(decode.weightBytes(), decode.flops());
+    }
+
+    /** A pass's roofline time over its median time: how close it came to what the machine allows. */
+    public double rooflineFraction(PassMeasurement pass) {
+        return roofline(pass).fractionOf(pass.medianNanos());
+    }
+
+    /** Decode's roofline time over its median round. */
+    public double decodeRooflineFraction() {
+        return decodeRoofline().fractionOf(decode.medianNanos());
+    }
+
+    /**
+     * The least the verification target ratio can be on this machine: the 16-token same-experts
+     * pass against the 1-token pass if both ran at their rooflines. Where 16 tokens' flops take
+     * longer than reading the experts, no kernel brings the ratio below this; empty unless both
+     * passes were measured.
+     */
+    public OptionalDouble verificationRooflineFloor() {
+        Optional<PassMeasurement> sixteen = pass(TARGET_BATCH, BatchRouting.SAME_EXPERTS);
+        Optional<PassMeasurement> one = pass(1, BatchRouting.SAME_EXPERTS);
+        if (sixteen.isEmpty() || one.isEmpty()) {
+            return OptionalDouble.empty();
+        }
+        return OptionalDouble.of(roofline(sixteen.get()).nanos() / roofline(one.get()).nanos());
     }
 
     /** Peak resident memory over the mapped weights' size (target: close to 1); empty where unknown. */

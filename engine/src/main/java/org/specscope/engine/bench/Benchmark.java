@@ -8,13 +8,13 @@ import java.util.Optional;
 import java.util.function.Consumer;
 
 /**
- * One bench run: decode, verification passes and memory bandwidth, measured in interleaved
- * rounds so that whatever else the machine is doing meanwhile weighs on all of them alike, and
+ * One bench run: decode, verification passes, memory bandwidth and compute peak, measured in
+ * interleaved rounds so that whatever else the machine is doing meanwhile weighs on all of them alike, and
  * the ratios between them hold even where the absolute figures drift.
  * <p>
  * Order: the warm-up (every pass once, untimed); resident memory, before the bandwidth buffer
  * exists (it is off-heap and would count); then per round one round of decode steps, every pass
- * size with both routings, and one read of the bandwidth buffer.
+ * size with both routings, one read of the bandwidth buffer and one compute-peak read.
  */
 public final class Benchmark {
 
@@ -34,12 +34,16 @@ public final class Benchmark {
         List<TimedPasses> decodeRounds = new ArrayList<>();
         Map<BatchRouting, Map<Integer, List<TimedPasses>>> repetitions = new LinkedHashMap<>();
         double[] gbPerSecond = new double[plan.repeats()];
+        double[] gflopsPerSecond = new double[plan.repeats()];
         BandwidthMeasurement read;
-        try (MemoryBandwidth bandwidth = new MemoryBandwidth(plan.bandwidthBytes(), plan.threads())) {
+        try (MemoryBandwidth bandwidth = new MemoryBandwidth(plan.bandwidthBytes(), plan.threads());
+             ComputePeak peak = new ComputePeak(plan.threads())) {
             bandwidth.warmUp();
+            peak.warmUp();
             for (int r = 0; r < plan.repeats(); r++) {
                 progress.accept("round " + (r + 1) + "/" + plan.repeats() + ": " + plan.decodeTokens()
-                        + " decode steps, passes of " + plan.passSizes() + " tokens, a bandwidth read");
+                        + " decode steps, passes of " + plan.passSizes()
+                        + " tokens, a bandwidth read, a compute-peak read");
                 decodeRounds.add(passes.decode(plan.decodeTokens()));
                 for (BatchRouting routing : BatchRouting.values()) {
                     for (int size : plan.passSizes()) {
@@ -48,13 +52,14 @@ public final class Benchmark {
                     }
                 }
                 gbPerSecond[r] = bandwidth.read();
+                gflopsPerSecond[r] = peak.read();
             }
             read = BandwidthMeasurement.of(bandwidth.bufferBytes(), plan.threads(), gbPerSecond, bandwidth.checksum());
         }
         List<PassMeasurement> measured = new ArrayList<>();
         repetitions.forEach((routing, bySize) -> bySize.forEach((size, runs) ->
                 measured.add(PassMeasurement.of(routing, size, runs))));
-        return new BenchReport(read, DecodeMeasurement.of(plan.decodeTokens(), decodeRounds), measured, memory, heap,
-                weightBytes);
+        return new BenchReport(read, ComputeMeasurement.of(plan.threads(), ComputePeak.vectorBits(), gflopsPerSecond),
+                DecodeMeasurement.of(plan.decodeTokens(), decodeRounds), measured, memory, heap, weightBytes);
     }
 }

@@ -9,12 +9,15 @@ import org.specscope.engine.bench.BatchRouting;
 import org.specscope.engine.bench.BenchPlan;
 import org.specscope.engine.bench.BenchReport;
 import org.specscope.engine.bench.Benchmark;
+import org.specscope.engine.bench.ComputeMeasurement;
+import org.specscope.engine.bench.ComputePeak;
 import org.specscope.engine.bench.DecodeMeasurement;
 import org.specscope.engine.bench.LastLevelCache;
 import org.specscope.engine.bench.MemoryBandwidth;
 import org.specscope.engine.bench.PassBenchmark;
 import org.specscope.engine.bench.PassMeasurement;
 import org.specscope.engine.bench.ResidentMemory;
+import org.specscope.engine.bench.Roofline;
 import org.specscope.engine.model.Model;
 import org.specscope.engine.spec.PassCostModel;
 import picocli.CommandLine.Command;
@@ -31,15 +34,17 @@ import java.util.OptionalLong;
 import java.util.concurrent.Callable;
 
 /**
- * {@code bench}: decode and verification speed against the machine's memory bandwidth, measured
- * in one run: what a memory-bound MoE model should reach, and whether batching verification reads
- * each expert once.
+ * {@code bench}: decode and verification speed against the machine's memory bandwidth and compute
+ * peak, measured in one run: what a memory-bound MoE model should reach, whether batching
+ * verification reads each expert once, and how close each pass comes to its roofline.
  */
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = {
                 "Measure decode tokens/s at batch 1, the time of T-token verification passes, and the machine's "
-                        + "memory read bandwidth in the same run; print the bytes of weights read per token or "
-                        + "pass, the GB/s achieved and its ratio to the measured bandwidth.",
+                        + "memory read bandwidth and peak FP32 FMA throughput in the same run; print the bytes of "
+                        + "weights read per token or pass, the GB/s achieved and its ratio to the measured bandwidth, "
+                        + "and the roofline: the least time the bytes and flops allow at the measured peaks, and "
+                        + "the fraction of it achieved.",
                 "",
                 "Verification passes run twice per size: 'natural' verifies the text's next T tokens as a causal "
                         + "chain; 'same experts' verifies one token T times as siblings of the context, so every "
@@ -47,7 +52,8 @@ import java.util.concurrent.Callable;
                         + "is restored after each.",
                 "",
                 "After a warm-up, each of --repeats rounds runs --tokens decode steps, every pass size with both "
-                        + "routings and one bandwidth read, so that load from elsewhere weighs on all alike. "
+                        + "routings, one bandwidth read and one compute-peak read, so that load from elsewhere weighs "
+                        + "on all alike. "
                         + "Resident memory is read after the warm-up, before the bandwidth buffer is allocated."
         })
 final class BenchCommand implements Callable<Integer> {
@@ -73,7 +79,7 @@ final class BenchCommand implements Callable<Integer> {
 
     @Option(names = "--repeats", defaultValue = "5", paramLabel = "R",
             description = "Timed rounds (default: ${DEFAULT-VALUE}); reported: the median round of decode, the "
-                    + "median of each pass, the best and the median bandwidth read.")
+                    + "median of each pass, the best and the median bandwidth and compute-peak reads.")
     int repeats;
 
     @Option(names = "--warmup", defaultValue = "3", paramLabel = "N",
@@ -94,8 +100,8 @@ final class BenchCommand implements Callable<Integer> {
             description = "Size of the bandwidth buffer (default: 1 GiB, or 8 last-level caches if more).")
     Long bandwidthBytes;
 
-    @Option(names = "--json", description = "Print one JSON object (decode, verification, bandwidth, memory, "
-            + "targets) instead of text.")
+    @Option(names = "--json", description = "Print one JSON object (decode, verification, bandwidth, compute peak, "
+            + "memory, targets) instead of text.")
     boolean json;
 
     @picocli.CommandLine.Spec
@@ -152,22 +158,30 @@ final class BenchCommand implements Callable<Integer> {
                         ? String.format(Locale.ROOT, " (%.1f experts per MoE layer)", d.meanDistinctExperts()) : "");
         o.printf(Locale.ROOT, "  %.2f GB/s achieved = %.2f of the measured bandwidth%n", d.gbPerSecond(),
                 r.decodeBandwidthRatio());
+        Roofline dr = r.decodeRoofline();
+        o.printf(Locale.ROOT, "  roofline %.2f ms/token (%s-bound); achieved %.2f of roofline%n",
+                dr.millis() / d.tokens(), dr.bound().label(), r.decodeRooflineFraction());
 
         o.printf(Locale.ROOT, "verification passes (median of %d; logits for every token; each weight read once "
                 + "per pass)%n", repeats);
-        o.printf(Locale.ROOT, "  %-13s %6s %9s %9s %8s %9s %8s %8s %9s%n", "routing", "tokens", "ms/pass", "x 1-token",
-                "experts", "MB/pass", "GB/s", "of bw", "GFLOP/s");
+        o.printf(Locale.ROOT, "  %-13s %6s %9s %9s %8s %9s %8s %7s %8s  %11s %11s  %s%n", "routing", "tokens",
+                "ms/pass", "x 1-token", "experts", "MB/pass", "GB/s", "of bw", "GFLOP/s", "roofline ms", "of roofline",
+                "bound");
         for (BatchRouting routing : BatchRouting.values()) {
             for (PassMeasurement p : r.passes()) {
                 if (p.routing() == routing) {
-                    o.printf(Locale.ROOT, "  %-13s %6d %9.2f %9s %8s %9.1f %8.2f %8.2f %9.2f%n", routing.label(),
-                            p.tokens(), p.medianMillis(), ratio(r.ratioToOneToken(p)),
+                    Roofline roof = r.roofline(p);
+                    o.printf(Locale.ROOT, "  %-13s %6d %9.2f %9s %8s %9.1f %8.2f %7.2f %8.2f  %11.2f %11.2f  %s%n",
+                            routing.label(), p.tokens(), p.medianMillis(), ratio(r.ratioToOneToken(p)),
                             p.meanDistinctExperts() > 0 ? String.format(Locale.ROOT, "%.1f", p.meanDistinctExperts()) : "-",
-                            p.weightBytes() / 1e6, p.gbPerSecond(), r.bandwidthRatio(p), p.gflopsPerSecond());
+                            p.weightBytes() / 1e6, p.gbPerSecond(), r.bandwidthRatio(p), p.gflopsPerSecond(),
+                            roof.millis(), r.rooflineFraction(p), roof.bound().label());
                 }
             }
         }
-        o.println("  (experts: distinct experts run per MoE layer; of bw: GB/s over the measured bandwidth)");
+        o.println("  (experts: distinct experts run per MoE layer; of bw: GB/s over the measured bandwidth; roofline: "
+                + "the least time the pass's bytes and flops allow at the best measured bandwidth and compute peak, "
+                + "bound by the slower of the two; of roofline: roofline ms over ms/pass)");
 
         BandwidthMeasurement b = r.bandwidth();
         o.printf(Locale.ROOT, "memory bandwidth (STREAM-like read of %s off-heap%s, %d threads, %d reads)%n",
@@ -177,6 +191,13 @@ final class BenchCommand implements Callable<Integer> {
                         : ", last-level cache size unknown", b.threads(), b.repeats());
         o.printf(Locale.ROOT, "  best %.2f GB/s, median %.2f GB/s (ratios are to the best)%n", b.bestGbPerSecond(),
                 b.medianGbPerSecond());
+
+        ComputeMeasurement c = r.compute();
+        o.printf(Locale.ROOT, "compute peak (FP32 FMA: %d independent chains in registers per thread, %d-bit vectors, "
+                + "%d threads, %d reads)%n", ComputePeak.ACCUMULATORS, c.vectorBits(), c.threads(), c.repeats());
+        o.printf(Locale.ROOT, "  best %.1f GFLOP/s, median %.1f GFLOP/s (rooflines use the best); machine balance "
+                        + "%.1f flop/byte: work above it is compute-bound%n", c.bestGflopsPerSecond(),
+                c.medianGflopsPerSecond(), r.machineBalance());
 
         o.println("resident memory (after the warm-up, before the bandwidth buffer)");
         if (r.memory().isPresent()) {
@@ -198,6 +219,13 @@ final class BenchCommand implements Callable<Integer> {
         if (verification.isPresent()) {
             o.printf(Locale.ROOT, "  verification %d tokens / 1 token (same experts): %.2fx (target <= 3x) %s%n",
                     BenchReport.TARGET_BATCH, verification.getAsDouble(), verification.getAsDouble() <= 3 ? "OK" : "MISSED");
+            double floor = r.verificationRooflineFloor().orElseThrow();
+            o.printf(Locale.ROOT, "    roofline floor of that ratio on this machine: %.2fx (both passes at their "
+                    + "rooflines)%s%n", floor, floor > 3 ? "; the target is out of reach here" : "");
+            PassMeasurement sixteen = r.pass(BenchReport.TARGET_BATCH, BatchRouting.SAME_EXPERTS).orElseThrow();
+            PassMeasurement one = r.pass(1, BatchRouting.SAME_EXPERTS).orElseThrow();
+            o.printf(Locale.ROOT, "      %d tokens: %s%n", sixteen.tokens(), why(r, sixteen));
+            o.printf(Locale.ROOT, "      1 token: %s%n", why(r, one));
         } else {
             o.printf(Locale.ROOT, "  verification %d tokens / 1 token (same experts): not measured (add %d to --batch)%n",
                     BenchReport.TARGET_BATCH, BenchReport.TARGET_BATCH);
@@ -206,6 +234,20 @@ final class BenchCommand implements Callable<Integer> {
         o.printf(Locale.ROOT, "  peak resident memory / weights: %s (target: close to 1x, no copies)%n",
                 rss.isPresent() ? String.format(Locale.ROOT, "%.2fx", rss.getAsDouble()) : "unavailable");
         o.flush();
+    }
+
+    /** Why a pass's roofline is what it is: the bound that sets it, then the other. */
+    private static String why(BenchReport r, PassMeasurement p) {
+        Roofline roof = r.roofline(p);
+        String compute = String.format(Locale.ROOT, "%s take %.1f ms at the %.0f GFLOP/s peak",
+                p.flops() >= 1e9 ? String.format(Locale.ROOT, "%.2f GFLOP", p.flops() / 1e9)
+                        : String.format(Locale.ROOT, "%.1f MFLOP", p.flops() / 1e6),
+                roof.computeNanos() / 1e6, r.compute().bestGflopsPerSecond());
+        String memory = String.format(Locale.ROOT, "reading %.1f MB takes %.1f ms at %.1f GB/s", p.weightBytes() / 1e6,
+                roof.memoryNanos() / 1e6, r.bandwidth().bestGbPerSecond());
+        return roof.bound() == Roofline.Bound.COMPUTE
+                ? "compute-bound, " + compute + "; " + memory
+                : "memory-bound, " + memory + "; " + compute;
     }
 
     private static String ratio(OptionalDouble ratio) {
@@ -235,6 +277,9 @@ final class BenchCommand implements Callable<Integer> {
         decode.put("gb_per_s", d.gbPerSecond());
         decode.put("bandwidth_ratio", r.decodeBandwidthRatio());
         decode.put("distinct_experts_per_layer", d.meanDistinctExperts());
+        decode.put("roofline_ms_per_token", r.decodeRoofline().millis() / d.tokens());
+        decode.put("roofline_fraction", r.decodeRooflineFraction());
+        decode.put("bound", r.decodeRoofline().bound().label());
 
         var verification = o.putArray("verification");
         for (PassMeasurement p : r.passes()) {
@@ -249,6 +294,9 @@ final class BenchCommand implements Callable<Integer> {
             v.put("bandwidth_ratio", r.bandwidthRatio(p));
             v.put("gflops_per_s", p.gflopsPerSecond());
             v.put("distinct_experts_per_layer", p.meanDistinctExperts());
+            v.put("roofline_ms", r.roofline(p).millis());
+            v.put("roofline_fraction", r.rooflineFraction(p));
+            v.put("bound", r.roofline(p).bound().label());
         }
 
         BandwidthMeasurement b = r.bandwidth();
@@ -263,6 +311,16 @@ final class BenchCommand implements Callable<Integer> {
         } else {
             bandwidth.putNull("last_level_cache_bytes");
         }
+
+        ComputeMeasurement c = r.compute();
+        ObjectNode compute = o.putObject("compute_peak");
+        compute.put("threads", c.threads());
+        compute.put("vector_bits", c.vectorBits());
+        compute.put("accumulators", ComputePeak.ACCUMULATORS);
+        compute.put("repeats", c.repeats());
+        compute.put("best_gflops_per_s", c.bestGflopsPerSecond());
+        compute.put("median_gflops_per_s", c.medianGflopsPerSecond());
+        compute.put("machine_balance_flops_per_byte", r.machineBalance());
 
         if (r.memory().isPresent()) {
             ResidentMemory m = r.memory().get();
@@ -279,6 +337,7 @@ final class BenchCommand implements Callable<Integer> {
         ObjectNode targets = o.putObject("targets");
         targets.put("decode_bandwidth_ratio", r.decodeBandwidthRatio());
         putOptional(targets, "verification_16_over_1", r.verificationTargetRatio());
+        putOptional(targets, "verification_16_over_1_roofline_floor", r.verificationRooflineFloor());
         putOptional(targets, "peak_rss_over_weights", r.peakResidentRatio());
         out.println(mapper.writeValueAsString(o));
         out.flush();

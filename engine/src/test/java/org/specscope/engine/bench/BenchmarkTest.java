@@ -21,7 +21,7 @@ class BenchmarkTest {
     private static final int[] TEXT = IntStream.range(0, 30).map(i -> 10 + 13 * i % 400).toArray();
 
     @Test
-    void everyPassSizeWithBothRoutingsDecodeAndBandwidthAreMeasuredInEveryRound() {
+    void everyPassSizeWithBothRoutingsDecodeBandwidthAndComputePeakAreMeasuredInEveryRound() {
         BenchPlan plan = new BenchPlan(3, 2, List.of(4, 2), 2, 1 << 16, 2);
         List<String> progress = new ArrayList<>();
         try (Model m = Model.open(GoldenCheckpoints.checkpoint("olmoe-tiny"));
@@ -38,12 +38,17 @@ class BenchmarkTest {
             assertThat(r.bandwidth().repeats()).isEqualTo(2);
             assertThat(r.bandwidth().bufferBytes()).isEqualTo(1 << 16);
             assertThat(r.bandwidth().threads()).isEqualTo(2);
+            assertThat(r.compute().repeats()).isEqualTo(2);
+            assertThat(r.compute().threads()).isEqualTo(2);
+            assertThat(r.compute().bestGflopsPerSecond()).isPositive().isFinite();
+            assertThat(r.rooflineFraction(r.pass(4, BatchRouting.NATURAL).orElseThrow())).isPositive().isFinite();
             assertThat(r.weightBytes()).isEqualTo(m.weights().byteSize());
             assertThat(r.pass(4, BatchRouting.SAME_EXPERTS).orElseThrow().meanDistinctExperts()).isEqualTo(4);
             assertThat(cache.length()).as("the context, restored").isEqualTo(6);
         }
         assertThat(progress).first().asString().startsWith("warm-up");
-        assertThat(progress).filteredOn(line -> line.startsWith("round ")).hasSize(2);
+        assertThat(progress).filteredOn(line -> line.startsWith("round ")).hasSize(2)
+                .allSatisfy(line -> assertThat(line).contains("a bandwidth read, a compute-peak read"));
     }
 
     @Test

@@ -27,18 +27,19 @@ class BenchCommandTest {
     }
 
     @Test
-    void jsonHasTheDecodeTheVerificationPassesTheBandwidthTheMemoryAndTheTargets() {
+    void jsonHasTheDecodeTheVerificationPassesTheBandwidthTheComputePeakTheMemoryAndTheTargets() {
         CliRun r = bench("--json");
         assertThat(r.exitCode()).as(r.err()).isZero();
         JsonNode json = JSON.readTree(r.out());
         for (String field : List.of("model", "architecture", "backend", "threads", "vector_bits", "weight_bytes",
-                "context_tokens", "decode", "verification", "bandwidth", "memory", "targets")) {
+                "context_tokens", "decode", "verification", "bandwidth", "compute_peak", "memory", "targets")) {
             assertThat(json.has(field)).as(field).isTrue();
         }
         assertThat(json.get("threads").asInt()).isEqualTo(2);
         JsonNode decode = json.get("decode");
         assertThat(decode.get("tokens").asInt()).isEqualTo(2);
-        for (String field : List.of("tokens_per_s", "weight_bytes_per_token", "gb_per_s", "bandwidth_ratio")) {
+        for (String field : List.of("tokens_per_s", "weight_bytes_per_token", "gb_per_s", "bandwidth_ratio",
+                "roofline_ms_per_token", "roofline_fraction")) {
             assertThat(decode.get(field).asDouble()).as(field).isPositive();
         }
         assertThat(decode.get("distinct_experts_per_layer").asDouble()).as("top-4").isEqualTo(4.0);
@@ -49,9 +50,10 @@ class BenchCommandTest {
             assertThat(p.get("routing").asString()).isIn("natural", "same_experts");
             assertThat(p.get("tokens").asInt()).isIn(1, 2, 16);
             for (String field : List.of("median_ms", "ratio_to_one_token", "weight_bytes_per_pass", "gb_per_s",
-                    "bandwidth_ratio")) {
+                    "bandwidth_ratio", "roofline_ms", "roofline_fraction")) {
                 assertThat(p.get(field).asDouble()).as(field).isPositive();
             }
+            assertThat(p.get("bound").asString()).isIn("memory", "compute");
             if (p.get("routing").asString().equals("same_experts")) {
                 assertThat(p.get("distinct_experts_per_layer").asDouble()).isEqualTo(4.0);
             }
@@ -60,9 +62,17 @@ class BenchCommandTest {
         JsonNode bandwidth = json.get("bandwidth");
         assertThat(bandwidth.get("buffer_bytes").asLong()).isEqualTo(1 << 20);
         assertThat(bandwidth.get("best_gb_per_s").asDouble()).isPositive();
+        JsonNode compute = json.get("compute_peak");
+        assertThat(compute.get("threads").asInt()).isEqualTo(2);
+        assertThat(compute.get("repeats").asInt()).isEqualTo(1);
+        assertThat(compute.get("vector_bits").asInt()).isEqualTo(json.get("vector_bits").asInt());
+        for (String field : List.of("best_gflops_per_s", "median_gflops_per_s", "machine_balance_flops_per_byte")) {
+            assertThat(compute.get(field).asDouble()).as(field).isPositive();
+        }
         JsonNode targets = json.get("targets");
         assertThat(targets.get("decode_bandwidth_ratio").asDouble()).isPositive();
         assertThat(targets.get("verification_16_over_1").asDouble()).isPositive();
+        assertThat(targets.get("verification_16_over_1_roofline_floor").asDouble()).isPositive();
         assertThat(targets.has("peak_rss_over_weights")).isTrue();
     }
 
@@ -73,7 +83,9 @@ class BenchCommandTest {
         assertThat(r.out()).contains("decode at batch 1", "tokens/s", "MB of weights read per token",
                 "of the measured bandwidth", "same experts", "natural", "memory bandwidth", "resident memory",
                 "decode at batch 1 / measured bandwidth", "verification 16 tokens / 1 token (same experts)",
-                "peak resident memory / weights");
+                "peak resident memory / weights", "compute peak", "GFLOP/s (rooflines use the best)",
+                "machine balance", "roofline ms", "of roofline", "bound", "ms/token (",
+                "roofline floor of that ratio on this machine", "16 tokens: ", "1 token: ");
         assertThat(r.err()).contains("bench: warm-up", "bench: round 1/1");
     }
 
@@ -82,7 +94,7 @@ class BenchCommandTest {
         CliRun r = CliRun.of("bench", "--model", SAMPLE, "--tokens", "1", "--batch", "2", "--repeats", "1",
                 "--warmup", "0", "--context", "4", "--bandwidth-bytes", "65536");
         assertThat(r.exitCode()).as(r.err()).isZero();
-        assertThat(r.out()).contains("not measured (add 16 to --batch)");
+        assertThat(r.out()).contains("not measured (add 16 to --batch)").doesNotContain("roofline floor");
     }
 
     @Test
