@@ -150,9 +150,12 @@ final class CpuModelRunner implements ModelRunner {
         float[] q = ws.q;
         float[] k = ws.k;
         float[] v = ws.v;
-        MatMul.matmul(par, a.q(), 0, qd, normed, tokens, q, qd, 0);
-        MatMul.matmul(par, a.k(), 0, kvd, normed, tokens, k, kvd, 0);
-        MatMul.matmul(par, a.v(), 0, kvd, normed, tokens, v, kvd, 0);
+        MatMulBatch qkv = ws.batch;
+        qkv.clear();
+        qkv.add(a.q(), normed, 0, tokens, q, 0, qd);
+        qkv.add(a.k(), normed, 0, tokens, k, 0, kvd);
+        qkv.add(a.v(), normed, 0, tokens, v, 0, kvd);
+        qkv.run(par);
         addBias(q, tokens, s.qBias());
         addBias(k, tokens, s.kBias());
         addBias(v, tokens, s.vBias());
@@ -267,15 +270,21 @@ final class CpuModelRunner implements ModelRunner {
     /** down(silu(gate(x)) * up(x)) for {@code tokens} rows of {@code x} into {@code out}. */
     private void swiGlu(SwiGlu mlp, float[] x, int tokens, float[] out) {
         int width = (int) mlp.gate().dim(0);
-        float[] gate = ws.gate;
-        float[] up = ws.up;
-        MatMul.matmul(par, mlp.gate(), 0, width, x, tokens, gate, width, 0);
-        MatMul.matmul(par, mlp.up(), 0, width, x, tokens, up, width, 0);
-        for (int i = 0, end = tokens * width; i < end; i++) {
+        MatMulBatch batch = ws.batch;
+        batch.clear();
+        batch.add(mlp.gate(), x, 0, tokens, ws.gate, 0, width);
+        batch.add(mlp.up(), x, 0, tokens, ws.up, 0, width);
+        batch.run(par);
+        siluGate(ws.gate, ws.up, tokens * width);
+        MatMul.matmul(par, mlp.down(), 0, c.hiddenSize(), ws.gate, tokens, out, c.hiddenSize(), 0);
+    }
+
+    /** {@code gate[i] = silu(gate[i]) * up[i]}, SwiGLU's gated activation, in place. */
+    private static void siluGate(float[] gate, float[] up, int length) {
+        for (int i = 0; i < length; i++) {
             float g = gate[i];
             gate[i] = g / (1f + (float) Math.exp(-g)) * up[i];
         }
-        MatMul.matmul(par, mlp.down(), 0, c.hiddenSize(), gate, tokens, out, c.hiddenSize(), 0);
     }
 
     /**
@@ -309,35 +318,57 @@ final class CpuModelRunner implements ModelRunner {
         // Group (token, weight) pairs by expert, in token order; -1 marks an expert truncation dropped.
         int pairs = tokens * k;
         int[] count = ws.expertCount;
+        int[] start = ws.expertStart;
         Arrays.fill(count, 0);
         for (int i = 0; i < pairs; i++) {
             if (usedIds[i] >= 0) {
                 count[usedIds[i]]++;
             }
         }
+        for (int e = 0; e < n; e++) {
+            start[e + 1] = start[e] + count[e];
+            count[e] = 0;   // from here on: pairs placed so far
+        }
+        int grouped = start[n];
         int[] rows = ws.groupRows;
         float[] rowWeights = ws.groupWeights;
         float[] gathered = ws.gathered;
-        float[] expertOut = ws.expertOut;
-        Arrays.fill(out, 0, tokens * d, 0f);
+        for (int i = 0; i < pairs; i++) {
+            int e = usedIds[i];
+            if (e >= 0) {
+                int p = start[e] + count[e]++;
+                rows[p] = i / k;
+                rowWeights[p] = usedWeights[i];
+                System.arraycopy(x, (i / k) * d, gathered, p * d, d);
+            }
+        }
+
+        // Every used expert's gate and up in one region, then every down in another: each
+        // expert's weights are streamed once for all of its tokens, and experts outside the
+        // budget not at all.
+        int width = (int) moe.experts().getFirst().gate().dim(0);
+        MatMulBatch experts = ws.batch;
+        experts.clear();
         for (int e = 0; e < n; e++) {
-            if (count[e] == 0) {
-                continue;
+            if (count[e] > 0) {
+                SwiGlu expert = moe.experts().get(e);
+                experts.add(expert.gate(), gathered, start[e] * d, count[e], ws.gate, start[e] * width, width);
+                experts.add(expert.up(), gathered, start[e] * d, count[e], ws.up, start[e] * width, width);
             }
-            int m = 0;
-            for (int i = 0; i < pairs; i++) {
-                if (usedIds[i] == e) {
-                    rows[m] = i / k;
-                    rowWeights[m++] = usedWeights[i];
-                }
+        }
+        experts.run(par);
+        siluGate(ws.gate, ws.up, grouped * width);
+        float[] expertOut = ws.expertOut;
+        experts.clear();
+        for (int e = 0; e < n; e++) {
+            if (count[e] > 0) {
+                experts.add(moe.experts().get(e).down(), ws.gate, start[e] * width, count[e], expertOut, start[e] * d, d);
             }
-            for (int r = 0; r < m; r++) {
-                System.arraycopy(x, rows[r] * d, gathered, r * d, d);
-            }
-            swiGlu(moe.experts().get(e), gathered, m, expertOut);
-            for (int r = 0; r < m; r++) {
-                MatMul.axpy(rowWeights[r], expertOut, r * d, out, rows[r] * d, d);
-            }
+        }
+        experts.run(par);
+        Arrays.fill(out, 0, tokens * d, 0f);
+        for (int p = 0; p < grouped; p++) {
+            MatMul.axpy(rowWeights[p], expertOut, p * d, out, rows[p] * d, d);
         }
 
         if (moe.sharedExpert() != null) {

@@ -23,14 +23,19 @@ final class CpuWorkspace {
     float[] x, normed, delta;
     /** Attention projections [tokens x queryDim | kvDim] and the attended context. */
     float[] q, k, v, context;
-    /** SwiGLU gate and up activations [tokens x widest feed-forward]. */
+    /** SwiGLU gate and up activations, one row of the widest feed-forward per token (per routed pair in an MoE layer). */
     float[] gate, up;
     /** Router logits and full softmax [tokens x experts]; top-k ids and weights [tokens x k]. */
     float[] routerLogits, routerProbs, routerWeights;
     int[] routerIds;
-    /** Expert grouping: tokens per expert, their rows and routing weights, gathered inputs and outputs. */
-    int[] expertCount, groupRows;
+    /**
+     * Expert grouping: pairs per expert and where each expert's pairs start, the token and routing
+     * weight of each pair (grouped by expert), the pairs' gathered inputs and expert outputs.
+     */
+    int[] expertCount, expertStart, groupRows;
     float[] groupWeights, gathered, expertOut, shared;
+    /** The products of one parallel region (q, k, v; or every expert's gate and up, then down). */
+    final MatMulBatch batch = new MatMulBatch();
     /** Attention scores per team thread, [threads][context]. */
     float[][] scores = new float[0][];
 
@@ -43,6 +48,7 @@ final class CpuWorkspace {
         this.topK = c.moe().map(m -> m.expertsPerToken()).orElse(0);
         this.threads = threads;
         this.expertCount = new int[experts];
+        this.expertStart = new int[experts + 1];
     }
 
     /** Makes room for a pass over {@code n} tokens. */
@@ -58,16 +64,17 @@ final class CpuWorkspace {
         k = new float[t * kvDim];
         v = new float[t * kvDim];
         context = new float[t * queryDim];
-        gate = new float[t * ffnWidth];
-        up = new float[t * ffnWidth];
+        int pairs = t * Math.max(1, topK);
+        gate = new float[pairs * ffnWidth];
+        up = new float[pairs * ffnWidth];
         routerLogits = new float[t * experts];
         routerProbs = new float[t * experts];
         routerIds = new int[t * topK];
         routerWeights = new float[t * topK];
         groupRows = new int[t * topK];
         groupWeights = new float[t * topK];
-        gathered = new float[t * hidden];
-        expertOut = new float[t * hidden];
+        gathered = new float[pairs * hidden];
+        expertOut = new float[pairs * hidden];
         shared = new float[t * hidden];
         tokens = t;
     }

@@ -47,11 +47,14 @@ final class MatMul {
                        int yStride, int yOff) {
         int in = (int) w.dim(w.rank() - 1);
         int grain = Math.max(1, TASK_BYTES / Math.max(1, in * w.dtype().byteSize()));
-        par.forRange(rows, grain, (from, to) -> rowRange(w, rowOff, from, to, in, x, tokens, y, yStride, yOff));
+        par.forRange(rows, grain, (from, to) -> rowRange(w, rowOff, from, to, in, x, 0, tokens, y, yStride, yOff));
     }
 
-    /** Rows [from, to) of the product, on the calling thread. */
-    static void rowRange(Tensor w, long rowOff, int from, int to, int in, float[] x, int tokens, float[] y,
+    /**
+     * Rows [from, to) of the product, on the calling thread; token t's activations start at
+     * {@code x[xOff + t*in]}.
+     */
+    static void rowRange(Tensor w, long rowOff, int from, int to, int in, float[] x, int xOff, int tokens, float[] y,
                          int yStride, int yOff) {
         MemorySegment seg = w.data();
         DType dtype = w.dtype();
@@ -65,11 +68,13 @@ final class MatMul {
                 long base = (rowOff + r) * rowBytes;
                 int t = 0;
                 for (; t + TOKEN_BLOCK <= tokens; t += TOKEN_BLOCK) {
-                    dot2x4Half(seg, base, base + rowBytes, in, dtype == DType.F16, x, t, y, yStride, yOff + r);
+                    dot2x4Half(seg, base, base + rowBytes, in, dtype == DType.F16, x, xOff + t * in, y, yStride,
+                            t * yStride + yOff + r);
                 }
                 for (; t < tokens; t++) {
-                    y[t * yStride + yOff + r] = dot1Half(seg, base, in, dtype == DType.F16, x, t * in);
-                    y[t * yStride + yOff + r + 1] = dot1Half(seg, base + rowBytes, in, dtype == DType.F16, x, t * in);
+                    y[t * yStride + yOff + r] = dot1Half(seg, base, in, dtype == DType.F16, x, xOff + t * in);
+                    y[t * yStride + yOff + r + 1] = dot1Half(seg, base + rowBytes, in, dtype == DType.F16, x,
+                            xOff + t * in);
                 }
             }
         }
@@ -79,14 +84,14 @@ final class MatMul {
             int t = 0;
             for (; t + TOKEN_BLOCK <= tokens; t += TOKEN_BLOCK) {
                 if (dtype == DType.F32) {
-                    dot4F32(seg, base, in, x, t, y, yStride, col);
+                    dot4F32(seg, base, in, x, xOff + t * in, y, yStride, t * yStride + col);
                 } else {
-                    dot4Half(seg, base, in, dtype == DType.F16, x, t, y, yStride, col);
+                    dot4Half(seg, base, in, dtype == DType.F16, x, xOff + t * in, y, yStride, t * yStride + col);
                 }
             }
             for (; t < tokens; t++) {
-                y[t * yStride + col] = dtype == DType.F32 ? dot1F32(seg, base, in, x, t * in)
-                        : dot1Half(seg, base, in, dtype == DType.F16, x, t * in);
+                y[t * yStride + col] = dtype == DType.F32 ? dot1F32(seg, base, in, x, xOff + t * in)
+                        : dot1Half(seg, base, in, dtype == DType.F16, x, xOff + t * in);
             }
         }
     }
@@ -132,10 +137,10 @@ final class MatMul {
 
     // ---- four tokens: each weight vector is loaded and widened once for all four -------------
 
-    private static void dot4F32(MemorySegment seg, long base, int in, float[] x, int t0, float[] y, int yStride,
-                                int col) {
+    private static void dot4F32(MemorySegment seg, long base, int in, float[] x, int xRow, float[] y, int yStride,
+                                int yAt) {
         FloatVector a0 = FloatVector.zero(F), a1 = a0, a2 = a0, a3 = a0;
-        int b0 = t0 * in, b1 = b0 + in, b2 = b1 + in, b3 = b2 + in;
+        int b0 = xRow, b1 = b0 + in, b2 = b1 + in, b3 = b2 + in;
         int i = 0;
         for (int bound = F.loopBound(in); i < bound; i += F.length()) {
             FloatVector wv = FloatVector.fromMemorySegment(F, seg, base + 4L * i, LE);
@@ -153,13 +158,13 @@ final class MatMul {
             s2 += wi * x[b2 + i];
             s3 += wi * x[b3 + i];
         }
-        store4(y, yStride, t0, col, s0, s1, s2, s3);
+        store4(y, yStride, yAt, s0, s1, s2, s3);
     }
 
-    private static void dot4Half(MemorySegment seg, long base, int in, boolean f16, float[] x, int t0, float[] y,
-                                 int yStride, int col) {
+    private static void dot4Half(MemorySegment seg, long base, int in, boolean f16, float[] x, int xRow, float[] y,
+                                 int yStride, int yAt) {
         FloatVector a0 = FloatVector.zero(F), a1 = a0, a2 = a0, a3 = a0;
-        int b0 = t0 * in, b1 = b0 + in, b2 = b1 + in, b3 = b2 + in;
+        int b0 = xRow, b1 = b0 + in, b2 = b1 + in, b3 = b2 + in;
         int i = 0;
         for (int bound = F.loopBound(in); i < bound; i += F.length()) {
             FloatVector wv = widen(seg, base + 2L * i, f16);
@@ -177,15 +182,15 @@ final class MatMul {
             s2 += wi * x[b2 + i];
             s3 += wi * x[b3 + i];
         }
-        store4(y, yStride, t0, col, s0, s1, s2, s3);
+        store4(y, yStride, yAt, s0, s1, s2, s3);
     }
 
     /** Rows {@code base0} and {@code base1} against four tokens: eight accumulators. */
-    private static void dot2x4Half(MemorySegment seg, long base0, long base1, int in, boolean f16, float[] x, int t0,
-                                   float[] y, int yStride, int col) {
+    private static void dot2x4Half(MemorySegment seg, long base0, long base1, int in, boolean f16, float[] x, int xRow,
+                                   float[] y, int yStride, int yAt) {
         FloatVector a0 = FloatVector.zero(F), a1 = a0, a2 = a0, a3 = a0;
         FloatVector c0 = a0, c1 = a0, c2 = a0, c3 = a0;
-        int b0 = t0 * in, b1 = b0 + in, b2 = b1 + in, b3 = b2 + in;
+        int b0 = xRow, b1 = b0 + in, b2 = b1 + in, b3 = b2 + in;
         int i = 0;
         for (int bound = F.loopBound(in); i < bound; i += F.length()) {
             FloatVector w0 = widen(seg, base0 + 2L * i, f16);
@@ -219,12 +224,13 @@ final class MatMul {
             u2 += w1 * x[b2 + i];
             u3 += w1 * x[b3 + i];
         }
-        store4(y, yStride, t0, col, s0, s1, s2, s3);
-        store4(y, yStride, t0, col + 1, u0, u1, u2, u3);
+        store4(y, yStride, yAt, s0, s1, s2, s3);
+        store4(y, yStride, yAt + 1, u0, u1, u2, u3);
     }
 
-    private static void store4(float[] y, int yStride, int t0, int col, float s0, float s1, float s2, float s3) {
-        int o = t0 * yStride + col;
+    /** Four tokens' results for one row: {@code y[yAt]}, {@code y[yAt + yStride]}, ... */
+    private static void store4(float[] y, int yStride, int yAt, float s0, float s1, float s2, float s3) {
+        int o = yAt;
         y[o] = s0;
         y[o + yStride] = s1;
         y[o + 2 * yStride] = s2;

@@ -135,7 +135,7 @@ class MatMulTest {
         float[] parallel = new float[tokens * 300];
         float[] serial = new float[tokens * 300];
         MatMul.matmul(par, w, 0, 300, x, tokens, parallel, 300, 0);
-        MatMul.rowRange(w, 0, 0, 300, 250, x, tokens, serial, 300, 0);
+        MatMul.rowRange(w, 0, 0, 300, 250, x, 0, tokens, serial, 300, 0);
         assertThat(parallel).containsExactly(serial);
     }
 }
