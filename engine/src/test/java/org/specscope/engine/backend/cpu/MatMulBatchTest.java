@@ -9,8 +9,9 @@ import org.specscope.engine.tensor.Tensor;
 import java.util.SplittableRandom;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 
-/** Products run together as one region give exactly what each gives alone. */
+/** Products run together as one region give what each gives alone. */
 class MatMulBatchTest {
 
     private static ParallelRunner par;
@@ -60,7 +61,11 @@ class MatMulBatchTest {
             assertThat(batch.size()).isEqualTo(products);
             batch.run(par);
             for (int i = 0; i < products; i++) {
-                assertThat(together[i]).as("product %d", i).containsExactly(alone[i]);
+                for (int j = 0; j < alone[i].length; j++) {
+                    // Up to the order of a vector's lane sum, which JIT tiers may choose differently.
+                    assertThat(together[i][j]).as("product %d, output %d", i, j)
+                            .isCloseTo(alone[i][j], within(1e-5f * Math.max(1, Math.abs(alone[i][j]))));
+                }
             }
         }
     }

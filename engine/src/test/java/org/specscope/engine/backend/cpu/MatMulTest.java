@@ -125,7 +125,7 @@ class MatMulTest {
 
     @ParameterizedTest(name = "{0}, {1} tokens")
     @CsvSource({"F32, 1", "F32, 5", "BF16, 1", "BF16, 7", "F16, 2", "F16, 8"})
-    void threadsSplittingTheRowsGiveTheSameBitsAsOneThread(DType dtype, int tokens) {
+    void threadsSplittingTheRowsGiveWhatOneThreadGives(DType dtype, int tokens) {
         Tensor w = randomMatrix(dtype, 300, 250, 77);
         float[] x = new float[tokens * 250];
         SplittableRandom rnd = new SplittableRandom(3);
@@ -136,6 +136,10 @@ class MatMulTest {
         float[] serial = new float[tokens * 300];
         MatMul.matmul(par, w, 0, 300, x, tokens, parallel, 300, 0);
         MatMul.rowRange(w, 0, 0, 300, 250, x, 0, tokens, serial, 300, 0);
-        assertThat(parallel).containsExactly(serial);
+        // Equal up to the order of a vector's lane sum, which the Vector API leaves open (the
+        // interpreter and the JIT may add lanes in different orders): not bit for bit.
+        for (int i = 0; i < serial.length; i++) {
+            assertThat(parallel[i]).as("output %d", i).isCloseTo(serial[i], within(1e-5f * Math.max(1, Math.abs(serial[i]))));
+        }
     }
 }
