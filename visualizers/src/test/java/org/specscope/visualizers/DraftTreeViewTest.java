@@ -1,0 +1,132 @@
+package org.specscope.visualizers;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import javafx.geometry.Bounds;
+import javafx.scene.Scene;
+import javafx.scene.canvas.Canvas;
+import javafx.scene.image.WritableImage;
+import javafx.scene.paint.Color;
+import javafx.stage.Stage;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.specscope.engine.trace.StepTrace;
+import org.specscope.styles.ColorMaps;
+import org.specscope.styles.Themes;
+import org.testfx.framework.junit5.ApplicationExtension;
+import org.testfx.framework.junit5.Start;
+
+@ExtendWith(ApplicationExtension.class)
+class DraftTreeViewTest {
+
+    private DraftTreeView view;
+
+    @Start
+    void start(Stage stage) {
+        view = new DraftTreeView();
+        Scene scene = new Scene((javafx.scene.Parent) view.node(), 900, 500);
+        scene.getStylesheets().add(Themes.LIGHT.stylesheet());
+        stage.setScene(scene);
+        stage.show();
+    }
+
+    private void feedAll() throws Exception {
+        Fx.run(() -> {
+            view.start(Traces.header());
+            Traces.steps().forEach(view::append);
+        });
+        Fx.awaitPulse(view::isRedrawPending);
+    }
+
+    private static double distance(Color a, Color b) {
+        return Math.abs(a.getRed() - b.getRed()) + Math.abs(a.getGreen() - b.getGreen())
+                + Math.abs(a.getBlue() - b.getBlue());
+    }
+
+    @Test
+    void followsTheNewestStep() throws Exception {
+        feedAll();
+        assertThat(Fx.call(view::shownStep)).isEqualTo(2);
+        assertThat(Fx.call(view::nodeCount)).isEqualTo(4);
+        assertThat(Fx.call(() -> view.layout().size())).isEqualTo(5); // and the bonus
+    }
+
+    @Test
+    void selectSwitchesToThatStep() throws Exception {
+        feedAll();
+        Fx.run(() -> view.select(1));
+        Fx.awaitPulse(view::isRedrawPending);
+        assertThat(Fx.call(view::shownStep)).isEqualTo(1);
+        assertThat(Fx.call(view::nodeCount)).isEqualTo(6);
+        Fx.run(() -> view.select(0));
+        Fx.awaitPulse(view::isRedrawPending);
+        assertThat(Fx.call(view::shownStep)).isZero();
+        assertThat(Fx.call(view::nodeCount)).isEqualTo(1);
+        Fx.run(() -> view.select(-1));
+        Fx.awaitPulse(view::isRedrawPending);
+        assertThat(Fx.call(view::shownStep)).isEqualTo(2);
+    }
+
+    @Test
+    void drawsTheAcceptedPathHighlightedAndNodesColouredByMissingExperts() throws Exception {
+        feedAll();
+        Fx.run(() -> view.select(1));
+        Fx.awaitPulse(view::isRedrawPending);
+        StepTrace step = Traces.branching();
+        Canvas canvas = Fx.call(() -> (Canvas) view.node().lookup(".draft-tree").lookupAll("Canvas").stream()
+                .filter(n -> ((Canvas) n).getWidth() > 200).findFirst().orElseThrow());
+        WritableImage image = Fx.call(() -> canvas.snapshot(null, null));
+        Color accent = Fx.call(view::accentColor);
+        int maxMissing = 2 * Traces.TOP_K;
+        for (int node = 0; node < step.tree().size(); node++) {
+            int n = node;
+            boolean accepted = step.tree().isAccepted(node);
+            assertThat(Fx.call(() -> view.isHighlighted(n))).isEqualTo(accepted);
+            assertThat(Fx.call(() -> view.missingExperts(n))).isEqualTo(Traces.missing(step, node));
+            Bounds b = Fx.call(() -> view.nodeBounds(n));
+            // the outline, inside the node's left edge
+            Color edge = image.getPixelReader().getColor((int) b.getMinX() + 1, (int) b.getCenterY());
+            if (accepted) {
+                assertThat(distance(edge, accent)).as("node %d's outline is the accent", node).isLessThan(0.1);
+            } else {
+                assertThat(distance(edge, accent)).as("node %d's outline is not the accent", node).isGreaterThan(0.3);
+            }
+            // the fill, just inside the outline and above the label
+            Color fill = image.getPixelReader().getColor((int) b.getMinX() + 6, (int) b.getMinY() + 5);
+            Color expected = ColorMaps.sequential((double) Traces.missing(step, node) / maxMissing);
+            assertThat(distance(fill, expected)).as("node %d's fill", node).isLessThan(0.05);
+            // hovering finds the node and tells its token, q, p and missing experts
+            assertThat(Fx.call(() -> view.nodeAt(b.getCenterX(), b.getCenterY()))).isEqualTo(node);
+            String tip = Fx.call(() -> view.describe(n));
+            assertThat(tip).contains(step.tree().texts().get(node).strip()).contains("q ").contains("p ")
+                    .contains("missing natural experts: " + Traces.missing(step, node));
+        }
+        // no two nodes overlap on screen; children are right of their parents
+        for (int i = 0; i <= step.tree().size(); i++) {
+            for (int j = i + 1; j <= step.tree().size(); j++) {
+                int a = i;
+                int c = j;
+                assertThat(Fx.call(() -> view.nodeBounds(a).intersects(view.nodeBounds(c)))).isFalse();
+            }
+            if (i > 0 && i < step.tree().size()) {
+                int a = i;
+                int parent = step.tree().parents().get(i);
+                assertThat(Fx.call(() -> view.nodeBounds(a).getMinX() > view.nodeBounds(parent).getMaxX())).isTrue();
+            }
+        }
+    }
+
+    @Test
+    void coalescesManyCallsIntoOneRedraw() throws Exception {
+        feedAll();
+        int before = Fx.call(view::redrawCount);
+        Fx.run(() -> {
+            for (int i = 0; i < 50; i++) {
+                view.append(Traces.chain());
+                view.select(i % 3);
+            }
+        });
+        Fx.awaitPulse(view::isRedrawPending);
+        assertThat(Fx.call(view::redrawCount) - before).isEqualTo(1);
+    }
+}

@@ -1,0 +1,121 @@
+package org.specscope.visualizers;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.List;
+import javafx.scene.Scene;
+import javafx.scene.control.Tooltip;
+import javafx.scene.text.Text;
+import javafx.stage.Stage;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.specscope.engine.trace.StepTrace;
+import org.specscope.styles.Themes;
+import org.testfx.framework.junit5.ApplicationExtension;
+import org.testfx.framework.junit5.Start;
+
+@ExtendWith(ApplicationExtension.class)
+class TokenStreamViewTest {
+
+    private TokenStreamView view;
+
+    @Start
+    void start(Stage stage) {
+        view = new TokenStreamView();
+        Scene scene = new Scene((javafx.scene.Parent) view.node(), 800, 400);
+        scene.getStylesheets().add(Themes.LIGHT.stylesheet());
+        stage.setScene(scene);
+        stage.show();
+    }
+
+    private void feed(List<StepTrace> steps) throws Exception {
+        Fx.run(() -> {
+            view.start(Traces.header());
+            steps.forEach(view::append);
+        });
+        Fx.awaitPulse(view::isRedrawPending);
+    }
+
+    private static String joined(List<Text> texts) {
+        StringBuilder s = new StringBuilder();
+        texts.forEach(t -> s.append(t.getText()));
+        return s.toString();
+    }
+
+    @Test
+    void showsTheEmittedTextWithAcceptedAndBonusTokensApart() throws Exception {
+        feed(Traces.steps());
+        assertThat(Fx.call(view::text)).isEqualTo("Hello cat sat down the street");
+        assertThat(Fx.call(view::steps)).isEqualTo(3);
+        List<Text> accepted = Fx.call(() -> view.tokens(TokenStreamView.Kind.ACCEPTED));
+        List<Text> bonus = Fx.call(() -> view.tokens(TokenStreamView.Kind.BONUS));
+        List<Text> rejected = Fx.call(() -> view.tokens(TokenStreamView.Kind.REJECTED));
+        assertThat(accepted).extracting(Text::getText).containsExactly(" cat", " sat", " the");
+        assertThat(bonus).extracting(Text::getText).containsExactly("Hello", " down", " street");
+        assertThat(rejected).extracting(Text::getText).containsExactly(" on", " road", " .");
+        // the flow's emitted nodes spell the emitted text, in order
+        String emitted = Fx.call(() -> {
+            StringBuilder s = new StringBuilder();
+            for (int i = 0; i < view.steps(); i++) {
+                for (Text t : view.tokensOfStep(i)) {
+                    if (!t.getStyleClass().contains("token-rejected")) {
+                        s.append(t.getText());
+                    }
+                }
+            }
+            return s.toString();
+        });
+        assertThat(emitted).isEqualTo("Hello cat sat down the street");
+        // the stylesheet styles the kinds apart; rejected drafts are struck through
+        assertThat(Fx.call(() -> accepted.get(0).getFill())).isNotEqualTo(Fx.call(() -> bonus.get(0).getFill()));
+        assertThat(Fx.call(() -> rejected.get(0).isStrikethrough())).isTrue();
+        assertThat(Fx.call(() -> accepted.get(0).isStrikethrough())).isFalse();
+    }
+
+    @Test
+    void aTokenTellsItsStepWhenHovered() throws Exception {
+        feed(Traces.steps());
+        Text sat = Fx.call(() -> view.tokens(TokenStreamView.Kind.ACCEPTED).get(1));
+        assertThat(Fx.call(sat::getUserData)).isEqualTo(1);
+        Object tip = Fx.call(() -> sat.getProperties().values().stream().filter(Tooltip.class::isInstance)
+                .findFirst().orElse(null));
+        assertThat(tip).isInstanceOf(Tooltip.class);
+        assertThat(((Tooltip) tip).getText()).contains("step 1").contains("accepted draft");
+    }
+
+    @Test
+    void selectingAStepMarksItsTokens() throws Exception {
+        feed(Traces.steps());
+        Fx.run(() -> view.select(1));
+        Fx.awaitPulse(view::isRedrawPending);
+        for (int step = 0; step < 3; step++) {
+            int s = step;
+            List<Text> tokens = Fx.call(() -> view.tokensOfStep(s));
+            assertThat(tokens).isNotEmpty();
+            for (Text t : tokens) {
+                assertThat(t.getStyleClass().contains("token-selected")).as("%s of step %d", t.getText(), s)
+                        .isEqualTo(s == 1);
+            }
+        }
+        Fx.run(() -> view.select(-1));
+        Fx.awaitPulse(view::isRedrawPending);
+        assertThat(Fx.call(() -> view.tokensOfStep(1).get(0).getStyleClass().contains("token-selected"))).isFalse();
+    }
+
+    @Test
+    void rejectedDraftsCanBeHidden() throws Exception {
+        feed(Traces.steps());
+        Fx.run(() -> view.showRejectedProperty().set(false));
+        assertThat(Fx.call(() -> view.tokens(TokenStreamView.Kind.REJECTED).stream().noneMatch(Text::isVisible)))
+                .isTrue();
+        assertThat(Fx.call(view::text)).isEqualTo("Hello cat sat down the street");
+    }
+
+    @Test
+    void aNewRunForgetsTheLast() throws Exception {
+        feed(Traces.steps());
+        feed(List.of(Traces.prefill()));
+        assertThat(Fx.call(view::text)).isEqualTo("Hello");
+        assertThat(Fx.call(view::steps)).isEqualTo(1);
+    }
+}
