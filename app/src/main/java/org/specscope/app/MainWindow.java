@@ -10,6 +10,7 @@ import javafx.concurrent.WorkerStateEvent;
 import javafx.geometry.Insets;
 import javafx.geometry.Orientation;
 import javafx.geometry.Pos;
+import javafx.geometry.Rectangle2D;
 import javafx.scene.Node;
 import javafx.scene.Parent;
 import javafx.scene.Scene;
@@ -44,6 +45,7 @@ import javafx.scene.layout.Priority;
 import javafx.scene.layout.Region;
 import javafx.scene.layout.VBox;
 import javafx.stage.DirectoryChooser;
+import javafx.stage.Screen;
 import javafx.stage.Stage;
 import javafx.util.Duration;
 import javafx.util.StringConverter;
@@ -144,7 +146,10 @@ public final class MainWindow {
     /** Shows the window on {@code stage} at the remembered size, saving it on close, and opens the first model. */
     public void show(Stage stage) {
         stage.setTitle("SpecScope");
-        stage.setScene(scene(preferences.windowWidth(), preferences.windowHeight()));
+        // Never larger than the screen (a remembered size from a bigger monitor; Monocle's 1280x800 screen).
+        Rectangle2D screen = Screen.getPrimary().getVisualBounds();
+        stage.setScene(scene(Math.min(preferences.windowWidth(), screen.getWidth()),
+                Math.min(preferences.windowHeight(), screen.getHeight())));
         stage.setOnHidden(e -> {
             preferences.setWindowSize(stage.getWidth(), stage.getHeight());
             close();
