@@ -1,0 +1,78 @@
+package org.specscope.app;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.prefs.Preferences;
+
+/**
+ * What the app remembers between runs: the window's size and the models last opened. The
+ * node is injected, so tests use a throwaway node and never touch the user's.
+ */
+public final class AppPreferences {
+
+    private static final String WIDTH = "window.width";
+    private static final String HEIGHT = "window.height";
+    private static final String LAST_MODEL = "model.last";
+    private static final String RECENT = "model.recent";
+    static final int MAX_RECENT = 8;
+
+    private final Preferences node;
+
+    public AppPreferences(Preferences node) {
+        this.node = Objects.requireNonNull(node);
+    }
+
+    /** The user's node for the app. */
+    public static AppPreferences user() {
+        return new AppPreferences(Preferences.userRoot().node("org/specscope/app"));
+    }
+
+    public Preferences node() {
+        return node;
+    }
+
+    public double windowWidth() {
+        return node.getDouble(WIDTH, 1400);
+    }
+
+    public double windowHeight() {
+        return node.getDouble(HEIGHT, 880);
+    }
+
+    public void setWindowSize(double width, double height) {
+        if (width > 100 && height > 100) {
+            node.putDouble(WIDTH, width);
+            node.putDouble(HEIGHT, height);
+        }
+    }
+
+    public Optional<Path> lastModel() {
+        String s = node.get(LAST_MODEL, null);
+        return s == null || s.isBlank() ? Optional.empty() : Optional.of(Path.of(s));
+    }
+
+    /** Remembers {@code dir} as the last model and at the head of the recent ones. */
+    public void modelOpened(Path dir) {
+        String path = dir.toAbsolutePath().normalize().toString();
+        node.put(LAST_MODEL, path);
+        List<String> recent = new ArrayList<>(recentPaths());
+        recent.remove(path);
+        recent.addFirst(path);
+        while (recent.size() > MAX_RECENT) {
+            recent.removeLast();
+        }
+        node.put(RECENT, String.join("\n", recent));
+    }
+
+    public List<Path> recentModels() {
+        return recentPaths().stream().map(Path::of).toList();
+    }
+
+    private List<String> recentPaths() {
+        String s = node.get(RECENT, "");
+        return s.isBlank() ? List.of() : List.of(s.split("\n"));
+    }
+}

@@ -1,0 +1,402 @@
+package org.specscope.app;
+
+import javafx.application.Platform;
+import javafx.beans.property.BooleanProperty;
+import javafx.beans.property.DoubleProperty;
+import javafx.beans.property.IntegerProperty;
+import javafx.beans.property.ObjectProperty;
+import javafx.beans.property.ReadOnlyDoubleProperty;
+import javafx.beans.property.ReadOnlyDoubleWrapper;
+import javafx.beans.property.ReadOnlyIntegerProperty;
+import javafx.beans.property.ReadOnlyIntegerWrapper;
+import javafx.beans.property.ReadOnlyObjectProperty;
+import javafx.beans.property.ReadOnlyObjectWrapper;
+import javafx.beans.property.ReadOnlyStringProperty;
+import javafx.beans.property.ReadOnlyStringWrapper;
+import javafx.beans.property.SimpleBooleanProperty;
+import javafx.beans.property.SimpleIntegerProperty;
+import javafx.beans.property.SimpleObjectProperty;
+import javafx.beans.property.SimpleStringProperty;
+import javafx.beans.property.StringProperty;
+import javafx.collections.FXCollections;
+import javafx.collections.ObservableList;
+import javafx.concurrent.Task;
+import org.specscope.engine.backend.Backend;
+import org.specscope.engine.backend.cpu.CpuBackend;
+import org.specscope.engine.control.CascadeConfig;
+import org.specscope.engine.control.Clock;
+import org.specscope.engine.session.DecodingSetup;
+import org.specscope.engine.session.GenerationSession;
+import org.specscope.engine.session.Settings;
+import org.specscope.engine.spec.Drafter;
+import org.specscope.engine.trace.RunEnd;
+import org.specscope.engine.trace.RunHeader;
+import org.specscope.engine.trace.StepTrace;
+import org.specscope.visualizers.TraceView;
+
+import java.time.LocalTime;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Objects;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
+
+/**
+ * One model and its runs, for the main window. Loading happens on a background Task
+ * (progress shown, cancellable); a run is a {@link GenerationSession} on its own thread whose
+ * records reach the views coalesced, once per pulse. Every public method and property belongs
+ * to the JavaFX thread. Errors go to the console and the notifier; the last good model stays
+ * loaded.
+ */
+public final class RunViewModel implements AutoCloseable {
+
+    /** Where the window stands. */
+    public enum Phase { EMPTY, LOADING, READY, RUNNING, PAUSED, FINISHED }
+
+    private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("HH:mm:ss");
+
+    private final SettingsViewModel settings;
+    private final List<TraceView> views;
+    private final Supplier<Backend> backends;
+    private final ExecutorService background = Executors.newSingleThreadExecutor(
+            r -> Thread.ofPlatform().name("specscope-load").daemon().unstarted(r));
+
+    private final ReadOnlyObjectWrapper<Phase> phase = new ReadOnlyObjectWrapper<>(Phase.EMPTY);
+    private final ReadOnlyObjectWrapper<ModelEntry> model = new ReadOnlyObjectWrapper<>();
+    private final ReadOnlyDoubleWrapper loadProgress = new ReadOnlyDoubleWrapper(0);
+    private final ReadOnlyStringWrapper backend = new ReadOnlyStringWrapper("no model loaded");
+    private final ReadOnlyIntegerWrapper stepCount = new ReadOnlyIntegerWrapper(0);
+    private final ReadOnlyDoubleWrapper tokensPerSecond = new ReadOnlyDoubleWrapper(0);
+    private final ReadOnlyStringWrapper text = new ReadOnlyStringWrapper("");
+    private final ObservableList<String> console = FXCollections.observableArrayList();
+    private final StringProperty prompt = new SimpleStringProperty("");
+    private final IntegerProperty maxTokens = new SimpleIntegerProperty(128);
+    private final IntegerProperty selectedStep = new SimpleIntegerProperty(-1);
+    private final BooleanProperty startPaused = new SimpleBooleanProperty(false);
+    private final ObjectProperty<Consumer<String>> notifier = new SimpleObjectProperty<>(m -> { });
+
+    private final List<StepTrace> steps = new ArrayList<>();
+    private DecodingSetup setup;
+    private Task<DecodingSetup> loading;
+    private GenerationSession session;
+    private int runNumber;
+    private long tokensDecoded;
+    private long decodeNanos;
+
+    /**
+     * @param backends a fresh backend for each model load (the setup owns and closes it)
+     */
+    public RunViewModel(SettingsViewModel settings, List<TraceView> views, Supplier<Backend> backends) {
+        this.settings = Objects.requireNonNull(settings);
+        this.views = List.copyOf(views);
+        this.backends = Objects.requireNonNull(backends);
+        settings.setTarget(this::applySettings);
+        selectedStep.addListener((obs, old, index) -> this.views.forEach(v -> v.select(index.intValue())));
+    }
+
+    /** On the CPU with every core. */
+    public RunViewModel(SettingsViewModel settings, List<TraceView> views) {
+        this(settings, views, CpuBackend::new);
+    }
+
+    // ---- loading -----------------------------------------------------------------------
+
+    /** Opens {@code entry} in the background; the model loaded before stays until it succeeds. */
+    public Task<DecodingSetup> load(ModelEntry entry) {
+        cancelLoad();
+        log("loading " + entry.directory() + entry.draft().map(d -> " with draft " + d.getFileName()).orElse("") + " ...");
+        Phase before = phase.get() == Phase.LOADING ? (setup == null ? Phase.EMPTY : Phase.READY) : phase.get();
+        Task<DecodingSetup> task = new Task<>() {
+            @Override
+            protected DecodingSetup call() {
+                updateProgress(-1, 1);
+                updateMessage("opening " + entry.name());
+                DecodingSetup opened = DecodingSetup.open(backends.get(), entry.directory(), entry.draft());
+                if (isCancelled()) {
+                    opened.close();
+                    return null;
+                }
+                updateProgress(1, 1);
+                return opened;
+            }
+        };
+        loading = task;
+        loadProgress.bind(task.progressProperty());
+        phase.set(Phase.LOADING);
+        task.setOnSucceeded(e -> {
+            loadProgress.unbind();
+            loadProgress.set(1);
+            loading = null;
+            DecodingSetup opened = task.getValue();
+            if (opened == null) {
+                phase.set(before);
+                return;
+            }
+            GenerationSession previous = session;
+            stop();
+            session = null;
+            runNumber++;   // the old run's last records are not for the new model's views
+            DecodingSetup old = setup;
+            setup = opened;
+            model.set(entry);
+            int n = opened.target().config().moe().map(m -> m.numExperts()).orElse(1);
+            settings.numExpertsProperty().set(n);
+            backend.set(opened.backend().description());
+            phase.set(Phase.READY);
+            log("loaded " + entry.name() + ": " + opened.target().config().architecture().className() + ", "
+                    + opened.target().config().numLayers() + " layers, " + n + " experts; drafter: "
+                    + opened.defaultDrafter().name().toLowerCase(Locale.ROOT) + "; " + opened.backend().description());
+            if (old != null) {
+                closeAfter(previous, old);
+            }
+        });
+        task.setOnFailed(e -> {
+            loadProgress.unbind();
+            loadProgress.set(0);
+            loading = null;
+            phase.set(before);
+            error("could not open " + entry.directory(), task.getException());
+        });
+        task.setOnCancelled(e -> {
+            loadProgress.unbind();
+            loadProgress.set(0);
+            loading = null;
+            phase.set(before);
+            log("loading " + entry.name() + " cancelled");
+        });
+        background.execute(task);
+        return task;
+    }
+
+    /** Abandons a load in progress (the setup it opens is closed when it arrives). */
+    public void cancelLoad() {
+        if (loading != null) {
+            loading.cancel(false);
+            loading = null;
+        }
+    }
+
+    // ---- running -----------------------------------------------------------------------
+
+    /** Starts a new generation (or resumes a paused one). */
+    public void run() {
+        if (session != null && phase.get() == Phase.PAUSED) {
+            resume();
+            return;
+        }
+        startRun(startPaused.get());
+    }
+
+    /** Pauses a running generation, resumes a paused one. */
+    public void togglePause() {
+        if (phase.get() == Phase.RUNNING) {
+            pause();
+        } else if (phase.get() == Phase.PAUSED) {
+            resume();
+        }
+    }
+
+    public void pause() {
+        if (session != null && phase.get() == Phase.RUNNING) {
+            session.pause();
+            phase.set(Phase.PAUSED);
+            log("paused");
+        }
+    }
+
+    public void resume() {
+        if (session != null && phase.get() == Phase.PAUSED) {
+            session.resume();
+            phase.set(Phase.RUNNING);
+            log("resumed");
+        }
+    }
+
+    /** One step: while paused the next step; with nothing running a new run that stops after its prefill. */
+    public void step() {
+        if (session != null && phase.get() == Phase.RUNNING) {
+            pause();
+        } else if (session != null && phase.get() == Phase.PAUSED) {
+            session.step();
+        } else {
+            startRun(true);
+        }
+    }
+
+    /** Ends the run at its next step boundary. */
+    public void stop() {
+        if (session != null && (phase.get() == Phase.RUNNING || phase.get() == Phase.PAUSED)) {
+            session.cancel();
+            log("stopping");
+        }
+    }
+
+    private void startRun(boolean paused) {
+        if (setup == null) {
+            error("no model is loaded", null);
+            return;
+        }
+        if (phase.get() == Phase.LOADING || phase.get() == Phase.RUNNING || phase.get() == Phase.PAUSED) {
+            return;
+        }
+        DecodingSetup s = setup;
+        Settings initial = settings.settings();
+        int[] promptIds;
+        Drafter drafter;
+        try {
+            promptIds = s.target().tokenizer().encode(prompt.get());
+            drafter = s.newDrafter(s.defaultDrafter(), promptIds.length, maxTokens.get());
+        } catch (RuntimeException e) {
+            error("could not start the run", e);
+            return;
+        }
+        int run = ++runNumber;
+        Clock clock = Clock.WALL;
+        RunHeader header = s.header(drafter, clock, promptIds, prompt.get(), initial);
+        CoalescingTraceSink sink = new CoalescingTraceSink(Platform::runLater, batch -> deliver(run, batch));
+        GenerationSession next = new GenerationSession(s.newDecoder(drafter, clock, CascadeConfig.PAPER), promptIds,
+                maxTokens.get(), initial, header, sink);
+        steps.clear();
+        stepCount.set(0);
+        tokensDecoded = 0;
+        decodeNanos = 0;
+        tokensPerSecond.set(0);
+        text.set("");
+        selectedStep.set(-1);
+        session = next;
+        phase.set(paused ? Phase.PAUSED : Phase.RUNNING);
+        log("run " + run + ": " + promptIds.length + " prompt tokens, up to " + maxTokens.get() + " new; "
+                + initial.describe() + "; drafter " + drafter.name() + (paused ? " (paused after the prefill)" : ""));
+        next.completion().whenComplete((end, failure) -> {
+            try {
+                drafter.close();
+            } catch (Exception e) {
+                // nothing held that matters once the run is over
+            }
+            if (failure != null) {
+                Platform.runLater(() -> {
+                    if (run == runNumber) {
+                        phase.set(Phase.FINISHED);
+                    }
+                    error("the run failed", failure instanceof CompletionException c && c.getCause() != null
+                            ? c.getCause() : failure);
+                });
+            }
+        });
+        next.start(paused);
+    }
+
+    /** On the FX thread: one pulse's worth of records of run {@code run}. */
+    private void deliver(int run, List<CoalescingTraceSink.Record> batch) {
+        if (run != runNumber) {
+            return;   // a stopped run's last records
+        }
+        StringBuilder emitted = new StringBuilder();
+        for (CoalescingTraceSink.Record r : batch) {
+            switch (r) {
+                case CoalescingTraceSink.Header h -> views.forEach(v -> v.start(h.header()));
+                case CoalescingTraceSink.Step st -> {
+                    StepTrace step = st.step();
+                    steps.add(step);
+                    emitted.append(step.emittedText());
+                    if (step.step() > 0) {
+                        tokensDecoded += step.emittedIds().size();
+                        decodeNanos += step.timings().totalNanos();
+                    }
+                    views.forEach(v -> v.append(step));
+                }
+                case CoalescingTraceSink.End e -> finished(e.end());
+            }
+        }
+        text.set(text.get() + emitted);
+        stepCount.set(steps.size());
+        if (decodeNanos > 0) {
+            tokensPerSecond.set(tokensDecoded * 1e9 / decodeNanos);
+        }
+    }
+
+    private void finished(RunEnd end) {
+        session = null;
+        phase.set(Phase.FINISHED);
+        log(String.format(Locale.ROOT, "run %d ended (%s): %d tokens in %d steps, %.1f tokens/s", runNumber,
+                end.stopReason().toLowerCase(Locale.ROOT), end.generatedIds().size(), end.steps(),
+                tokensPerSecond.get()));
+    }
+
+    private void applySettings(Settings next) {
+        GenerationSession s = session;
+        if (s != null) {
+            s.updateSettings(old -> next);
+            log("settings from the next step: " + next.describe());
+        }
+    }
+
+    // ---- console -----------------------------------------------------------------------
+
+    /** Adds a line to the console. */
+    public void log(String message) {
+        console.add(LocalTime.now().format(TIME) + "  " + message);
+        if (console.size() > 2000) {
+            console.remove(0, console.size() - 2000);
+        }
+    }
+
+    /** An error: to the console (with its causes) and to the notifier; the app goes on. */
+    public void error(String what, Throwable cause) {
+        StringBuilder message = new StringBuilder(what);
+        for (Throwable t = cause; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            message.append(": ").append(t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage());
+        }
+        log("ERROR " + message);
+        notifier.get().accept(message.toString());
+    }
+
+    // ---- properties --------------------------------------------------------------------
+
+    public SettingsViewModel settings() { return settings; }
+    public List<TraceView> views() { return views; }
+    /** The steps of the current run so far (FX thread). */
+    public List<StepTrace> steps() { return List.copyOf(steps); }
+    public ReadOnlyObjectProperty<Phase> phaseProperty() { return phase.getReadOnlyProperty(); }
+    public ReadOnlyObjectProperty<ModelEntry> modelProperty() { return model.getReadOnlyProperty(); }
+    public ReadOnlyDoubleProperty loadProgressProperty() { return loadProgress.getReadOnlyProperty(); }
+    public ReadOnlyStringProperty backendProperty() { return backend.getReadOnlyProperty(); }
+    public ReadOnlyIntegerProperty stepCountProperty() { return stepCount.getReadOnlyProperty(); }
+    public ReadOnlyDoubleProperty tokensPerSecondProperty() { return tokensPerSecond.getReadOnlyProperty(); }
+    public ReadOnlyStringProperty textProperty() { return text.getReadOnlyProperty(); }
+    public ObservableList<String> console() { return console; }
+    public StringProperty promptProperty() { return prompt; }
+    public IntegerProperty maxTokensProperty() { return maxTokens; }
+    /** The step selected on the timeline; -1 follows the newest. */
+    public IntegerProperty selectedStepProperty() { return selectedStep; }
+    /** Whether Run starts paused after the prefill. */
+    public BooleanProperty startPausedProperty() { return startPaused; }
+    public ObjectProperty<Consumer<String>> notifierProperty() { return notifier; }
+
+    @Override
+    public void close() {
+        cancelLoad();
+        if (session != null) {
+            session.cancel();
+        }
+        if (setup != null) {
+            closeAfter(session, setup);
+        }
+        setup = null;
+        background.shutdown();
+    }
+
+    /** Closes {@code old} once {@code run} (which may still be decoding with it) has ended. */
+    private static void closeAfter(GenerationSession run, DecodingSetup old) {
+        if (run == null) {
+            Thread.ofPlatform().daemon().name("specscope-close").start(old::close);
+        } else {
+            run.completion().whenComplete((e, f) -> old.close());
+        }
+    }
+}

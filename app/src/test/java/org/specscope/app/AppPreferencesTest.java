@@ -1,0 +1,37 @@
+package org.specscope.app;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import java.nio.file.Path;
+import java.util.UUID;
+import java.util.prefs.BackingStoreException;
+import java.util.prefs.Preferences;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class AppPreferencesTest {
+
+    private final Preferences node = Preferences.userRoot().node("org/specscope/test/" + UUID.randomUUID());
+
+    @AfterEach
+    void removeNode() throws BackingStoreException {
+        node.removeNode();
+    }
+
+    @Test
+    void remembersWindowSizeAndModels() {
+        AppPreferences prefs = new AppPreferences(node);
+        assertThat(prefs.lastModel()).isEmpty();
+        prefs.setWindowSize(1000, 700);
+        for (int i = 0; i < AppPreferences.MAX_RECENT + 2; i++) {
+            prefs.modelOpened(Path.of("/models/m" + i));
+        }
+        prefs.modelOpened(Path.of("/models/m3"));
+        AppPreferences again = new AppPreferences(node);
+        assertThat(again.windowWidth()).isEqualTo(1000);
+        assertThat(again.windowHeight()).isEqualTo(700);
+        assertThat(again.lastModel()).contains(Path.of("/models/m3"));
+        assertThat(again.recentModels()).hasSize(AppPreferences.MAX_RECENT).first().isEqualTo(Path.of("/models/m3"));
+    }
+}
