@@ -61,6 +61,7 @@ import org.specscope.app.SettingsViewModel.Shape;
 import org.specscope.engine.backend.Backend;
 import org.specscope.engine.moe.CoveragePolicy;
 import org.specscope.engine.session.DecodingSetup;
+import org.specscope.styles.Themes;
 import org.specscope.visualizers.TraceView;
 
 import java.nio.file.Files;
@@ -128,6 +129,7 @@ public final class MainWindow {
     /** A scene with the keyboard shortcuts: F5 run, F6 step, Shift+F5 stop, Space pause/resume, Ctrl+O open. */
     public Scene scene(double width, double height) {
         Scene scene = new Scene(root, width, height);
+        scene.getStylesheets().add(Themes.LIGHT.stylesheet());
         scene.getAccelerators().put(new KeyCodeCombination(KeyCode.F5), run::run);
         scene.getAccelerators().put(new KeyCodeCombination(KeyCode.F6), run::step);
         scene.getAccelerators().put(new KeyCodeCombination(KeyCode.F5, KeyCombination.SHIFT_DOWN), run::stop);

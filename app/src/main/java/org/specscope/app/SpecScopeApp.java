@@ -2,6 +2,8 @@ package org.specscope.app;
 
 import javafx.application.Application;
 import javafx.stage.Stage;
+import org.specscope.visualizers.DraftTreeView;
+import org.specscope.visualizers.TokenStreamView;
 import org.specscope.visualizers.TraceView;
 
 import java.util.List;
@@ -18,7 +20,7 @@ public final class SpecScopeApp extends Application {
      * fresh instances (a view belongs to one window).
      */
     public static List<TraceView> defaultViews() {
-        return List.of();
+        return List.of(new TokenStreamView(), new DraftTreeView());
     }
 
     @Override

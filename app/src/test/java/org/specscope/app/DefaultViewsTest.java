@@ -1,0 +1,65 @@
+package org.specscope.app;
+
+import javafx.scene.control.TabPane;
+import javafx.stage.Stage;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.specscope.app.RunViewModel.Phase;
+import org.specscope.engine.backend.cpu.CpuBackend;
+import org.specscope.visualizers.DraftTreeView;
+import org.specscope.visualizers.TokenStreamView;
+import org.specscope.visualizers.TraceView;
+import org.testfx.api.FxRobot;
+import org.testfx.framework.junit5.ApplicationExtension;
+import org.testfx.framework.junit5.Start;
+
+import java.util.List;
+import java.util.UUID;
+import java.util.prefs.BackingStoreException;
+import java.util.prefs.Preferences;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The app's own views, in the real window, follow a live run of the sample model. */
+@ExtendWith(ApplicationExtension.class)
+class DefaultViewsTest {
+
+    private final Preferences node = Preferences.userRoot().node("org/specscope/test/" + UUID.randomUUID());
+    private List<TraceView> views;   // controls: made on the FX thread once the toolkit runs
+    private MainWindow window;
+    private Stage stage;
+
+    @Start
+    void start(Stage stage) {
+        this.stage = stage;
+        views = SpecScopeApp.defaultViews();
+        window = new MainWindow(views, new AppPreferences(node), Fx.home(), () -> new CpuBackend(1));
+        window.show(stage);
+    }
+
+    @AfterEach
+    void tearDown() throws BackingStoreException {
+        Fx.run(stage::hide);
+        node.removeNode();
+    }
+
+    @Test
+    void tokenStreamAndDraftTreeShowTheRun(FxRobot robot) {
+        RunViewModel run = window.runViewModel();
+        Fx.waitUntil(60, "the sample model is loaded", () -> run.phaseProperty().get() == Phase.READY);
+        TabPane tabs = robot.lookup("#viewTabs").queryAs(TabPane.class);
+        assertThat(Fx.call(() -> tabs.getTabs().stream().map(t -> t.getText()).toList()))
+                .containsAll(views.stream().map(TraceView::title).toList());
+
+        Fx.run(() -> run.maxTokensProperty().set(16));
+        robot.clickOn("#runButton");
+        Fx.waitUntil(120, "the run ends", () -> run.phaseProperty().get() == Phase.FINISHED);
+
+        TokenStreamView tokens = (TokenStreamView) views.get(0);
+        DraftTreeView tree = (DraftTreeView) views.get(1);
+        Fx.waitUntil(10, "the views have drawn the last step",
+                () -> !tokens.text().isEmpty() && tree.shownStep() > 0 && tree.nodeCount() > 1);
+        assertThat(Fx.call(tokens::text)).isEqualTo(Fx.call(() -> run.textProperty().get()));
+    }
+}
