@@ -1,0 +1,215 @@
+package org.specscope.visualizers;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+import java.util.List;
+import javafx.scene.Scene;
+import javafx.scene.canvas.Canvas;
+import javafx.scene.image.WritableImage;
+import javafx.stage.Stage;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.specscope.engine.trace.LayerTrace;
+import org.specscope.engine.trace.StepTrace;
+import org.specscope.styles.ColorMaps;
+import org.specscope.styles.Themes;
+import org.testfx.framework.junit5.ApplicationExtension;
+import org.testfx.framework.junit5.Start;
+
+@ExtendWith(ApplicationExtension.class)
+class ExpertHeatmapViewTest {
+
+    private ExpertHeatmapView view;
+
+    @Start
+    void start(Stage stage) {
+        view = new ExpertHeatmapView();
+        Scene scene = new Scene((javafx.scene.Parent) view.node(), 1000, 600);
+        scene.getStylesheets().add(Themes.LIGHT.stylesheet());
+        stage.setScene(scene);
+        stage.show();
+    }
+
+    private void feed(List<StepTrace> steps) throws Exception {
+        Fx.run(() -> {
+            view.start(Traces.header());
+            steps.forEach(view::append);
+        });
+        Fx.awaitPulse(view::isRedrawPending);
+    }
+
+    private void onFx(Runnable r) throws Exception {
+        Fx.run(r);
+        Fx.awaitPulse(view::isRedrawPending);
+    }
+
+    /** The expert's share of the layer's full-softmax mass, computed from the record alone. */
+    private static double share(LayerTrace l, int expert) {
+        double total = 0;
+        for (int e = 0; e < l.numExperts(); e++) {
+            total += l.mass().get(e);
+        }
+        return l.mass().get(expert) / total;
+    }
+
+    @Test
+    void cellsAreEachExpertsShareOfTheNewestStepsRoutingMass() throws Exception {
+        feed(Traces.steps());
+        StepTrace newest = Traces.chain();
+        assertThat(Fx.call(view::shownStep)).isEqualTo(2);
+        assertThat(Fx.call(view::rows)).isEqualTo(newest.layers().size());
+        assertThat(Fx.call(view::experts)).isEqualTo(Traces.EXPERTS);
+        for (int l = 0; l < newest.layers().size(); l++) {
+            double rowSum = 0;
+            for (int e = 0; e < Traces.EXPERTS; e++) {
+                int layer = l;
+                int expert = e;
+                double value = Fx.call(() -> view.cellValue(layer, expert));
+                assertThat(value).as("layer %d expert %d", l, e).isCloseTo(share(newest.layers().get(l), e), within(1e-9));
+                rowSum += value;
+            }
+            assertThat(rowSum).isCloseTo(1, within(1e-9));
+        }
+    }
+
+    @Test
+    void keptSetIsOutlinedAndSubstitutionsAreMarked() throws Exception {
+        feed(Traces.steps());
+        onFx(() -> view.select(1));
+        StepTrace step = Traces.branching();
+        for (int l = 0; l < step.layers().size(); l++) {
+            LayerTrace layer = step.layers().get(l);
+            boolean[] leftOut = new boolean[Traces.EXPERTS];
+            boolean[] replacement = new boolean[Traces.EXPERTS];
+            for (int node = 0; node < layer.nodes(); node++) {
+                for (LayerTrace.Substitution s : layer.substitutions(node)) {
+                    leftOut[s.natural()] = true;
+                    if (s.replacement() >= 0) {
+                        replacement[s.replacement()] = true;
+                    }
+                }
+            }
+            for (int e = 0; e < Traces.EXPERTS; e++) {
+                int li = l;
+                int expert = e;
+                assertThat(Fx.call(() -> view.isKeptOutlined(li, expert))).as("layer %d expert %d kept", l, e)
+                        .isEqualTo(layer.kept().contains(e));
+                ExpertHeatmapView.Mark expected = leftOut[e] ? ExpertHeatmapView.Mark.LEFT_OUT
+                        : replacement[e] ? ExpertHeatmapView.Mark.REPLACEMENT : ExpertHeatmapView.Mark.NONE;
+                assertThat(Fx.call(() -> view.markAt(li, expert))).as("layer %d expert %d mark", l, e)
+                        .isEqualTo(expected);
+            }
+        }
+        // layer 0 keeps {0,1,2,3}: node 1's natural 4 ran on expert 0 instead
+        assertThat(Fx.call(() -> view.markAt(0, 4))).isEqualTo(ExpertHeatmapView.Mark.LEFT_OUT);
+        assertThat(Fx.call(() -> view.markAt(0, 0))).isEqualTo(ExpertHeatmapView.Mark.REPLACEMENT);
+        String tip = Fx.call(() -> view.describe(0, 4));
+        assertThat(tip).contains("layer 0").contains("expert 4").contains("mass ").contains("kept: no")
+                .contains("substituted: yes");
+        assertThat(Fx.call(() -> view.describe(0, 1))).contains("kept: yes").contains("substituted: no");
+    }
+
+    @Test
+    void selectSwitchesStepsAndTheWindowAveragesTheLastSteps() throws Exception {
+        feed(Traces.steps());
+        onFx(() -> view.select(1));
+        assertThat(Fx.call(view::shownStep)).isEqualTo(1);
+        assertThat(Fx.call(() -> view.cellValue(0, 5)))
+                .isCloseTo(share(Traces.branching().layers().get(0), 5), within(1e-9));
+        onFx(() -> view.select(0));
+        assertThat(Fx.call(view::shownStep)).isZero();
+        assertThat(Fx.call(() -> view.cellValue(0, 0))).isCloseTo(0.5, within(1e-9)); // the root alone: experts 0, 3
+
+        onFx(() -> {
+            view.select(2);
+            view.windowProperty().set(2);
+        });
+        assertThat(Fx.call(view::windowSteps)).isEqualTo(2);
+        for (int l = 0; l < 2; l++) {
+            for (int e = 0; e < Traces.EXPERTS; e++) {
+                double expected = (share(Traces.branching().layers().get(l), e) + share(Traces.chain().layers().get(l), e)) / 2;
+                int li = l;
+                int expert = e;
+                assertThat(Fx.call(() -> view.cellValue(li, expert))).isCloseTo(expected, within(1e-9));
+            }
+        }
+        onFx(() -> view.windowProperty().set(10)); // clipped at the run's start
+        assertThat(Fx.call(view::windowSteps)).isEqualTo(3);
+        onFx(() -> view.select(-1));
+        assertThat(Fx.call(view::shownStep)).isEqualTo(2);
+    }
+
+    @Test
+    void cellsArePaintedOnTheViridisScaleUpToTheHottestCell() throws Exception {
+        feed(Traces.steps());
+        Canvas canvas = Fx.call(() -> (Canvas) view.node().lookupAll("Canvas").stream()
+                .filter(n -> ((Canvas) n).getWidth() > 200).findFirst().orElseThrow());
+        WritableImage snap = Fx.call(() -> canvas.snapshot(null, null));
+        double max = Fx.call(view::maxValue);
+        for (int l = 0; l < 2; l++) {
+            for (int e = 0; e < Traces.EXPERTS; e++) {
+                int li = l;
+                int expert = e;
+                int expected = ColorMaps.SEQUENTIAL.argb(Fx.call(() -> view.cellValue(li, expert)) / max);
+                assertThat(Fx.call(() -> view.cellArgb(li, expert)) & 0xFFFFFF)
+                        .isCloseTo(expected & 0xFFFFFF, within(0x040404 + 1));
+                // on screen: a point away from the centre mark and the outline
+                double[] c = Fx.call(() -> view.cellCentre(li, expert));
+                int onScreen = snap.getPixelReader().getArgb((int) c[0] + 20, (int) c[1] + 40);
+                assertThat(channelDistance(onScreen, expected)).as("layer %d expert %d on screen", l, e).isLessThan(12);
+            }
+        }
+    }
+
+    private static int channelDistance(int a, int b) {
+        int d = 0;
+        for (int shift = 0; shift < 24; shift += 8) {
+            d += Math.abs(((a >> shift) & 0xFF) - ((b >> shift) & 0xFF));
+        }
+        return d;
+    }
+
+    @Test
+    void hoverFindsTheCellUnderThePointer() throws Exception {
+        feed(Traces.steps());
+        double[] c = Fx.call(() -> view.cellCentre(1, 6));
+        assertThat(Fx.call(() -> view.cellAt(c[0], c[1]))).isEqualTo(new ExpertHeatmapView.Cell(1, 6));
+        assertThat(Fx.call(() -> view.cellAt(1, 1))).isNull();
+    }
+
+    @Test
+    void manyAppendsCoalesceIntoOneRedrawAndOneRecomputation() throws Exception {
+        feed(Traces.steps());
+        int redraws = Fx.call(view::redrawCount);
+        int models = Fx.call(view::modelComputeCount);
+        Fx.run(() -> {
+            for (int i = 0; i < 50; i++) {
+                view.append(Traces.chain());
+                view.select(i % 3);
+            }
+        });
+        Fx.awaitPulse(view::isRedrawPending);
+        assertThat(Fx.call(view::redrawCount) - redraws).isEqualTo(1);
+        assertThat(Fx.call(view::modelComputeCount) - models).isEqualTo(1);
+        // a theme change redraws without recomputing
+        onFx(() -> view.themeProperty().set(Themes.DARK));
+        assertThat(Fx.call(view::redrawCount) - redraws).isEqualTo(2);
+        assertThat(Fx.call(view::modelComputeCount) - models).isEqualTo(1);
+    }
+
+    @Test
+    void drawsAModelSizedGrid() throws Exception {
+        SyntheticRun run = new SyntheticRun(48, 128, 8, 64, 32, 7);
+        List<StepTrace> steps = run.steps(3);
+        feed(steps);
+        assertThat(Fx.call(view::rows)).isEqualTo(48);
+        assertThat(Fx.call(view::experts)).isEqualTo(128);
+        LayerTrace l = steps.get(2).layers().get(47);
+        for (int e = 0; e < 128; e++) {
+            int expert = e;
+            assertThat(Fx.call(() -> view.cellValue(47, expert))).isCloseTo(share(l, e), within(1e-6));
+            assertThat(Fx.call(() -> view.isKeptOutlined(47, expert))).isEqualTo(l.isKept(e));
+        }
+    }
+}

@@ -1,0 +1,198 @@
+package org.specscope.visualizers;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.function.IntConsumer;
+import javafx.animation.AnimationTimer;
+import javafx.application.Platform;
+import javafx.scene.Parent;
+import javafx.scene.Scene;
+import javafx.scene.canvas.Canvas;
+import javafx.stage.Stage;
+import org.specscope.engine.trace.StepTrace;
+import org.specscope.styles.Themes;
+
+/**
+ * How long one redraw of a view costs, headless (Monocle, software pipeline), against the 8 ms a
+ * redraw may take to leave a 60 Hz pulse room for everything else. Not a test: a main.
+ *
+ * <p>Each round asks the view for a redraw (a new selection or theme), then measures, on the FX
+ * thread, (1) the pulse's animation phase in which the view's {@link PulseRedraw} runs its draw
+ * (model work and canvas command recording), bracketed by two animation timers started before and
+ * after the request, and (2) a snapshot of the view's canvas right after, which rasterises the
+ * recorded commands in software (plus reading the pixels back: an upper bound on the raster cost).
+ */
+public final class RenderBenchmark {
+
+    static final int WARMUP = 40;
+    static final int ROUNDS = 200;
+    static final double TARGET_MS = 8;
+
+    private RenderBenchmark() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        headless();
+        CountDownLatch started = new CountDownLatch(1);
+        try {
+            Platform.startup(started::countDown);
+        } catch (IllegalStateException alreadyRunning) {
+            started.countDown();
+        }
+        started.await(10, TimeUnit.SECONDS);
+        Platform.setImplicitExit(false);
+        run().forEach(System.out::println);
+        Platform.exit();
+    }
+
+    /** The Monocle headless settings the surefire configuration uses, set before the toolkit starts. */
+    static void headless() {
+        System.setProperty("testfx.robot", "glass");
+        System.setProperty("testfx.headless", "true");
+        System.setProperty("glass.platform", "Monocle");
+        System.setProperty("monocle.platform", "Headless");
+        System.setProperty("prism.order", "sw");
+        System.setProperty("java.awt.headless", "true");
+    }
+
+    /** One line per measurement; the toolkit must be running. */
+    static List<String> run() throws Exception {
+        List<String> out = new ArrayList<>();
+        out.add(String.format(Locale.ROOT, "%s, %d rounds after %d warm-up, target %.0f ms per redraw",
+                System.getProperty("java.vm.name") + " " + Runtime.version(), ROUNDS, WARMUP, TARGET_MS));
+        List<StepTrace> big = new SyntheticRun(48, 128, 8, 64, 32, 42).steps(8);
+
+        ExpertHeatmapView heatmap = new ExpertHeatmapView();
+        Stage heatStage = show(heatmap, 1200, 700);
+        feed(heatmap, big);
+        Canvas heatCanvas = canvasOf(heatmap);
+        out.add(line("snapshot of an unchanged 1200x700 canvas (baseline)", measure(i -> { }, heatCanvas)));
+        out.add(line("ExpertHeatmapView 48x128, step switch (recompute + draw)",
+                measure(i -> heatmap.select(6 + i % 2), heatCanvas)));
+        out.add(line("ExpertHeatmapView 48x128, window 8 step switch",
+                measure(i -> {
+                    heatmap.windowProperty().set(8);
+                    heatmap.select(6 + i % 2);
+                }, heatCanvas)));
+        out.add(line("ExpertHeatmapView 48x128, redraw only (theme)",
+                measure(i -> heatmap.themeProperty().set(i % 2 == 0 ? Themes.DARK : Themes.LIGHT), heatCanvas)));
+        hide(heatStage);
+
+        DraftTreeView tree = new DraftTreeView();
+        Stage treeStage = show(tree, 1200, 700);
+        feed(tree, big);
+        Canvas treeCanvas = canvasOf(tree);
+        out.add(line("DraftTreeView 64 nodes, step switch",
+                measure(i -> tree.select(i % 2), treeCanvas)));
+        hide(treeStage);
+
+        UsageDistributionView usage = new UsageDistributionView();
+        Stage usageStage = show(usage, 1200, 700);
+        feed(usage, big);
+        Canvas usageCanvas = canvasOf(usage);
+        out.add(line("UsageDistributionView 48x128 pooled, layer switch",
+                measure(i -> usage.layerProperty().set(i % 2 == 0 ? -1 : 3), usageCanvas)));
+        hide(usageStage);
+        return out;
+    }
+
+    private static Stage show(TraceView view, double w, double h) throws Exception {
+        return onFx(() -> {
+            Stage stage = new Stage();
+            Scene scene = new Scene((Parent) view.node(), w, h);
+            scene.getStylesheets().add(Themes.LIGHT.stylesheet());
+            stage.setScene(scene);
+            stage.show();
+            return stage;
+        });
+    }
+
+    private static void hide(Stage stage) throws Exception {
+        onFx(() -> {
+            stage.hide();
+            return null;
+        });
+    }
+
+    private static void feed(TraceView view, List<StepTrace> steps) throws Exception {
+        onFx(() -> {
+            view.start(Traces.header());
+            steps.forEach(view::append);
+            return null;
+        });
+        Thread.sleep(300); // a few pulses: laid out and drawn once
+    }
+
+    private static Canvas canvasOf(TraceView view) throws Exception {
+        return onFx(() -> (Canvas) view.node().lookupAll("Canvas").stream()
+                .filter(n -> ((Canvas) n).getWidth() > 200).findFirst().orElseThrow());
+    }
+
+    /** Median and P90 of the draw phase and of draw + raster, in ms. */
+    private static double[][] measure(IntConsumer request, Canvas canvas) throws Exception {
+        double[] draw = new double[ROUNDS];
+        double[] total = new double[ROUNDS];
+        for (int round = 0; round < WARMUP + ROUNDS; round++) {
+            int i = round;
+            CompletableFuture<long[]> done = new CompletableFuture<>();
+            long[] t = new long[3];
+            Platform.runLater(() -> {
+                AnimationTimer before = new AnimationTimer() {
+                    @Override
+                    public void handle(long now) {
+                        stop();
+                        t[0] = System.nanoTime();
+                    }
+                };
+                AnimationTimer after = new AnimationTimer() {
+                    @Override
+                    public void handle(long now) {
+                        stop();
+                        t[1] = System.nanoTime();
+                        canvas.snapshot(null, null);
+                        t[2] = System.nanoTime();
+                        done.complete(t);
+                    }
+                };
+                before.start();
+                request.accept(i); // starts the view's redraw timer between the two
+                after.start();
+            });
+            long[] r = done.get(10, TimeUnit.SECONDS);
+            if (round >= WARMUP) {
+                draw[round - WARMUP] = (r[1] - r[0]) / 1e6;
+                total[round - WARMUP] = (r[2] - r[0]) / 1e6;
+            }
+        }
+        return new double[][] {quantiles(draw), quantiles(total)};
+    }
+
+    private static double[] quantiles(double[] v) {
+        double[] s = v.clone();
+        Arrays.sort(s);
+        return new double[] {s[s.length / 2], s[(int) (s.length * 0.9)]};
+    }
+
+    private static String line(String what, double[][] m) {
+        return String.format(Locale.ROOT, "%-52s draw median %6.2f ms (p90 %6.2f) | draw+raster median %6.2f ms "
+                        + "(p90 %6.2f) | %s", what, m[0][0], m[0][1], m[1][0], m[1][1],
+                m[1][0] <= TARGET_MS ? "within 8 ms" : "OVER 8 ms");
+    }
+
+    private static <T> T onFx(java.util.concurrent.Callable<T> c) throws Exception {
+        CompletableFuture<T> f = new CompletableFuture<>();
+        Platform.runLater(() -> {
+            try {
+                f.complete(c.call());
+            } catch (Throwable e) {
+                f.completeExceptionally(e);
+            }
+        });
+        return f.get(10, TimeUnit.SECONDS);
+    }
+}
