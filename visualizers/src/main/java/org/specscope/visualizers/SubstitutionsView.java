@@ -1,0 +1,164 @@
+package org.specscope.visualizers;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import javafx.beans.property.ReadOnlyObjectWrapper;
+import javafx.geometry.Pos;
+import javafx.scene.Node;
+import javafx.scene.control.Label;
+import javafx.scene.control.TreeItem;
+import javafx.scene.control.TreeTableColumn;
+import javafx.scene.control.TreeTableView;
+import javafx.scene.layout.BorderPane;
+import javafx.scene.layout.HBox;
+import org.specscope.engine.trace.RunHeader;
+import org.specscope.engine.trace.StepTrace;
+
+/**
+ * The expert budget's substitutions in the selected step (or the newest): one row per MoE
+ * layer with its substitutions, the nodes they touched and the natural routing weight lost,
+ * and under it one row per "natural -> kept" pair ("e12 -> e3": 4 nodes, 1 on the accepted
+ * path, weight lost 0.12), heaviest first. Read from the step's {@link org.specscope.engine.trace.LayerTrace}s
+ * by {@link SubstitutionSummary}; the table is rebuilt at most once per pulse, and only when the
+ * shown step changes.
+ */
+public final class SubstitutionsView implements TraceView {
+
+    /** One table row: a layer (pair null) or one of its pairs. */
+    record Row(String label, int nodes, int acceptedNodes, double lostWeight, SubstitutionSummary.Pair pair) {
+    }
+
+    private final BorderPane root = new BorderPane();
+    private final TreeTableView<Row> table = new TreeTableView<>();
+    private final Label stepLabel = new Label("no step yet");
+    private final PulseRedraw redraw = new PulseRedraw(this::draw);
+
+    private final List<StepTrace> steps = new ArrayList<>();
+    private int selected = -1;
+    private int redraws;
+
+    private StepTrace shown;
+    private List<SubstitutionSummary.Layer> layers = List.of();
+
+    public SubstitutionsView() {
+        root.getStyleClass().addAll("trace-view", "substitutions");
+        TreeTableColumn<Row, String> what = new TreeTableColumn<>("layer / natural \u2192 kept");
+        what.setCellValueFactory(c -> new ReadOnlyObjectWrapper<>(c.getValue().getValue().label()));
+        what.setPrefWidth(320);
+        TreeTableColumn<Row, Integer> nodes = new TreeTableColumn<>("nodes");
+        nodes.setCellValueFactory(c -> new ReadOnlyObjectWrapper<>(c.getValue().getValue().nodes()));
+        TreeTableColumn<Row, Integer> accepted = new TreeTableColumn<>("on accepted path");
+        accepted.setCellValueFactory(c -> new ReadOnlyObjectWrapper<>(c.getValue().getValue().acceptedNodes()));
+        accepted.setPrefWidth(130);
+        TreeTableColumn<Row, String> lost = new TreeTableColumn<>("routing weight lost");
+        lost.setCellValueFactory(c -> new ReadOnlyObjectWrapper<>(
+                String.format(Locale.ROOT, "%.3f", c.getValue().getValue().lostWeight())));
+        lost.setPrefWidth(150);
+        table.getColumns().addAll(List.of(what, nodes, accepted, lost));
+        table.setShowRoot(false);
+        table.setRoot(new TreeItem<>());
+        table.setPlaceholder(new Label("no MoE layers"));
+        HBox top = new HBox(stepLabel);
+        top.setAlignment(Pos.CENTER_LEFT);
+        top.getStyleClass().add("substitutions-legend");
+        root.setTop(top);
+        root.setCenter(table);
+    }
+
+    @Override
+    public String title() {
+        return "Substitutions";
+    }
+
+    @Override
+    public Node node() {
+        return root;
+    }
+
+    @Override
+    public void start(RunHeader header) {
+        steps.clear();
+        selected = -1;
+        redraw.request();
+    }
+
+    @Override
+    public void append(StepTrace step) {
+        steps.add(step);
+        if (selected < 0) {
+            redraw.request();
+        }
+    }
+
+    @Override
+    public void select(int index) {
+        selected = index;
+        redraw.request();
+    }
+
+    /** The step shown by the last rebuild; -1 before any. */
+    public int shownStep() {
+        return shown == null ? -1 : shown.step();
+    }
+
+    /** The per-layer summaries the table shows. */
+    List<SubstitutionSummary.Layer> shownLayers() {
+        return layers;
+    }
+
+    /** The table: one item per layer under a hidden root, one child per pair. */
+    TreeTableView<Row> table() {
+        return table;
+    }
+
+    /** Rebuilds done so far (coalescing shows as fewer rebuilds than requests). */
+    public int redrawCount() {
+        return redraws;
+    }
+
+    /** Whether a rebuild is waiting for the next pulse. */
+    public boolean isRedrawPending() {
+        return redraw.isPending();
+    }
+
+    private StepTrace stepToShow() {
+        if (steps.isEmpty()) {
+            return null;
+        }
+        return selected >= 0 && selected < steps.size() ? steps.get(selected) : steps.get(steps.size() - 1);
+    }
+
+    private void draw() {
+        redraws++;
+        StepTrace step = stepToShow();
+        if (step == shown && step != null) {
+            return; // same records, same table: keep the user's scroll and expansion
+        }
+        shown = step;
+        layers = step == null ? List.of() : SubstitutionSummary.of(step);
+        TreeItem<Row> rootItem = new TreeItem<>();
+        int total = 0;
+        double lost = 0;
+        for (SubstitutionSummary.Layer l : layers) {
+            TreeItem<Row> item = new TreeItem<>(new Row(l.describe(), l.nodesAffected(), l.acceptedNodesAffected(),
+                    l.lostWeight(), null));
+            for (SubstitutionSummary.Pair p : l.pairs()) {
+                item.getChildren().add(new TreeItem<>(new Row(p.describe(), p.nodes(), p.acceptedNodes(),
+                        p.lostWeight(), p)));
+            }
+            item.setExpanded(true);
+            rootItem.getChildren().add(item);
+            total += l.substitutions();
+            lost += l.lostWeight();
+        }
+        table.setRoot(rootItem);
+        if (step == null) {
+            stepLabel.setText("no step yet");
+        } else {
+            stepLabel.setText(String.format(Locale.ROOT, "step %d%s \u00b7 %d substitutions in %d layers \u00b7 "
+                            + "routing weight lost %.3f (over %d nodes)", step.step(), selected < 0 ? " (newest)" : "",
+                    total, layers.size(), lost, step.tree().size()));
+        }
+    }
+}

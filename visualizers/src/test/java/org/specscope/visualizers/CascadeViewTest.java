@@ -1,0 +1,173 @@
+package org.specscope.visualizers;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.List;
+import javafx.geometry.Bounds;
+import javafx.scene.Parent;
+import javafx.scene.Scene;
+import javafx.scene.canvas.Canvas;
+import javafx.scene.image.WritableImage;
+import javafx.scene.paint.Color;
+import javafx.stage.Stage;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.specscope.engine.control.ControllerPhase;
+import org.specscope.engine.trace.StepTrace;
+import org.specscope.styles.Themes;
+import org.testfx.framework.junit5.ApplicationExtension;
+import org.testfx.framework.junit5.Start;
+
+@ExtendWith(ApplicationExtension.class)
+class CascadeViewTest {
+
+    private CascadeView view;
+
+    @Start
+    void start(Stage stage) {
+        view = new CascadeView();
+        Scene scene = new Scene((Parent) view.node(), 900, 420);
+        scene.getStylesheets().add(Themes.LIGHT.stylesheet());
+        stage.setScene(scene);
+        stage.show();
+    }
+
+    private void feedAll() throws Exception {
+        Fx.run(() -> {
+            view.start(Traces.header());
+            CascadeTraces.steps().forEach(view::append);
+        });
+        Fx.awaitPulse(view::isRedrawPending);
+    }
+
+    private WritableImage snapshot() throws Exception {
+        Canvas canvas = Fx.call(() -> (Canvas) view.node().lookup(".cascade").lookupAll("Canvas").stream()
+                .filter(n -> ((Canvas) n).getWidth() > 200).findFirst().orElseThrow());
+        return Fx.call(() -> canvas.snapshot(null, null));
+    }
+
+    private static double distance(Color a, Color b) {
+        return Math.abs(a.getRed() - b.getRed()) + Math.abs(a.getGreen() - b.getGreen())
+                + Math.abs(a.getBlue() - b.getBlue());
+    }
+
+    @Test
+    void plotsTheControllerStateOfEveryStep() throws Exception {
+        feedAll();
+        List<StepTrace> steps = CascadeTraces.steps();
+        CascadeSeries s = Fx.call(view::series);
+        assertThat(s.size()).isEqualTo(steps.size());
+        for (int i = 0; i < steps.size(); i++) {
+            assertThat(s.k(i)).isEqualTo(steps.get(i).controller().k());
+            assertThat(Double.compare(s.utility(i), steps.get(i).controller().utility())).isZero();
+        }
+        // steps left to right, U and K upwards, U = 1 inside the plot
+        Bounds plot = Fx.call(view::plotBounds);
+        assertThat(Fx.call(() -> view.xOf(0))).isGreaterThan(plot.getMinX()).isLessThan(Fx.call(() -> view.xOf(1)));
+        assertThat(Fx.call(() -> view.xOf(13))).isLessThan(plot.getMaxX());
+        assertThat(Fx.call(() -> view.yOfUtility(1.32))).isLessThan(Fx.call(() -> view.yOfUtility(1)))
+                .isGreaterThan(plot.getMinY());
+        assertThat(Fx.call(() -> view.yOfK(2))).isLessThan(Fx.call(() -> view.yOfK(1))).isGreaterThan(plot.getMinY());
+    }
+
+    @Test
+    void shadesEachControllerPhaseInItsColour() throws Exception {
+        feedAll();
+        List<CascadeSeries.PhaseBand> bands = Fx.call(view::bandsDrawn);
+        // every band but the fixed-K prefill, matching the records' phases step by step
+        assertThat(bands).extracting(CascadeSeries.PhaseBand::phase).containsExactly(ControllerPhase.BASELINE,
+                ControllerPhase.TEST, ControllerPhase.SET, ControllerPhase.TEST, ControllerPhase.SET);
+        List<StepTrace> steps = CascadeTraces.steps();
+        for (CascadeSeries.PhaseBand b : bands) {
+            for (int step = b.from(); step <= b.to(); step++) {
+                assertThat(steps.get(step).controller().phase()).isEqualTo(b.phase());
+            }
+        }
+        WritableImage image = snapshot();
+        for (int i = 0; i < bands.size(); i++) {
+            int n = i;
+            Bounds r = Fx.call(() -> view.bandBounds(n));
+            assertThat(r.getMinX()).isCloseTo(Fx.call(() -> view.xOf(bands.get(n).from())) - (Fx.call(() -> view.xOf(1))
+                    - Fx.call(() -> view.xOf(0))) / 2, org.assertj.core.data.Offset.offset(0.01));
+            Color expected = Fx.call(() -> view.phaseColor(bands.get(n).phase()));
+            Color pixel = image.getPixelReader().getColor((int) r.getCenterX(), (int) r.getMinY() + 3);
+            assertThat(distance(pixel, expected)).as("band %s", bands.get(i)).isLessThan(0.05);
+        }
+        // the three shaded phases have colours of their own
+        Color baseline = Fx.call(() -> view.phaseColor(ControllerPhase.BASELINE));
+        Color test = Fx.call(() -> view.phaseColor(ControllerPhase.TEST));
+        Color set = Fx.call(() -> view.phaseColor(ControllerPhase.SET));
+        assertThat(distance(baseline, test)).isGreaterThan(0.1);
+        assertThat(distance(test, set)).isGreaterThan(0.1);
+        assertThat(distance(baseline, set)).isGreaterThan(0.1);
+    }
+
+    @Test
+    void flagsTheStepsWhereTheSettingsChanged() throws Exception {
+        feedAll();
+        assertThat(Fx.call(view::flagSteps)).containsExactly(5, 9);
+        WritableImage image = snapshot();
+        Bounds plot = Fx.call(view::plotBounds);
+        for (int step : List.of(5, 9)) {
+            double x = Fx.call(() -> view.xOf(step));
+            Color flag = image.getPixelReader().getColor((int) x + 3, (int) plot.getMinY() - 14);
+            assertThat(distance(flag, Color.WHITE)).as("a flag over step %d", step).isGreaterThan(0.5);
+            int change = Fx.call(() -> view.flagAt(x + 3, plot.getMinY() - 14));
+            assertThat(change).isGreaterThanOrEqualTo(0);
+            assertThat(Fx.call(() -> view.series().settingsChanges().get(change).step())).isEqualTo(step);
+        }
+        // no flag over a step whose settings stayed
+        double x7 = Fx.call(() -> view.xOf(7));
+        assertThat(distance(image.getPixelReader().getColor((int) x7 + 3, (int) plot.getMinY() - 14), Color.WHITE))
+                .isLessThan(0.05);
+        assertThat(Fx.call(() -> view.flagAt(x7 + 3, plot.getMinY() - 14))).isEqualTo(-1);
+    }
+
+    @Test
+    void selectMovesTheMarkerToThatStep() throws Exception {
+        feedAll();
+        assertThat(Fx.call(view::shownStep)).isEqualTo(13);
+        Fx.run(() -> view.select(4));
+        Fx.awaitPulse(view::isRedrawPending);
+        assertThat(Fx.call(view::shownStep)).isEqualTo(4);
+        WritableImage image = snapshot();
+        Bounds plot = Fx.call(view::plotBounds);
+        Color marker = Fx.call(view::markerColor);
+        double x4 = Fx.call(() -> view.xOf(4));
+        assertThat(distance(image.getPixelReader().getColor((int) x4, (int) plot.getMinY() + 3), marker)).isLessThan(0.1);
+        double x8 = Fx.call(() -> view.xOf(8));
+        assertThat(distance(image.getPixelReader().getColor((int) x8, (int) plot.getMinY() + 3), marker))
+                .isGreaterThan(0.5);
+        Fx.run(() -> view.select(-1));
+        Fx.awaitPulse(view::isRedrawPending);
+        assertThat(Fx.call(view::shownStep)).isEqualTo(13);
+    }
+
+    @Test
+    void aNewRunForgetsTheLastOne() throws Exception {
+        feedAll();
+        Fx.run(() -> {
+            view.start(Traces.header());
+            view.append(CascadeTraces.steps().get(0));
+        });
+        Fx.awaitPulse(view::isRedrawPending);
+        assertThat(Fx.call(() -> view.series().size())).isEqualTo(1);
+        assertThat(Fx.call(view::flagSteps)).isEmpty();
+        assertThat(Fx.call(view::bandsDrawn)).isEmpty();
+    }
+
+    @Test
+    void coalescesManyCallsIntoOneRedraw() throws Exception {
+        feedAll();
+        int before = Fx.call(view::redrawCount);
+        Fx.run(() -> {
+            for (int i = 0; i < 50; i++) {
+                view.append(CascadeTraces.with(CascadeTraces.steps().get(7), 14 + i, CascadeTraces.THIRD,
+                        CascadeTraces.steps().get(7).controller()));
+                view.select(i % 5);
+            }
+        });
+        Fx.awaitPulse(view::isRedrawPending);
+        assertThat(Fx.call(view::redrawCount) - before).isEqualTo(1);
+    }
+}

@@ -1,0 +1,150 @@
+package org.specscope.visualizers;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.data.Offset.offset;
+
+import java.util.List;
+import javafx.geometry.Bounds;
+import javafx.scene.Parent;
+import javafx.scene.Scene;
+import javafx.scene.canvas.Canvas;
+import javafx.scene.image.WritableImage;
+import javafx.scene.paint.Color;
+import javafx.stage.Stage;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.specscope.engine.trace.StepTrace;
+import org.specscope.styles.Themes;
+import org.specscope.visualizers.DistinctExpertStats.LayerCounts;
+import org.specscope.visualizers.DistinctExpertStats.Measure;
+import org.testfx.framework.junit5.ApplicationExtension;
+import org.testfx.framework.junit5.Start;
+
+@ExtendWith(ApplicationExtension.class)
+class DistinctExpertsViewTest {
+
+    private DistinctExpertsView view;
+
+    @Start
+    void start(Stage stage) {
+        view = new DistinctExpertsView();
+        Scene scene = new Scene((Parent) view.node(), 900, 420);
+        scene.getStylesheets().add(Themes.LIGHT.stylesheet());
+        stage.setScene(scene);
+        stage.show();
+    }
+
+    private void feedAll() throws Exception {
+        Fx.run(() -> {
+            view.start(Traces.header());
+            Traces.steps().forEach(view::append);
+        });
+        Fx.awaitPulse(view::isRedrawPending);
+    }
+
+    private void select(int i) throws Exception {
+        Fx.run(() -> view.select(i));
+        Fx.awaitPulse(view::isRedrawPending);
+    }
+
+    private static double distance(Color a, Color b) {
+        return Math.abs(a.getRed() - b.getRed()) + Math.abs(a.getGreen() - b.getGreen())
+                + Math.abs(a.getBlue() - b.getBlue());
+    }
+
+    @Test
+    void barsAreTheSelectedStepsCountsPerLayer() throws Exception {
+        feedAll();
+        select(1);
+        StepTrace step = Traces.branching();
+        assertThat(Fx.call(view::shownStep)).isEqualTo(1);
+        List<LayerCounts> counts = Fx.call(view::shownCounts);
+        assertThat(counts).hasSize(step.layers().size());
+        Canvas canvas = Fx.call(() -> (Canvas) view.node().lookup(".distinct-experts").lookupAll("Canvas").stream()
+                .filter(n -> ((Canvas) n).getWidth() > 200).findFirst().orElseThrow());
+        WritableImage image = Fx.call(() -> canvas.snapshot(null, null));
+        for (int i = 0; i < counts.size(); i++) {
+            LayerCounts expected = DistinctExpertStatsTest.independently(step, step.layers().get(i));
+            assertThat(counts.get(i)).isEqualTo(expected);
+            for (Measure m : Measure.values()) {
+                int layer = i;
+                Bounds b = Fx.call(() -> view.barBounds(layer, m));
+                assertThat(b.getMinY()).isCloseTo(Fx.call(() -> view.yOf(expected.get(m))), offset(0.01));
+                assertThat(b.getMaxY()).isCloseTo(Fx.call(() -> view.yOf(0)), offset(0.01));
+                Color fill = image.getPixelReader().getColor((int) b.getCenterX(), (int) b.getMaxY() - 3);
+                assertThat(distance(fill, Fx.call(() -> view.measureColor(m)))).as("layer %d %s", i, m)
+                        .isLessThan(0.05);
+            }
+            // groups side by side, in layer order
+            if (i > 0) {
+                int layer = i;
+                assertThat(Fx.call(() -> view.barBounds(layer, Measure.TREE_NATURAL).getMinX()))
+                        .isGreaterThan(Fx.call(() -> view.barBounds(layer - 1, Measure.ACCEPTED_NATURAL).getMaxX()));
+            }
+        }
+        // the hover names the layer, its counts and its summaries
+        Bounds b = Fx.call(() -> view.barBounds(1, Measure.TREE_USED));
+        int layer = Fx.call(() -> view.layerAt(b.getCenterX(), b.getCenterY()));
+        assertThat(layer).isEqualTo(1);
+        assertThat(Fx.call(() -> view.describe(1))).contains("layer 1, step 1").contains("P90").contains("over 3 steps");
+    }
+
+    @Test
+    void summariesCoverAllStepsSoFarWhicheverStepIsShown() throws Exception {
+        feedAll();
+        select(0);
+        DistinctExpertStats stats = Fx.call(view::stats);
+        List<StepTrace> steps = Traces.steps();
+        for (int layer : List.of(0, 1)) {
+            for (Measure m : Measure.values()) {
+                int[] sample = steps.stream()
+                        .mapToInt(s -> DistinctExpertStatsTest.independently(s, s.layers().get(layer)).get(m)).toArray();
+                var sum = stats.summary(layer, m);
+                assertThat(sum.steps()).isEqualTo(3);
+                assertThat(sum.mean()).isEqualTo(DistinctExpertStats.mean(sample));
+                assertThat(sum.p90()).isEqualTo(DistinctExpertStats.percentile(sample, 90));
+                assertThat(sum.p99()).isEqualTo(DistinctExpertStats.percentile(sample, 99));
+            }
+        }
+    }
+
+    @Test
+    void selectSwitchesSteps() throws Exception {
+        feedAll();
+        assertThat(Fx.call(view::shownStep)).isEqualTo(2);
+        select(0);
+        assertThat(Fx.call(view::shownStep)).isZero();
+        assertThat(Fx.call(view::shownCounts)).isEqualTo(DistinctExpertStats.counts(Traces.prefill()));
+        select(-1);
+        assertThat(Fx.call(view::shownStep)).isEqualTo(2);
+        assertThat(Fx.call(view::shownCounts)).isEqualTo(DistinctExpertStats.counts(Traces.chain()));
+    }
+
+    @Test
+    void aStepWithoutMoeLayersDrawsNoBars() throws Exception {
+        StepTrace p = Traces.prefill();
+        StepTrace dense = new StepTrace(0, p.settings(), p.tree(), List.of(), p.emittedIds(), p.emittedText(),
+                p.timings(), p.controller(), 0, 0, null);
+        Fx.run(() -> {
+            view.start(Traces.header());
+            view.append(dense);
+        });
+        Fx.awaitPulse(view::isRedrawPending);
+        assertThat(Fx.call(view::shownStep)).isZero();
+        assertThat(Fx.call(view::shownCounts)).isEmpty();
+    }
+
+    @Test
+    void coalescesManyCallsIntoOneRedraw() throws Exception {
+        feedAll();
+        int before = Fx.call(view::redrawCount);
+        Fx.run(() -> {
+            for (int i = 0; i < 50; i++) {
+                view.append(Traces.chain());
+                view.select(i % 3);
+            }
+        });
+        Fx.awaitPulse(view::isRedrawPending);
+        assertThat(Fx.call(view::redrawCount) - before).isEqualTo(1);
+    }
+}

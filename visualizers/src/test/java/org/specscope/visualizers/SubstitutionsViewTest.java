@@ -1,0 +1,101 @@
+package org.specscope.visualizers;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.List;
+import javafx.scene.Parent;
+import javafx.scene.Scene;
+import javafx.scene.control.TreeItem;
+import javafx.stage.Stage;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.specscope.styles.Themes;
+import org.testfx.framework.junit5.ApplicationExtension;
+import org.testfx.framework.junit5.Start;
+
+@ExtendWith(ApplicationExtension.class)
+class SubstitutionsViewTest {
+
+    private SubstitutionsView view;
+
+    @Start
+    void start(Stage stage) {
+        view = new SubstitutionsView();
+        Scene scene = new Scene((Parent) view.node(), 900, 420);
+        scene.getStylesheets().add(Themes.LIGHT.stylesheet());
+        stage.setScene(scene);
+        stage.show();
+    }
+
+    private void feedAll() throws Exception {
+        Fx.run(() -> {
+            view.start(Traces.header());
+            Traces.steps().forEach(view::append);
+        });
+        Fx.awaitPulse(view::isRedrawPending);
+    }
+
+    private void select(int i) throws Exception {
+        Fx.run(() -> view.select(i));
+        Fx.awaitPulse(view::isRedrawPending);
+    }
+
+    @Test
+    void tablesEachLayerWithItsPairsFromTheSelectedStep() throws Exception {
+        feedAll();
+        select(1);
+        assertThat(Fx.call(view::shownStep)).isEqualTo(1);
+        List<SubstitutionSummary.Layer> expected = SubstitutionSummary.of(Traces.branching());
+        assertThat(Fx.call(view::shownLayers)).isEqualTo(expected);
+        List<TreeItem<SubstitutionsView.Row>> layers = Fx.call(() -> List.copyOf(view.table().getRoot().getChildren()));
+        assertThat(layers).hasSize(expected.size());
+        for (int i = 0; i < layers.size(); i++) {
+            SubstitutionSummary.Layer l = expected.get(i);
+            SubstitutionsView.Row row = layers.get(i).getValue();
+            assertThat(row.label()).isEqualTo(l.describe());
+            assertThat(row.nodes()).isEqualTo(l.nodesAffected());
+            assertThat(row.lostWeight()).isEqualTo(l.lostWeight());
+            assertThat(layers.get(i).getChildren()).extracting(c -> c.getValue().pair()).isEqualTo(l.pairs());
+        }
+        assertThat(layers.get(0).getChildren().get(0).getValue().label()).isEqualTo("e4 \u2192 e0");
+        // the table shows the rows: layer 0's first pair is on screen
+        assertThat(Fx.call(() -> view.node().lookupAll(".tree-table-cell").stream()
+                .anyMatch(n -> n instanceof javafx.scene.control.Labeled c && "e4 \u2192 e0".equals(c.getText()))))
+                .isTrue();
+    }
+
+    @Test
+    void selectSwitchesSteps() throws Exception {
+        feedAll();
+        assertThat(Fx.call(view::shownStep)).isEqualTo(2);
+        assertThat(Fx.call(view::shownLayers)).isEqualTo(SubstitutionSummary.of(Traces.chain()));
+        select(0);
+        assertThat(Fx.call(view::shownStep)).isZero();
+        assertThat(Fx.call(view::shownLayers)).isEqualTo(SubstitutionSummary.of(Traces.prefill()));
+        select(-1);
+        assertThat(Fx.call(view::shownStep)).isEqualTo(2);
+    }
+
+    @Test
+    void aNewRunEmptiesTheTable() throws Exception {
+        feedAll();
+        Fx.run(() -> view.start(Traces.header()));
+        Fx.awaitPulse(view::isRedrawPending);
+        assertThat(Fx.call(view::shownStep)).isEqualTo(-1);
+        assertThat(Fx.call(() -> view.table().getRoot().getChildren().size())).isZero();
+    }
+
+    @Test
+    void coalescesManyCallsIntoOneRebuild() throws Exception {
+        feedAll();
+        int before = Fx.call(view::redrawCount);
+        Fx.run(() -> {
+            for (int i = 0; i < 50; i++) {
+                view.append(Traces.chain());
+                view.select(i % 3);
+            }
+        });
+        Fx.awaitPulse(view::isRedrawPending);
+        assertThat(Fx.call(view::redrawCount) - before).isEqualTo(1);
+    }
+}
