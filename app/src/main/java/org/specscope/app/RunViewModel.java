@@ -304,6 +304,7 @@ public final class RunViewModel implements AutoCloseable {
             return;   // a stopped run's last records
         }
         StringBuilder emitted = new StringBuilder();
+        RunEnd ended = null;
         for (CoalescingTraceSink.Record r : batch) {
             switch (r) {
                 case CoalescingTraceSink.Header h -> {
@@ -311,10 +312,13 @@ public final class RunViewModel implements AutoCloseable {
                     views.forEach(v -> v.start(header));
                 }
                 case CoalescingTraceSink.Step st -> emitted.append(show(st.step()));
-                case CoalescingTraceSink.End e -> finished(e.end());
+                case CoalescingTraceSink.End e -> ended = e.end();
             }
         }
         stepsShown(emitted);
+        if (ended != null) {
+            finished(ended);   // after the counters, so that its log line has this batch's tokens/s
+        }
     }
 
     /** One step to the views and the counters; its emitted text. */
