@@ -17,6 +17,7 @@ public final class AppPreferences {
     private static final String HEIGHT = "window.height";
     private static final String LAST_MODEL = "model.last";
     private static final String RECENT = "model.recent";
+    private static final String EXPORT_DIRECTORY = "export.directory";
     static final int MAX_RECENT = 8;
 
     private final Preferences node;
@@ -65,6 +66,18 @@ public final class AppPreferences {
             recent.removeLast();
         }
         node.put(RECENT, String.join("\n", recent));
+    }
+
+    /** Where the last export or opened trace was: the file choosers start there. */
+    public Optional<Path> exportDirectory() {
+        String s = node.get(EXPORT_DIRECTORY, null);
+        return s == null || s.isBlank() ? Optional.empty() : Optional.of(Path.of(s));
+    }
+
+    public void setExportDirectory(Path dir) {
+        if (dir != null) {
+            node.put(EXPORT_DIRECTORY, dir.toAbsolutePath().normalize().toString());
+        }
     }
 
     public List<Path> recentModels() {

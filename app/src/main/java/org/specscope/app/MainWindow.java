@@ -19,6 +19,9 @@ import javafx.scene.control.CheckBox;
 import javafx.scene.control.ChoiceBox;
 import javafx.scene.control.Label;
 import javafx.scene.control.ListView;
+import javafx.scene.control.Menu;
+import javafx.scene.control.MenuButton;
+import javafx.scene.control.MenuItem;
 import javafx.scene.control.ProgressBar;
 import javafx.scene.control.ScrollPane;
 import javafx.scene.control.Separator;
@@ -26,6 +29,7 @@ import javafx.scene.control.Slider;
 import javafx.scene.control.Spinner;
 import javafx.scene.control.SpinnerValueFactory;
 import javafx.scene.control.SplitPane;
+import javafx.scene.control.SeparatorMenuItem;
 import javafx.scene.control.Tab;
 import javafx.scene.control.TabPane;
 import javafx.scene.control.TextArea;
@@ -44,7 +48,9 @@ import javafx.scene.layout.HBox;
 import javafx.scene.layout.Priority;
 import javafx.scene.layout.Region;
 import javafx.scene.layout.VBox;
+import javafx.scene.image.WritableImage;
 import javafx.stage.DirectoryChooser;
+import javafx.stage.FileChooser;
 import javafx.stage.Screen;
 import javafx.stage.Stage;
 import javafx.util.Duration;
@@ -52,6 +58,7 @@ import javafx.util.StringConverter;
 import org.kordamp.ikonli.Ikon;
 import org.kordamp.ikonli.javafx.FontIcon;
 import org.kordamp.ikonli.materialdesign2.MaterialDesignC;
+import org.kordamp.ikonli.materialdesign2.MaterialDesignE;
 import org.kordamp.ikonli.materialdesign2.MaterialDesignF;
 import org.kordamp.ikonli.materialdesign2.MaterialDesignP;
 import org.kordamp.ikonli.materialdesign2.MaterialDesignS;
@@ -61,9 +68,11 @@ import org.specscope.app.SettingsViewModel.Shape;
 import org.specscope.engine.backend.Backend;
 import org.specscope.engine.moe.CoveragePolicy;
 import org.specscope.engine.session.DecodingSetup;
+import org.specscope.engine.trace.RecordedRun;
 import org.specscope.styles.Themes;
 import org.specscope.visualizers.TraceView;
 
+import java.io.File;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -86,6 +95,7 @@ public final class MainWindow {
     private final ObservableList<ModelEntry> models = FXCollections.observableArrayList();
     private final BorderPane root = new BorderPane();
     private final ListView<ModelEntry> modelList = new ListView<>(models);
+    private final TabPane tabs = new TabPane();
     private final Label banner = new Label();
     private final HBox bannerBox = new HBox(8);
     private final Timeline memoryTicker;
@@ -126,7 +136,11 @@ public final class MainWindow {
         return root;
     }
 
-    /** A scene with the keyboard shortcuts: F5 run, F6 step, Shift+F5 stop, Space pause/resume, Ctrl+O open. */
+    /**
+     * A scene with the keyboard shortcuts: F5 run, F6 step, Shift+F5 stop, Space pause/resume,
+     * Ctrl+O open a model, Ctrl+Shift+O open a trace; the Export menu's own (Ctrl+Shift+E the
+     * trace, Ctrl+Shift+P the view at 2x) come with its items.
+     */
     public Scene scene(double width, double height) {
         Scene scene = new Scene(root, width, height);
         scene.getStylesheets().add(Themes.LIGHT.stylesheet());
@@ -134,6 +148,8 @@ public final class MainWindow {
         scene.getAccelerators().put(new KeyCodeCombination(KeyCode.F6), run::step);
         scene.getAccelerators().put(new KeyCodeCombination(KeyCode.F5, KeyCombination.SHIFT_DOWN), run::stop);
         scene.getAccelerators().put(new KeyCodeCombination(KeyCode.O, KeyCombination.SHORTCUT_DOWN), this::chooseDirectory);
+        scene.getAccelerators().put(new KeyCodeCombination(KeyCode.O, KeyCombination.SHORTCUT_DOWN, KeyCombination.SHIFT_DOWN),
+                this::chooseTrace);
         scene.addEventFilter(KeyEvent.KEY_PRESSED, e -> {
             // Space pauses, except where it types a space.
             if (e.getCode() == KeyCode.SPACE && !(scene.getFocusOwner() instanceof TextInputControl)
@@ -214,6 +230,100 @@ public final class MainWindow {
         }
     }
 
+    // ---- export and replay -------------------------------------------------------------
+
+    /** Writes the shown run's trace (live so far, finished, or replayed) to {@code file}. */
+    public Task<Path> exportTrace(TraceFormat format, Path file) {
+        return run.exportTrace(format, file);
+    }
+
+    /** Writes the selected tab's view as a PNG at {@code scale} (2 or 3 for print). */
+    public Task<Path> exportViewPng(Path file, int scale) {
+        Tab tab = tabs.getSelectionModel().getSelectedItem();
+        WritableImage image = FigureExport.snapshot(tab.getContent(), scale);
+        return run.writeFile(tab.getText() + " view (PNG " + scale + "x)", file, () -> FigureExport.writePng(image, file));
+    }
+
+    /** Writes the whole window as it is on screen as a PNG. */
+    public Task<Path> exportWindowPng(Path file) {
+        WritableImage image = FigureExport.snapshot(root.getScene());
+        return run.writeFile("window (PNG)", file, () -> FigureExport.writePng(image, file));
+    }
+
+    /** Opens a saved trace and replays it into the views (no model needed). */
+    public Task<RecordedRun> openTrace(Path file) {
+        return run.openTrace(file);
+    }
+
+    /** The view tabs (Output first, then the views in order). */
+    public TabPane viewTabs() {
+        return tabs;
+    }
+
+    private void chooseTrace() {
+        FileChooser chooser = fileChooser("Open a saved trace", "JSON lines trace", "jsonl", null);
+        File chosen = chooser.showOpenDialog(window());
+        if (chosen != null) {
+            preferences.setExportDirectory(chosen.toPath().getParent());
+            openTrace(chosen.toPath());
+        }
+    }
+
+    private void chooseTraceExport(TraceFormat format) {
+        Path file = chooseSaveFile("Export the trace as a " + format.description(), format.description(),
+                format.extension(), baseName() + "." + format.extension());
+        if (file != null) {
+            exportTrace(format, file);
+        }
+    }
+
+    private void chooseViewExport(int scale) {
+        Tab tab = tabs.getSelectionModel().getSelectedItem();
+        String name = tab.getText().toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9]+", "-");
+        Path file = chooseSaveFile("Export the " + tab.getText() + " view as PNG (" + scale + "x)", "PNG image", "png",
+                baseName() + "-" + name + (scale == 1 ? "" : "@" + scale + "x") + ".png");
+        if (file != null) {
+            exportViewPng(file, scale);
+        }
+    }
+
+    private void chooseWindowExport() {
+        Path file = chooseSaveFile("Export the window as PNG", "PNG image", "png", baseName() + "-window.png");
+        if (file != null) {
+            exportWindowPng(file);
+        }
+    }
+
+    /** The model's (or replayed trace's) name, to start a file name with. */
+    private String baseName() {
+        return run.recordedRun().map(r -> r.header().model()).orElse("specscope").replaceAll("[^A-Za-z0-9._-]+", "-");
+    }
+
+    private Path chooseSaveFile(String title, String description, String extension, String initialName) {
+        File chosen = fileChooser(title, description, extension, initialName).showSaveDialog(window());
+        if (chosen == null) {
+            return null;
+        }
+        preferences.setExportDirectory(chosen.toPath().getParent());
+        return chosen.toPath();
+    }
+
+    private FileChooser fileChooser(String title, String description, String extension, String initialName) {
+        FileChooser chooser = new FileChooser();
+        chooser.setTitle(title);
+        chooser.getExtensionFilters().addAll(new FileChooser.ExtensionFilter(description, "*." + extension),
+                new FileChooser.ExtensionFilter("All files", "*"));
+        preferences.exportDirectory().filter(Files::isDirectory).ifPresent(d -> chooser.setInitialDirectory(d.toFile()));
+        if (initialName != null) {
+            chooser.setInitialFileName(initialName);
+        }
+        return chooser;
+    }
+
+    private javafx.stage.Window window() {
+        return root.getScene() == null ? null : root.getScene().getWindow();
+    }
+
     public RunViewModel runViewModel() {
         return run;
     }
@@ -270,8 +380,44 @@ public final class MainWindow {
         Label phaseLabel = new Label();
         phaseLabel.setId("phaseLabel");
         phaseLabel.textProperty().bind(phase.asString().map(s -> s.toLowerCase(Locale.ROOT)));
+        Button openTraceButton = iconButton("openTraceButton", MaterialDesignF.FILE_CHART,
+                "Open a saved trace and replay it, no model needed (Ctrl+Shift+O)", this::chooseTrace);
+        openTraceButton.setText("Open trace...");
         return new ToolBar(runButton, pauseButton, stepButton, stopButton, startPaused, new Separator(), openButton,
-                new Separator(), phaseLabel, progress, cancelLoad);
+                openTraceButton, exportMenu(), new Separator(), phaseLabel, progress, cancelLoad);
+    }
+
+    private MenuButton exportMenu() {
+        MenuButton export = new MenuButton("Export");
+        export.setId("exportMenu");
+        export.setGraphic(new FontIcon(MaterialDesignE.EXPORT));
+        for (TraceFormat format : TraceFormat.values()) {
+            MenuItem item = new MenuItem(format.menuText() + "...");
+            item.setId("export-" + format.name().toLowerCase(Locale.ROOT));
+            item.setOnAction(e -> chooseTraceExport(format));
+            if (format == TraceFormat.JSON_LINES) {
+                item.setAccelerator(new KeyCodeCombination(KeyCode.E, KeyCombination.SHORTCUT_DOWN, KeyCombination.SHIFT_DOWN));
+            }
+            export.getItems().add(item);
+        }
+        // Nothing to write before a run (or a replay) has a header.
+        export.getItems().forEach(i -> i.disableProperty().bind(run.stepCountProperty().isEqualTo(0)));
+        Menu view = new Menu("View as PNG");
+        view.setId("export-view");
+        for (int scale : FigureExport.SCALES) {
+            MenuItem item = new MenuItem(scale + "x" + (scale > 1 ? " (print)" : "") + "...");
+            item.setId("export-view-" + scale + "x");
+            item.setOnAction(e -> chooseViewExport(scale));
+            if (scale == 2) {
+                item.setAccelerator(new KeyCodeCombination(KeyCode.P, KeyCombination.SHORTCUT_DOWN, KeyCombination.SHIFT_DOWN));
+            }
+            view.getItems().add(item);
+        }
+        MenuItem window = new MenuItem("Window as PNG...");
+        window.setId("export-window");
+        window.setOnAction(e -> chooseWindowExport());
+        export.getItems().addAll(new SeparatorMenuItem(), view, window);
+        return export;
     }
 
     private Node left() {
@@ -300,7 +446,6 @@ public final class MainWindow {
     }
 
     private Node centre(List<TraceView> views) {
-        TabPane tabs = new TabPane();
         tabs.setId("viewTabs");
         tabs.setTabClosingPolicy(TabPane.TabClosingPolicy.UNAVAILABLE);
         TextArea output = new TextArea();
@@ -523,9 +668,12 @@ public final class MainWindow {
         memoryLabel = new Label();
         memoryLabel.setId("statusMemory");
         updateMemory();
+        Label replay = new Label();
+        replay.setId("statusReplay");
+        replay.textProperty().bind(run.replayedTraceProperty().map(p -> "replaying " + p.getFileName()).orElse(""));
         Region spring = new Region();
         HBox.setHgrow(spring, Priority.ALWAYS);
-        HBox bar = new HBox(16, backend, spring, speed, memoryLabel);
+        HBox bar = new HBox(16, backend, replay, spring, speed, memoryLabel);
         bar.setPadding(new Insets(3, 8, 3, 8));
         bar.setAlignment(Pos.CENTER_LEFT);
         return bar;

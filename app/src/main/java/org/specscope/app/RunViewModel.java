@@ -29,17 +29,23 @@ import org.specscope.engine.session.DecodingSetup;
 import org.specscope.engine.session.GenerationSession;
 import org.specscope.engine.session.Settings;
 import org.specscope.engine.spec.Drafter;
+import org.specscope.engine.trace.RecordedRun;
 import org.specscope.engine.trace.RunEnd;
 import org.specscope.engine.trace.RunHeader;
 import org.specscope.engine.trace.StepTrace;
+import org.specscope.engine.trace.TraceFormatException;
+import org.specscope.engine.trace.TraceReader;
 import org.specscope.visualizers.TraceView;
 
+import java.io.IOException;
+import java.nio.file.Path;
 import java.time.LocalTime;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -65,6 +71,9 @@ public final class RunViewModel implements AutoCloseable {
     private final Supplier<Backend> backends;
     private final ExecutorService background = Executors.newSingleThreadExecutor(
             r -> Thread.ofPlatform().name("specscope-load").daemon().unstarted(r));
+    /** Trace files and figures: their own thread, so an export never waits behind a model load. */
+    private final ExecutorService files = Executors.newSingleThreadExecutor(
+            r -> Thread.ofPlatform().name("specscope-files").daemon().unstarted(r));
 
     private final ReadOnlyObjectWrapper<Phase> phase = new ReadOnlyObjectWrapper<>(Phase.EMPTY);
     private final ReadOnlyObjectWrapper<ModelEntry> model = new ReadOnlyObjectWrapper<>();
@@ -79,8 +88,12 @@ public final class RunViewModel implements AutoCloseable {
     private final IntegerProperty selectedStep = new SimpleIntegerProperty(-1);
     private final BooleanProperty startPaused = new SimpleBooleanProperty(false);
     private final ObjectProperty<Consumer<String>> notifier = new SimpleObjectProperty<>(m -> { });
+    private final ReadOnlyObjectWrapper<Path> replayedTrace = new ReadOnlyObjectWrapper<>();
 
     private final List<StepTrace> steps = new ArrayList<>();
+    // The shown run's header and end (live or replayed): with the steps, the trace to export.
+    private RunHeader header;
+    private RunEnd end;
     private DecodingSetup setup;
     private Task<DecodingSetup> loading;
     private GenerationSession session;
@@ -261,13 +274,7 @@ public final class RunViewModel implements AutoCloseable {
         CoalescingTraceSink sink = new CoalescingTraceSink(Platform::runLater, batch -> deliver(run, batch));
         GenerationSession next = new GenerationSession(s.newDecoder(drafter, clock, CascadeConfig.PAPER), promptIds,
                 maxTokens.get(), initial, header, sink);
-        steps.clear();
-        stepCount.set(0);
-        tokensDecoded = 0;
-        decodeNanos = 0;
-        tokensPerSecond.set(0);
-        text.set("");
-        selectedStep.set(-1);
+        clearShownRun();
         session = next;
         phase.set(paused ? Phase.PAUSED : Phase.RUNNING);
         log("run " + run + ": " + promptIds.length + " prompt tokens, up to " + maxTokens.get() + " new; "
@@ -297,22 +304,35 @@ public final class RunViewModel implements AutoCloseable {
             return;   // a stopped run's last records
         }
         StringBuilder emitted = new StringBuilder();
+        RunEnd ended = null;
         for (CoalescingTraceSink.Record r : batch) {
             switch (r) {
-                case CoalescingTraceSink.Header h -> views.forEach(v -> v.start(h.header()));
-                case CoalescingTraceSink.Step st -> {
-                    StepTrace step = st.step();
-                    steps.add(step);
-                    emitted.append(step.emittedText());
-                    if (step.step() > 0) {
-                        tokensDecoded += step.emittedIds().size();
-                        decodeNanos += step.timings().totalNanos();
-                    }
-                    views.forEach(v -> v.append(step));
+                case CoalescingTraceSink.Header h -> {
+                    header = h.header();
+                    views.forEach(v -> v.start(header));
                 }
-                case CoalescingTraceSink.End e -> finished(e.end());
+                case CoalescingTraceSink.Step st -> emitted.append(show(st.step()));
+                case CoalescingTraceSink.End e -> ended = e.end();
             }
         }
+        stepsShown(emitted);
+        if (ended != null) {
+            finished(ended);   // after the counters, so that its log line has this batch's tokens/s
+        }
+    }
+
+    /** One step to the views and the counters; its emitted text. */
+    private String show(StepTrace step) {
+        steps.add(step);
+        if (step.step() > 0) {
+            tokensDecoded += step.emittedIds().size();
+            decodeNanos += step.timings().totalNanos();
+        }
+        views.forEach(v -> v.append(step));
+        return step.emittedText();
+    }
+
+    private void stepsShown(CharSequence emitted) {
         text.set(text.get() + emitted);
         stepCount.set(steps.size());
         if (decodeNanos > 0) {
@@ -320,7 +340,21 @@ public final class RunViewModel implements AutoCloseable {
         }
     }
 
+    private void clearShownRun() {
+        steps.clear();
+        header = null;
+        end = null;
+        replayedTrace.set(null);
+        stepCount.set(0);
+        tokensDecoded = 0;
+        decodeNanos = 0;
+        tokensPerSecond.set(0);
+        text.set("");
+        selectedStep.set(-1);
+    }
+
     private void finished(RunEnd end) {
+        this.end = end;
         session = null;
         phase.set(Phase.FINISHED);
         log(String.format(Locale.ROOT, "run %d ended (%s): %d tokens in %d steps, %.1f tokens/s", runNumber,
@@ -334,6 +368,102 @@ public final class RunViewModel implements AutoCloseable {
             s.updateSettings(old -> next);
             log("settings from the next step: " + next.describe());
         }
+    }
+
+    // ---- traces: export and replay ----------------------------------------------------
+
+    /**
+     * The shown run as a trace (live, so far, or replayed); empty before any run. FX thread:
+     * the copy can then be written from any thread.
+     */
+    public Optional<RecordedRun> recordedRun() {
+        return header == null ? Optional.empty() : Optional.of(new RecordedRun(header, steps, end));
+    }
+
+    /** Writes the shown run's trace to {@code file} in the background; a failure goes to the console and the banner. */
+    public Task<Path> exportTrace(TraceFormat format, Path file) {
+        RecordedRun run = recordedRun().orElse(null);
+        return writeFile(format.description(), file, () -> {
+            if (run == null) {
+                throw new IOException("nothing to export yet: run the model or open a trace first");
+            }
+            format.write(run, file);
+        });
+    }
+
+    /** Something that writes one file (the snapshot or the records it needs taken beforehand, on the FX thread). */
+    public interface FileWriting {
+        void write() throws IOException;
+    }
+
+    /**
+     * Writes {@code file} in the background: "exported ..." in the console on success, the
+     * reason in the console and the banner on failure; the task's value is the file.
+     */
+    public Task<Path> writeFile(String what, Path file, FileWriting writing) {
+        Task<Path> task = new Task<>() {
+            @Override
+            protected Path call() throws IOException {
+                writing.write();
+                return file;
+            }
+        };
+        task.setOnSucceeded(e -> log("exported the " + what + " to " + file));
+        task.setOnFailed(e -> error("could not export the " + what + " to " + file + ": "
+                + FigureExport.why(task.getException()), null));
+        files.execute(task);
+        return task;
+    }
+
+    /**
+     * Opens a saved JSON lines trace and replays it into the views without a model: the views
+     * get its header and every step, and the timeline scrubs over them. Read strictly in the
+     * background; a bad file (cut off, a malformed line or field) leaves the shown run as it
+     * was and says which file, line and field in the console and the banner.
+     */
+    public Task<RecordedRun> openTrace(Path file) {
+        log("opening the trace " + file + " ...");
+        Task<RecordedRun> task = new Task<>() {
+            @Override
+            protected RecordedRun call() {
+                return TraceReader.read(file, TraceReader.Mode.STRICT);
+            }
+        };
+        task.setOnSucceeded(e -> replay(file, task.getValue()));
+        task.setOnFailed(e -> {
+            // Its message already names the file, the line and the field; its cause is the parser's noise.
+            if (task.getException() instanceof TraceFormatException bad) {
+                error("could not open the trace: " + bad.getMessage(), null);
+            } else {
+                error("could not open the trace " + file, task.getException());
+            }
+        });
+        files.execute(task);
+        return task;
+    }
+
+    private void replay(Path file, RecordedRun recorded) {
+        if (session != null) {
+            session.cancel();
+            session = null;
+        }
+        runNumber++;   // a live run's last records are not for the replay
+        clearShownRun();
+        header = recorded.header();
+        end = recorded.end();
+        replayedTrace.set(file);
+        views.forEach(v -> v.start(header));
+        StringBuilder emitted = new StringBuilder();
+        for (StepTrace step : recorded.steps()) {
+            emitted.append(show(step));
+        }
+        stepsShown(emitted);
+        if (phase.get() != Phase.LOADING) {
+            phase.set(setup == null ? Phase.EMPTY : Phase.FINISHED);
+        }
+        log(String.format(Locale.ROOT, "replaying %s: %s, %d steps, %s; settings %s", file.getFileName(),
+                header.model(), steps.size(), end == null ? "no end record"
+                        : "ended (" + end.stopReason().toLowerCase(Locale.ROOT) + ")", header.settings().describe()));
     }
 
     // ---- console -----------------------------------------------------------------------
@@ -377,6 +507,8 @@ public final class RunViewModel implements AutoCloseable {
     /** Whether Run starts paused after the prefill. */
     public BooleanProperty startPausedProperty() { return startPaused; }
     public ObjectProperty<Consumer<String>> notifierProperty() { return notifier; }
+    /** The trace file the views replay; null while they show a live run (or nothing). */
+    public ReadOnlyObjectProperty<Path> replayedTraceProperty() { return replayedTrace.getReadOnlyProperty(); }
 
     @Override
     public void close() {
@@ -389,6 +521,7 @@ public final class RunViewModel implements AutoCloseable {
         }
         setup = null;
         background.shutdown();
+        files.shutdown();
     }
 
     /** Closes {@code old} once {@code run} (which may still be decoding with it) has ended. */

@@ -9,10 +9,10 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 
-/** The headless command line: {@code ./specscope generate|run|sweep|logits|info|synth|bench ...}. */
+/** The headless command line: {@code ./specscope generate|run|sweep|logits|info|synth|bench|export ...}. */
 @Command(name = "specscope", mixinStandardHelpOptions = true, version = "SpecScope 0.1.0",
         description = "Runs Mixture-of-Experts language models and shows what speculative decoding does inside them.",
-        subcommands = {GenerateCommand.class, RunCommand.class, SweepCommand.class, LogitsCommand.class, InfoCommand.class, SynthCommand.class, BenchCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {GenerateCommand.class, RunCommand.class, SweepCommand.class, LogitsCommand.class, InfoCommand.class, SynthCommand.class, BenchCommand.class, ExportCommand.class, CommandLine.HelpCommand.class})
 public final class SpecScopeCli implements Runnable {
 
     /** Exit status for bad input: a model, prompt or option the user can fix. */

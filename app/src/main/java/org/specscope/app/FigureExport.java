@@ -1,0 +1,66 @@
+package org.specscope.app;
+
+import javafx.embed.swing.SwingFXUtils;
+import javafx.scene.Node;
+import javafx.scene.Scene;
+import javafx.scene.SnapshotParameters;
+import javafx.scene.image.Image;
+import javafx.scene.image.WritableImage;
+import javafx.scene.transform.Transform;
+
+import javax.imageio.ImageIO;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+
+/**
+ * Figures as PNG: a snapshot of a view's node at a print scale, or of the whole window. The
+ * snapshot is taken on the FX thread (it must be); encoding and writing the PNG can happen on
+ * any thread.
+ */
+public final class FigureExport {
+
+    /** The scales offered: 1x for the screen, 2x and 3x for print. */
+    public static final int[] SCALES = {1, 2, 3};
+
+    private FigureExport() {
+    }
+
+    /**
+     * {@code node} drawn at {@code scale} (a Scale transform, so text and lines are rendered at
+     * the higher resolution rather than the 1x pixels enlarged). FX thread.
+     */
+    public static WritableImage snapshot(Node node, double scale) {
+        SnapshotParameters parameters = new SnapshotParameters();
+        parameters.setTransform(Transform.scale(scale, scale));
+        return node.snapshot(parameters, null);
+    }
+
+    /** The whole window as it is on screen. FX thread. */
+    public static WritableImage snapshot(Scene scene) {
+        return scene.snapshot(null);
+    }
+
+    /** Encodes {@code image} as a PNG into {@code file} (created or replaced). Any thread. */
+    public static void writePng(Image image, Path file) throws IOException {
+        // Opened here rather than by ImageIO, whose "Can't create an ImageOutputStream!" hides why.
+        try (OutputStream out = Files.newOutputStream(file)) {
+            if (!ImageIO.write(SwingFXUtils.fromFXImage(image, null), "png", out)) {
+                throw new IOException("this Java has no PNG writer");
+            }
+        }
+    }
+
+    /** Why a file could not be written or read, in words (the exception's message is often just the path). */
+    public static String why(Throwable failure) {
+        return switch (failure) {
+            case null -> "unknown failure";
+            case NoSuchFileException e -> "no such file or directory";
+            case AccessDeniedException e -> "permission denied";
+            default -> failure.getMessage() == null ? failure.getClass().getSimpleName() : failure.getMessage();
+        };
+    }
+}

@@ -1,0 +1,227 @@
+package org.specscope.app;
+
+import javafx.concurrent.Task;
+import javafx.scene.control.Slider;
+import javafx.scene.control.Tab;
+import javafx.stage.Stage;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+import org.specscope.app.RunViewModel.Phase;
+import org.specscope.engine.backend.cpu.CpuBackend;
+import org.specscope.engine.trace.CsvSummaryWriter;
+import org.specscope.engine.trace.RecordedRun;
+import org.specscope.engine.trace.TraceReader;
+import org.specscope.visualizers.DraftTreeView;
+import org.testfx.api.FxRobot;
+import org.testfx.framework.junit5.ApplicationExtension;
+import org.testfx.framework.junit5.Start;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+import javax.imageio.ImageIO;
+import java.awt.image.BufferedImage;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.prefs.BackingStoreException;
+import java.util.prefs.Preferences;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Export and replay, headless: a short run on the sample model exports its trace in every
+ * format and its figures as PNG; a saved trace replays in a window that never loaded a model;
+ * a corrupt trace is reported by file and line and the app goes on.
+ */
+@ExtendWith(ApplicationExtension.class)
+class ExportAndReplayTest {
+
+    private static final JsonMapper JSON = JsonMapper.builder().build();
+
+    private final Preferences node = Preferences.userRoot().node("org/specscope/test/" + UUID.randomUUID());
+    private final RecordingView view = new RecordingView("Recording");
+    private DraftTreeView tree;   // a real view: made in start, once the toolkit is up
+    private final List<Stage> stages = new ArrayList<>();
+    private MainWindow window;
+
+    @TempDir
+    Path tmp;
+
+    @Start
+    void start(Stage stage) {
+        stages.add(stage);
+        tree = new DraftTreeView();
+        window = new MainWindow(List.of(view, tree), new AppPreferences(node), Fx.home(), () -> new CpuBackend(1));
+        window.show(stage);
+    }
+
+    @AfterEach
+    void tearDown() throws BackingStoreException {
+        stages.forEach(s -> Fx.run(s::hide));
+        node.removeNode();
+    }
+
+    private RunViewModel run() {
+        return window.runViewModel();
+    }
+
+    /** Loads the sample, runs {@code tokens} tokens to the end. */
+    private void runSample(int tokens) {
+        Fx.waitUntil(60, "the sample model is loaded", () -> run().phaseProperty().get() == Phase.READY
+                || run().phaseProperty().get() == Phase.FINISHED);
+        Fx.run(() -> run().maxTokensProperty().set(tokens));
+        Fx.run(() -> run().run());
+        Fx.waitUntil(120, "the run ends", () -> run().phaseProperty().get() == Phase.FINISHED);
+    }
+
+    private static <T> T await(Task<T> task) {
+        Fx.waitUntil(60, "the task is done", task::isDone);
+        assertThat(Fx.call(task::getState)).as(String.valueOf(Fx.call(task::getException)))
+                .isEqualTo(javafx.concurrent.Worker.State.SUCCEEDED);
+        return Fx.call(task::getValue);
+    }
+
+    private List<String> console() {
+        return Fx.call(() -> List.copyOf(run().console()));
+    }
+
+    @Test
+    void aRunsTraceExportsAsJsonLinesCsvAndChromeTraceThatParse() throws IOException {
+        runSample(12);
+        int steps = view.steps.size();
+        Path jsonl = await(Fx.call(() -> window.exportTrace(TraceFormat.JSON_LINES, tmp.resolve("run.jsonl"))));
+        Path csv = await(Fx.call(() -> window.exportTrace(TraceFormat.CSV, tmp.resolve("run.csv"))));
+        Path chrome = await(Fx.call(() -> window.exportTrace(TraceFormat.CHROME, tmp.resolve("run.json"))));
+
+        RecordedRun back = TraceReader.read(jsonl);
+        assertThat(back.steps()).hasSize(steps).isEqualTo(view.steps);
+        assertThat(back.header()).isEqualTo(view.starts.getLast());
+        assertThat(back.finished()).isTrue();
+        List<String> rows = Files.readAllLines(csv);
+        assertThat(rows.getFirst()).isEqualTo(String.join(",", CsvSummaryWriter.COLUMNS));
+        assertThat(rows).hasSize(1 + steps);
+        JsonNode events = JSON.readTree(chrome.toFile()).get("traceEvents");
+        assertThat(events.isArray()).isTrue();
+        assertThat(events.size()).isPositive();
+        assertThat(console()).anyMatch(l -> l.contains("exported the JSON lines trace to " + jsonl));
+    }
+
+    @Test
+    void theSelectedViewExportsAsPngAtTwiceItsSizeAndTheWindowAsPng() throws IOException {
+        runSample(8);
+        Tab treeTab = Fx.call(() -> window.viewTabs().getTabs().stream()
+                .filter(t -> t.getContent() == tree.node()).findFirst().orElseThrow());
+        Fx.run(() -> window.viewTabs().getSelectionModel().select(treeTab));
+        Fx.waitUntil(10, "the tree view is laid out", () -> tree.node().getLayoutBounds().getWidth() > 0);
+        double width = Fx.call(() -> tree.node().getLayoutBounds().getWidth());
+        double height = Fx.call(() -> tree.node().getLayoutBounds().getHeight());
+
+        Path png = await(Fx.call(() -> window.exportViewPng(tmp.resolve("tree@2x.png"), 2)));
+        BufferedImage image = ImageIO.read(png.toFile());
+        assertThat(image).isNotNull();
+        assertThat((double) image.getWidth()).isCloseTo(2 * width, org.assertj.core.data.Offset.offset(1.0));
+        assertThat((double) image.getHeight()).isCloseTo(2 * height, org.assertj.core.data.Offset.offset(1.0));
+
+        Path whole = await(Fx.call(() -> window.exportWindowPng(tmp.resolve("window.png"))));
+        BufferedImage windowImage = ImageIO.read(whole.toFile());
+        assertThat(windowImage).isNotNull();
+        assertThat((double) windowImage.getWidth()).isCloseTo(Fx.call(() -> window.root().getScene().getWidth()),
+                org.assertj.core.data.Offset.offset(1.0));
+    }
+
+    @Test
+    void aSavedTraceReplaysInAFreshWindowWithoutAModelAndTheTimelineScrubsIt(FxRobot robot) throws Exception {
+        runSample(12);
+        Path saved = await(Fx.call(() -> window.exportTrace(TraceFormat.JSON_LINES, tmp.resolve("saved.jsonl"))));
+        RecordedRun recorded = TraceReader.read(saved);
+
+        // A fresh window whose home has no sample models: nothing is loaded, nothing runs.
+        RecordingView fresh = new RecordingView("Replay");
+        Preferences freshNode = node.node("fresh");
+        MainWindow replay = Fx.call(() -> {
+            MainWindow w = new MainWindow(List.of(fresh), new AppPreferences(freshNode), tmp.resolve("empty-home"),
+                    () -> new CpuBackend(1));
+            Stage stage = new Stage();
+            stages.add(stage);
+            w.show(stage);
+            return w;
+        });
+        RunViewModel replayRun = replay.runViewModel();
+        assertThat(Fx.call(() -> replayRun.phaseProperty().get())).isEqualTo(Phase.EMPTY);
+
+        await(Fx.call(() -> replay.openTrace(saved)));
+        assertThat(fresh.starts).containsExactly(recorded.header());
+        assertThat(fresh.steps).isEqualTo(recorded.steps());
+        assertThat(fresh.offFxThread).isEmpty();
+        assertThat(Fx.call(() -> replayRun.modelProperty().get())).as("no model was needed").isNull();
+        assertThat(Fx.call(() -> replayRun.replayedTraceProperty().get())).isEqualTo(saved);
+        assertThat(Fx.call(() -> replayRun.textProperty().get())).isEqualTo(
+                recorded.steps().stream().map(s -> s.emittedText()).reduce("", String::concat));
+
+        Slider timeline = Fx.call(() -> (Slider) replay.root().lookup("#timeline"));
+        assertThat(Fx.call(timeline::getMax)).isEqualTo(recorded.steps().size() - 1.0);
+        Fx.run(() -> timeline.setValue(1));
+        assertThat(fresh.selections).contains(1);
+        assertThat(Fx.call(() -> replayRun.selectedStepProperty().get())).isEqualTo(1);
+    }
+
+    @Test
+    void aCorruptTraceShowsTheErrorNamingTheFileAndTheSampleStillRuns(FxRobot robot) throws IOException {
+        runSample(12);
+        Path saved = await(Fx.call(() -> window.exportTrace(TraceFormat.JSON_LINES, tmp.resolve("good.jsonl"))));
+        int shownSteps = view.steps.size();
+
+        // A bad field: the second step's number is a word.
+        List<String> lines = new ArrayList<>(Files.readAllLines(saved));
+        lines.set(2, lines.get(2).replaceFirst("\"step\":1,", "\"step\":\"one\","));
+        assertThat(lines.get(2)).contains("\"step\":\"one\"");
+        Path badField = Files.write(tmp.resolve("bad-field.jsonl"), lines);
+        Task<RecordedRun> opening = Fx.call(() -> window.openTrace(badField));
+        Fx.waitUntil(30, "the open fails", opening::isDone);
+        assertThat(console()).anyMatch(l -> l.contains("ERROR") && l.contains(badField.toString())
+                && l.contains("line 3") && l.contains("step"));
+        assertThat(robot.lookup("#banner").queryLabeled().isVisible()).isTrue();
+        assertThat(robot.lookup("#banner").queryLabeled().getText()).contains("bad-field.jsonl", "line 3");
+        assertThat(view.steps).as("the shown run stays").hasSize(shownSteps);
+
+        // Cut off mid-line, as a crashed writer leaves it.
+        String text = Files.readString(saved);
+        Path cut = Files.writeString(tmp.resolve("cut.jsonl"), text.substring(0, text.length() - 25));
+        Task<RecordedRun> cutOpening = Fx.call(() -> window.openTrace(cut));
+        Fx.waitUntil(30, "the open fails", cutOpening::isDone);
+        assertThat(console()).anyMatch(l -> l.contains("ERROR") && l.contains(cut.toString()) && l.contains("truncated"));
+
+        // The app goes on: the sample runs again.
+        int startsBefore = view.starts.size();
+        runSample(8);
+        assertThat(view.starts).hasSize(startsBefore + 1);
+        assertThat(view.steps).isNotEmpty();
+    }
+
+    @Test
+    void anUnwritableExportIsReportedAndNothingBreaks(FxRobot robot) {
+        Task<Path> early = Fx.call(() -> window.exportTrace(TraceFormat.CSV, tmp.resolve("early.csv")));
+        Fx.waitUntil(30, "the export fails", early::isDone);
+        assertThat(console()).anyMatch(l -> l.contains("ERROR") && l.contains("nothing to export yet"));
+
+        runSample(8);
+        Path nowhere = tmp.resolve("no-such-dir").resolve("run.csv");
+        Task<Path> failed = Fx.call(() -> window.exportTrace(TraceFormat.CSV, nowhere));
+        Fx.waitUntil(30, "the export fails", failed::isDone);
+        assertThat(Fx.call(failed::getState)).isEqualTo(javafx.concurrent.Worker.State.FAILED);
+        assertThat(console()).anyMatch(l -> l.contains("ERROR") && l.contains(nowhere.toString())
+                && l.contains("no such file or directory"));
+        assertThat(robot.lookup("#banner").queryLabeled().getText()).contains("could not export the CSV summary");
+        Task<Path> png = Fx.call(() -> window.exportViewPng(nowhere.resolveSibling("view.png"), 2));
+        Fx.waitUntil(30, "the export fails", png::isDone);
+        assertThat(Fx.call(png::getState)).isEqualTo(javafx.concurrent.Worker.State.FAILED);
+        // Still usable: a good path works.
+        await(Fx.call(() -> window.exportTrace(TraceFormat.CSV, tmp.resolve("ok.csv"))));
+        assertThat(tmp.resolve("ok.csv")).exists();
+    }
+}
