@@ -2,9 +2,14 @@ package org.specscope.app;
 
 import javafx.application.Application;
 import javafx.stage.Stage;
+import org.specscope.visualizers.CascadeView;
+import org.specscope.visualizers.DistinctExpertsView;
 import org.specscope.visualizers.DraftTreeView;
+import org.specscope.visualizers.ExpertHeatmapView;
+import org.specscope.visualizers.SubstitutionsView;
 import org.specscope.visualizers.TokenStreamView;
 import org.specscope.visualizers.TraceView;
+import org.specscope.visualizers.UsageDistributionView;
 
 import java.util.List;
 
@@ -20,7 +25,8 @@ public final class SpecScopeApp extends Application {
      * fresh instances (a view belongs to one window).
      */
     public static List<TraceView> defaultViews() {
-        return List.of(new TokenStreamView(), new DraftTreeView());
+        return List.of(new TokenStreamView(), new DraftTreeView(), new ExpertHeatmapView(), new UsageDistributionView(),
+                new SubstitutionsView(), new DistinctExpertsView(), new CascadeView());
     }
 
     @Override

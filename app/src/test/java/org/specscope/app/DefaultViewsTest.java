@@ -8,6 +8,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import org.specscope.app.RunViewModel.Phase;
 import org.specscope.engine.backend.cpu.CpuBackend;
 import org.specscope.visualizers.DraftTreeView;
+import org.specscope.visualizers.ExpertHeatmapView;
 import org.specscope.visualizers.TokenStreamView;
 import org.specscope.visualizers.TraceView;
 import org.testfx.api.FxRobot;
@@ -63,5 +64,9 @@ class DefaultViewsTest {
                 () -> tokens.text().equals(run.textProperty().get()));
         Fx.waitUntil(20, "the tree shows a drafted step", () -> tree.shownStep() > 0 && tree.nodeCount() > 1);
         assertThat(Fx.call(tokens::text)).isNotEmpty();
+        ExpertHeatmapView heatmap = views.stream().filter(ExpertHeatmapView.class::isInstance)
+                .map(ExpertHeatmapView.class::cast).findFirst().orElseThrow();
+        Fx.waitUntil(20, "the heatmap shows the sample's MoE layers", () -> heatmap.shownStep() > 0
+                && heatmap.rows() == 6 && heatmap.experts() == 32);
     }
 }
