@@ -1,14 +1,17 @@
 package org.specscope.app;
 
+import org.specscope.styles.Themes;
+
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.prefs.Preferences;
 
 /**
- * What the app remembers between runs: the window's size and the models last opened. The
+ * What the app remembers between runs: the window's size, the theme and the models last opened. The
  * node is injected, so tests use a throwaway node and never touch the user's.
  */
 public final class AppPreferences {
@@ -18,6 +21,7 @@ public final class AppPreferences {
     private static final String LAST_MODEL = "model.last";
     private static final String RECENT = "model.recent";
     private static final String EXPORT_DIRECTORY = "export.directory";
+    private static final String THEME = "theme";
     static final int MAX_RECENT = 8;
 
     private final Preferences node;
@@ -78,6 +82,17 @@ public final class AppPreferences {
         if (dir != null) {
             node.put(EXPORT_DIRECTORY, dir.toAbsolutePath().normalize().toString());
         }
+    }
+
+    /** The theme last chosen; light at first, and for a name this version does not know. */
+    public Themes theme() {
+        String name = node.get(THEME, Themes.LIGHT.name());
+        return Arrays.stream(Themes.values()).filter(t -> t.name().equals(name)).findFirst()
+                .orElse(Themes.LIGHT);
+    }
+
+    public void setTheme(Themes theme) {
+        node.put(THEME, theme.name());
     }
 
     public List<Path> recentModels() {

@@ -6,6 +6,8 @@ import javafx.scene.Scene;
 import javafx.scene.SnapshotParameters;
 import javafx.scene.image.Image;
 import javafx.scene.image.WritableImage;
+import javafx.scene.paint.Color;
+import javafx.scene.paint.Paint;
 import javafx.scene.transform.Transform;
 
 import javax.imageio.ImageIO;
@@ -34,12 +36,21 @@ public final class FigureExport {
      * the higher resolution rather than the 1x pixels enlarged). FX thread.
      */
     public static WritableImage snapshot(Node node, double scale) {
+        return snapshot(node, scale, Color.WHITE);
+    }
+
+    /**
+     * {@code node} drawn at {@code scale} on {@code background} (the theme's page colour: what
+     * the node leaves transparent would otherwise come out white, wrong under a dark theme). FX thread.
+     */
+    public static WritableImage snapshot(Node node, double scale, Paint background) {
         SnapshotParameters parameters = new SnapshotParameters();
         parameters.setTransform(Transform.scale(scale, scale));
+        parameters.setFill(background);
         return node.snapshot(parameters, null);
     }
 
-    /** The whole window as it is on screen. FX thread. */
+    /** The whole window as it is on screen (on the scene's fill, which the theme sets). FX thread. */
     public static WritableImage snapshot(Scene scene) {
         return scene.snapshot(null);
     }

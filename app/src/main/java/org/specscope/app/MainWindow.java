@@ -20,9 +20,11 @@ import javafx.scene.control.ChoiceBox;
 import javafx.scene.control.Label;
 import javafx.scene.control.ListView;
 import javafx.scene.control.Menu;
+import javafx.scene.control.MenuBar;
 import javafx.scene.control.MenuButton;
 import javafx.scene.control.MenuItem;
 import javafx.scene.control.ProgressBar;
+import javafx.scene.control.RadioMenuItem;
 import javafx.scene.control.ScrollPane;
 import javafx.scene.control.Separator;
 import javafx.scene.control.Slider;
@@ -35,6 +37,7 @@ import javafx.scene.control.TabPane;
 import javafx.scene.control.TextArea;
 import javafx.scene.control.TextInputControl;
 import javafx.scene.control.ToggleButton;
+import javafx.scene.control.ToggleGroup;
 import javafx.scene.control.ToolBar;
 import javafx.scene.control.Tooltip;
 import javafx.scene.input.KeyCode;
@@ -62,6 +65,7 @@ import org.kordamp.ikonli.materialdesign2.MaterialDesignE;
 import org.kordamp.ikonli.materialdesign2.MaterialDesignF;
 import org.kordamp.ikonli.materialdesign2.MaterialDesignP;
 import org.kordamp.ikonli.materialdesign2.MaterialDesignS;
+import org.kordamp.ikonli.materialdesign2.MaterialDesignW;
 import org.specscope.app.RunViewModel.Phase;
 import org.specscope.app.SettingsViewModel.Selection;
 import org.specscope.app.SettingsViewModel.Shape;
@@ -91,6 +95,7 @@ public final class MainWindow {
     private final AppPreferences preferences;
     private final Path home;
     private final SettingsViewModel settings = new SettingsViewModel();
+    private final ThemeViewModel themes;
     private final RunViewModel run;
     private final ObservableList<ModelEntry> models = FXCollections.observableArrayList();
     private final BorderPane root = new BorderPane();
@@ -104,6 +109,8 @@ public final class MainWindow {
         this.preferences = Objects.requireNonNull(preferences);
         this.home = Objects.requireNonNull(home);
         this.run = new RunViewModel(settings, views, backends);
+        this.themes = new ThemeViewModel(preferences);
+        views.forEach(themes::bind);
         run.promptProperty().set(ModelCatalog.defaultPrompt(home.resolve("sample-models")));
         run.notifierProperty().set(this::notify);
         models.setAll(ModelCatalog.bundled(home.resolve("sample-models")));
@@ -112,7 +119,9 @@ public final class MainWindow {
                 models.add(ModelEntry.of(recent, false));
             }
         }
-        root.setTop(toolbar());
+        ToolBar bar = toolbar();
+        bar.getItems().add(themeToggle());
+        root.setTop(new VBox(menuBar(), bar));
         SplitPane centre = new SplitPane(left(), centre(views), inspector());
         centre.setDividerPositions(0.16, 0.74);
         SplitPane.setResizableWithParent(centre.getItems().get(0), false);
@@ -143,7 +152,7 @@ public final class MainWindow {
      */
     public Scene scene(double width, double height) {
         Scene scene = new Scene(root, width, height);
-        scene.getStylesheets().add(Themes.LIGHT.stylesheet());
+        themes.apply(scene);
         scene.getAccelerators().put(new KeyCodeCombination(KeyCode.F5), run::run);
         scene.getAccelerators().put(new KeyCodeCombination(KeyCode.F6), run::step);
         scene.getAccelerators().put(new KeyCodeCombination(KeyCode.F5, KeyCombination.SHIFT_DOWN), run::stop);
@@ -240,7 +249,7 @@ public final class MainWindow {
     /** Writes the selected tab's view as a PNG at {@code scale} (2 or 3 for print). */
     public Task<Path> exportViewPng(Path file, int scale) {
         Tab tab = tabs.getSelectionModel().getSelectedItem();
-        WritableImage image = FigureExport.snapshot(tab.getContent(), scale);
+        WritableImage image = FigureExport.snapshot(tab.getContent(), scale, themes.background());
         return run.writeFile(tab.getText() + " view (PNG " + scale + "x)", file, () -> FigureExport.writePng(image, file));
     }
 
@@ -332,6 +341,10 @@ public final class MainWindow {
         return settings;
     }
 
+    public ThemeViewModel themeViewModel() {
+        return themes;
+    }
+
     public ObservableList<ModelEntry> models() {
         return models;
     }
@@ -351,7 +364,48 @@ public final class MainWindow {
 
     // ---- layout ------------------------------------------------------------------------
 
-    private Node toolbar() {
+    /** File (open a model, a trace, sweep results) and View (the theme). */
+    private MenuBar menuBar() {
+        Menu file = new Menu("File");
+        file.setId("fileMenu");
+        MenuItem openModel = new MenuItem("Open model...");
+        openModel.setOnAction(e -> chooseDirectory());
+        MenuItem openTrace = new MenuItem("Open trace...");
+        openTrace.setOnAction(e -> chooseTrace());
+        file.getItems().addAll(openModel, openTrace);
+
+        Menu view = new Menu("View");
+        view.setId("viewMenu");
+        Menu theme = new Menu("Theme");
+        ToggleGroup group = new ToggleGroup();
+        for (Themes t : Themes.values()) {
+            RadioMenuItem item = new RadioMenuItem(t == Themes.DARK ? "Dark" : "Light");
+            item.setId("theme-" + t.name().toLowerCase(Locale.ROOT));
+            item.setToggleGroup(group);
+            item.setSelected(themes.theme() == t);
+            item.setOnAction(e -> themes.themeProperty().set(t));
+            themes.themeProperty().addListener((o, a, now) -> item.setSelected(now == t));
+            theme.getItems().add(item);
+        }
+        view.getItems().add(theme);
+        MenuBar bar = new MenuBar(file, view);
+        bar.setId("menuBar");
+        return bar;
+    }
+
+    /** The toolbar's light/dark switch: pressed means dark. */
+    private Node themeToggle() {
+        ToggleButton toggle = new ToggleButton();
+        toggle.setId("themeToggle");
+        toggle.setGraphic(new FontIcon(MaterialDesignW.WEATHER_NIGHT));
+        toggle.setTooltip(new Tooltip("Dark theme (View > Theme)"));
+        toggle.setSelected(themes.theme() == Themes.DARK);
+        toggle.selectedProperty().addListener((o, a, dark) -> themes.themeProperty().set(dark ? Themes.DARK : Themes.LIGHT));
+        themes.themeProperty().addListener((o, a, now) -> toggle.setSelected(now == Themes.DARK));
+        return toggle;
+    }
+
+    private ToolBar toolbar() {
         Button runButton = iconButton("runButton", MaterialDesignP.PLAY, "Run (F5)", run::run);
         Button pauseButton = iconButton("pauseButton", MaterialDesignP.PAUSE, "Pause / resume (Space)", run::togglePause);
         Button stepButton = iconButton("stepButton", MaterialDesignS.STEP_FORWARD, "One step (F6)", run::step);
@@ -458,6 +512,7 @@ public final class MainWindow {
             tabs.getTabs().add(new Tab(view.title(), view.node()));
         }
         banner.setId("banner");
+        banner.setStyle("-fx-text-fill: #5f2120;");   // dark ink on the pink banner, whatever the theme
         banner.setWrapText(true);
         banner.setMaxWidth(Double.MAX_VALUE);
         HBox.setHgrow(banner, Priority.ALWAYS);
