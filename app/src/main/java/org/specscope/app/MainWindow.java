@@ -74,6 +74,8 @@ import org.specscope.engine.moe.CoveragePolicy;
 import org.specscope.engine.session.DecodingSetup;
 import org.specscope.engine.trace.RecordedRun;
 import org.specscope.styles.Themes;
+import org.specscope.visualizers.SweepParetoView;
+import org.specscope.visualizers.SweepResults;
 import org.specscope.visualizers.TraceView;
 
 import java.io.File;
@@ -362,6 +364,58 @@ public final class MainWindow {
         bannerBox.setManaged(true);
     }
 
+    // ---- sweep results -----------------------------------------------------------------
+
+    /**
+     * Reads the output of {@code ./specscope sweep --out DIR} (the directory, or its
+     * summary.csv) in the background and shows its Pareto frontier in a new, closable tab. A
+     * missing or bad file is named (file, line, column) in the console and the banner; nothing
+     * else changes.
+     */
+    public Task<SweepResults> openSweep(Path directory) {
+        run.log("opening the sweep results " + directory + " ...");
+        Task<SweepResults> task = new Task<>() {
+            @Override
+            protected SweepResults call() {
+                return SweepResults.read(directory);
+            }
+        };
+        task.setOnSucceeded(e -> showSweep(task.getValue()));
+        task.setOnFailed(e -> {
+            if (task.getException() instanceof SweepResults.FormatException bad) {
+                run.error("could not open the sweep results: " + bad.getMessage(), null);
+            } else {
+                run.error("could not open the sweep results " + directory, task.getException());
+            }
+        });
+        Thread.ofPlatform().daemon().name("specscope-sweep").start(task);
+        return task;
+    }
+
+    private void showSweep(SweepResults results) {
+        SweepParetoView view = new SweepParetoView();
+        themes.bind(view);
+        view.resultsProperty().set(results);
+        Tab tab = new Tab(view.title(), view.node());
+        tab.setId("sweepTab");
+        tab.setUserData(view);   // the tab's view, for whoever needs more than its node (tests)
+        tab.setClosable(true);
+        tabs.getTabs().add(tab);
+        tabs.getSelectionModel().select(tab);
+        run.log("showing the sweep " + results.directory() + ": " + results.model() + ", "
+                + results.plotted().size() + " settings");
+    }
+
+    private void chooseSweep() {
+        DirectoryChooser chooser = new DirectoryChooser();
+        chooser.setTitle("Open sweep results (the directory of ./specscope sweep --out)");
+        preferences.exportDirectory().filter(Files::isDirectory).ifPresent(d -> chooser.setInitialDirectory(d.toFile()));
+        File chosen = chooser.showDialog(window());
+        if (chosen != null) {
+            openSweep(chosen.toPath());
+        }
+    }
+
     // ---- layout ------------------------------------------------------------------------
 
     /** File (open a model, a trace, sweep results) and View (the theme). */
@@ -372,7 +426,10 @@ public final class MainWindow {
         openModel.setOnAction(e -> chooseDirectory());
         MenuItem openTrace = new MenuItem("Open trace...");
         openTrace.setOnAction(e -> chooseTrace());
-        file.getItems().addAll(openModel, openTrace);
+        MenuItem openSweep = new MenuItem("Open sweep results...");
+        openSweep.setId("openSweepItem");
+        openSweep.setOnAction(e -> chooseSweep());
+        file.getItems().addAll(openModel, openTrace, openSweep);
 
         Menu view = new Menu("View");
         view.setId("viewMenu");
@@ -493,15 +550,50 @@ public final class MainWindow {
         loaded.textProperty().bind(run.modelProperty().map(m -> "loaded: " + m.name()).orElse("no model loaded"));
         loaded.setWrapText(true);
         VBox.setVgrow(modelList, Priority.ALWAYS);
-        VBox box = new VBox(6, new Label("Models"), modelList, new HBox(6, load, openButton), loaded);
+        VBox.setVgrow(runList, Priority.ALWAYS);
+        VBox box = new VBox(6, new Label("Models"), modelList, new HBox(6, load, openButton), loaded,
+                new Label("Runs"), runList());
         box.setPadding(new Insets(6));
         box.setMinWidth(160);
         return box;
     }
 
+    private final ListView<RunEntry> runList = new ListView<>();
+
+    /** This session's runs and opened traces; selecting one shows it in the views again. */
+    private ListView<RunEntry> runList() {
+        runList.setId("runList");
+        runList.setItems(run.runs());
+        runList.setPrefHeight(160);
+        runList.setPlaceholder(new Label("runs and opened traces appear here"));
+        boolean[] syncing = {false};
+        // The list follows the shown run (a run just finished, a trace just opened) ...
+        run.shownRunProperty().addListener((o, a, shown) -> {
+            syncing[0] = true;
+            if (shown == null) {
+                runList.getSelectionModel().clearSelection();
+            } else {
+                runList.getSelectionModel().select(shown);
+            }
+            syncing[0] = false;
+        });
+        // ... and the user's pick is shown (refused while a run is live: the list goes back).
+        runList.getSelectionModel().selectedItemProperty().addListener((o, a, picked) -> {
+            if (!syncing[0] && picked != null && !run.showRun(picked)) {
+                javafx.application.Platform.runLater(() -> {
+                    syncing[0] = true;
+                    runList.getSelectionModel().clearSelection();
+                    syncing[0] = false;
+                });
+            }
+        });
+        return runList;
+    }
+
     private Node centre(List<TraceView> views) {
         tabs.setId("viewTabs");
-        tabs.setTabClosingPolicy(TabPane.TabClosingPolicy.UNAVAILABLE);
+        // Only the sweep tabs close (each has its own flag); the run's views stay.
+        tabs.setTabClosingPolicy(TabPane.TabClosingPolicy.ALL_TABS);
         TextArea output = new TextArea();
         output.setId("outputText");
         output.setEditable(false);
@@ -511,6 +603,7 @@ public final class MainWindow {
         for (TraceView view : views) {
             tabs.getTabs().add(new Tab(view.title(), view.node()));
         }
+        tabs.getTabs().forEach(t -> t.setClosable(false));
         banner.setId("banner");
         banner.setStyle("-fx-text-fill: #5f2120;");   // dark ink on the pink banner, whatever the theme
         banner.setWrapText(true);
@@ -548,6 +641,33 @@ public final class MainWindow {
         grid.add(prompt, 0, row++, 2, 1);
         grid.add(new Label("Max tokens"), 0, row);
         grid.add(intSpinner("maxTokensField", 1, 4096, run.maxTokensProperty()), 1, row++);
+        // Both take effect at the next run (a drafter or a clock cannot change under a running decoder).
+        ChoiceBox<DecodingSetup.DrafterKind> drafter = new ChoiceBox<>(
+                FXCollections.observableArrayList(DecodingSetup.DrafterKind.values()));
+        drafter.setId("drafterChoice");
+        drafter.setConverter(new StringConverter<>() {
+            @Override
+            public String toString(DecodingSetup.DrafterKind k) {
+                return k == null ? "" : k == DecodingSetup.DrafterKind.DRAFT_MODEL ? "draft model" : "prompt lookup";
+            }
+
+            @Override
+            public DecodingSetup.DrafterKind fromString(String s) {
+                return null;
+            }
+        });
+        drafter.valueProperty().bindBidirectional(run.drafterProperty());
+        drafter.setTooltip(new Tooltip("The drafter of the next run: the draft model next to the target, or "
+                + "prompt lookup (n-grams of the context, no model)"));
+        grid.add(new Label("Drafter"), 0, row);
+        grid.add(drafter, 1, row++);
+        ChoiceBox<ClockChoice> clock = new ChoiceBox<>(FXCollections.observableArrayList(ClockChoice.values()));
+        clock.setId("clockChoice");
+        clock.valueProperty().bindBidirectional(run.clockProperty());
+        clock.setTooltip(new Tooltip("The clock of the next run: this machine's time, or a device's cost model "
+                + "(what-if timings; Cascade and tokens/s use it)"));
+        grid.add(new Label("Clock"), 0, row);
+        grid.add(clock, 1, row++);
 
         grid.add(section("Expert budget"), 0, row++, 2, 1);
         ChoiceBox<Selection> selection = new ChoiceBox<>(FXCollections.observableArrayList(Selection.values()));

@@ -89,6 +89,10 @@ public final class RunViewModel implements AutoCloseable {
     private final BooleanProperty startPaused = new SimpleBooleanProperty(false);
     private final ObjectProperty<Consumer<String>> notifier = new SimpleObjectProperty<>(m -> { });
     private final ReadOnlyObjectWrapper<Path> replayedTrace = new ReadOnlyObjectWrapper<>();
+    private final ObservableList<RunEntry> runs = FXCollections.observableArrayList();
+    private final ReadOnlyObjectWrapper<RunEntry> shownRun = new ReadOnlyObjectWrapper<>();
+    private final ObjectProperty<DecodingSetup.DrafterKind> drafter = new SimpleObjectProperty<>();
+    private final ObjectProperty<ClockChoice> clock = new SimpleObjectProperty<>(ClockChoice.WALL);
 
     private final List<StepTrace> steps = new ArrayList<>();
     // The shown run's header and end (live or replayed): with the steps, the trace to export.
@@ -160,6 +164,7 @@ public final class RunViewModel implements AutoCloseable {
             int n = opened.target().config().moe().map(m -> m.numExperts()).orElse(1);
             settings.numExpertsProperty().set(n);
             backend.set(opened.backend().description());
+            drafter.set(opened.defaultDrafter());
             phase.set(Phase.READY);
             log("loaded " + entry.name() + ": " + opened.target().config().architecture().className() + ", "
                     + opened.target().config().numLayers() + " layers, " + n + " experts; drafter: "
@@ -261,15 +266,18 @@ public final class RunViewModel implements AutoCloseable {
         Settings initial = settings.settings();
         int[] promptIds;
         Drafter drafter;
+        Clock clock;
         try {
             promptIds = s.target().tokenizer().encode(prompt.get());
-            drafter = s.newDrafter(s.defaultDrafter(), promptIds.length, maxTokens.get());
+            DecodingSetup.DrafterKind kind = this.drafter.get() == null ? s.defaultDrafter() : this.drafter.get();
+            drafter = s.newDrafter(kind, promptIds.length, maxTokens.get());
+            // A fresh clock per run: a cost-model clock accumulates.
+            clock = (this.clock.get() == null ? ClockChoice.WALL : this.clock.get()).newClock();
         } catch (RuntimeException e) {
             error("could not start the run", e);
             return;
         }
         int run = ++runNumber;
-        Clock clock = Clock.WALL;
         RunHeader header = s.header(drafter, clock, promptIds, prompt.get(), initial);
         CoalescingTraceSink sink = new CoalescingTraceSink(Platform::runLater, batch -> deliver(run, batch));
         GenerationSession next = new GenerationSession(s.newDecoder(drafter, clock, CascadeConfig.PAPER), promptIds,
@@ -278,7 +286,8 @@ public final class RunViewModel implements AutoCloseable {
         session = next;
         phase.set(paused ? Phase.PAUSED : Phase.RUNNING);
         log("run " + run + ": " + promptIds.length + " prompt tokens, up to " + maxTokens.get() + " new; "
-                + initial.describe() + "; drafter " + drafter.name() + (paused ? " (paused after the prefill)" : ""));
+                + initial.describe() + "; drafter " + drafter.name() + "; clock " + clock.describe()
+                + (paused ? " (paused after the prefill)" : ""));
         next.completion().whenComplete((end, failure) -> {
             try {
                 drafter.close();
@@ -341,6 +350,7 @@ public final class RunViewModel implements AutoCloseable {
     }
 
     private void clearShownRun() {
+        shownRun.set(null);
         steps.clear();
         header = null;
         end = null;
@@ -357,6 +367,7 @@ public final class RunViewModel implements AutoCloseable {
         this.end = end;
         session = null;
         phase.set(Phase.FINISHED);
+        listShownRun(null);
         log(String.format(Locale.ROOT, "run %d ended (%s): %d tokens in %d steps, %.1f tokens/s", runNumber,
                 end.stopReason().toLowerCase(Locale.ROOT), end.generatedIds().size(), end.steps(),
                 tokensPerSecond.get()));
@@ -443,6 +454,42 @@ public final class RunViewModel implements AutoCloseable {
     }
 
     private void replay(Path file, RecordedRun recorded) {
+        display(recorded, file);
+        listShownRun(file);
+        log(String.format(Locale.ROOT, "replaying %s: %s, %d steps, %s; settings %s", file.getFileName(),
+                header.model(), steps.size(), end == null ? "no end record"
+                        : "ended (" + end.stopReason().toLowerCase(Locale.ROOT) + ")", header.settings().describe()));
+    }
+
+    /** Lists the run now shown (just finished, or just opened) in this session's runs. */
+    private void listShownRun(Path file) {
+        recordedRun().ifPresent(r -> {
+            RunEntry entry = new RunEntry(runs.size() + 1, r, file);
+            runs.add(entry);
+            shownRun.set(entry);
+        });
+    }
+
+    /**
+     * Shows a run listed earlier in this session again, from memory (no model, no file). Not
+     * while a run is in progress: that would throw its records away; stop it first.
+     */
+    public boolean showRun(RunEntry entry) {
+        if (entry == null || entry == shownRun.get()) {
+            return entry != null;
+        }
+        if (phase.get() == Phase.RUNNING || phase.get() == Phase.PAUSED) {
+            log("stop the run in progress before showing run #" + entry.number());
+            return false;
+        }
+        display(entry.run(), entry.trace());
+        shownRun.set(entry);
+        log("showing run #" + entry.number() + ": " + entry.describe());
+        return true;
+    }
+
+    /** Puts {@code recorded} into the views as the shown run (a replay: no session). */
+    private void display(RecordedRun recorded, Path file) {
         if (session != null) {
             session.cancel();
             session = null;
@@ -461,9 +508,6 @@ public final class RunViewModel implements AutoCloseable {
         if (phase.get() != Phase.LOADING) {
             phase.set(setup == null ? Phase.EMPTY : Phase.FINISHED);
         }
-        log(String.format(Locale.ROOT, "replaying %s: %s, %d steps, %s; settings %s", file.getFileName(),
-                header.model(), steps.size(), end == null ? "no end record"
-                        : "ended (" + end.stopReason().toLowerCase(Locale.ROOT) + ")", header.settings().describe()));
     }
 
     // ---- console -----------------------------------------------------------------------
@@ -509,6 +553,14 @@ public final class RunViewModel implements AutoCloseable {
     public ObjectProperty<Consumer<String>> notifierProperty() { return notifier; }
     /** The trace file the views replay; null while they show a live run (or nothing). */
     public ReadOnlyObjectProperty<Path> replayedTraceProperty() { return replayedTrace.getReadOnlyProperty(); }
+    /** This session's finished runs and opened traces, oldest first, each kept whole. */
+    public ObservableList<RunEntry> runs() { return FXCollections.unmodifiableObservableList(runs); }
+    /** The listed run the views show; null while a run is live (or nothing is shown). */
+    public ReadOnlyObjectProperty<RunEntry> shownRunProperty() { return shownRun.getReadOnlyProperty(); }
+    /** The drafter of the next run: the loaded model's default until chosen. */
+    public ObjectProperty<DecodingSetup.DrafterKind> drafterProperty() { return drafter; }
+    /** The clock of the next run: the wall, or a device's cost model for what-if timings. */
+    public ObjectProperty<ClockChoice> clockProperty() { return clock; }
 
     @Override
     public void close() {

@@ -64,6 +64,8 @@ public final class SweepParetoView implements Themed {
     private final Map<String, Point2D> centres = new LinkedHashMap<>();
     private final List<String> frontier = new ArrayList<>();
     private String hovered;
+    // Labels placed in this draw: a later label that would overlap one moves down a line.
+    private final List<javafx.geometry.BoundingBox> placedLabels = new ArrayList<>();
 
     public SweepParetoView() {
         root.getStyleClass().addAll("trace-view", "sweep-pareto");
@@ -102,6 +104,9 @@ public final class SweepParetoView implements Themed {
         y.setId("sweepQualityChoice");
         y.valueProperty().bindBidirectional(quality);
         caption.setId("sweepCaption");
+        caption.setMinWidth(0);
+        x.setMinWidth(Region.USE_PREF_SIZE);
+        y.setMinWidth(Region.USE_PREF_SIZE);
         Region spring = new Region();
         HBox.setHgrow(spring, Priority.ALWAYS);
         HBox box = new HBox(8, caption, spring, new Label("x"), x, new Label("y"), y);
@@ -206,6 +211,7 @@ public final class SweepParetoView implements Themed {
         g.fillRect(0, 0, w, h);
         centres.clear();
         frontier.clear();
+        placedLabels.clear();
         g.setFont(font);
         SweepResults r = results.get();
         if (r == null) {
@@ -369,12 +375,25 @@ public final class SweepParetoView implements Themed {
 
     /** "B=8, acc 2.50" beside the point, flipped to its left near the right edge. */
     private void label(GraphicsContext g, Palette pal, Point p, Point2D c, double w) {
-        String text = p.label();
+        String text = p.setting().equals("unbudgeted") ? "unbudgeted, " + p.label().substring(p.label().indexOf("acc"))
+                : p.label();
         boolean left = c.getX() > w - RIGHT - 130;
+        double width = text.length() * 6.7;   // monospaced 11 px
+        double x = left ? c.getX() - RADIUS - 4 - width : c.getX() + RADIUS + 4;
+        double y = c.getY() - 2;
+        // Points of a sweep often coincide (equal exactness, near-equal speed): stack their labels.
+        for (int tries = 0; tries < 8; tries++) {
+            var box = new javafx.geometry.BoundingBox(x, y - 12, width, 12);
+            if (placedLabels.stream().noneMatch(b -> b.intersects(box))) {
+                break;
+            }
+            y += 13;
+        }
+        placedLabels.add(new javafx.geometry.BoundingBox(x, y - 12, width, 12));
         g.setFill(pal.text);
-        g.setTextAlign(left ? TextAlignment.RIGHT : TextAlignment.LEFT);
+        g.setTextAlign(TextAlignment.LEFT);
         g.setTextBaseline(VPos.BOTTOM);
-        g.fillText(text, c.getX() + (left ? -RADIUS - 4 : RADIUS + 4), c.getY() - 2);
+        g.fillText(text, x, y);
     }
 
     private static String tick(double v) {
