@@ -363,7 +363,7 @@ public final class CascadeFigure implements TraceFigure {
 
     private Palette palette() {
         // Okabe-Ito hues (orange, sky blue, vermillion, blue), tinted for the bands so that lines stay readable.
-        return theme.get().isDark()
+        return theme.isDark()
                 ? new Palette(Color.web("#1e1f22"), Color.web("#3a3d42"), Color.web("#5a4a26"), Color.web("#23475a"),
                 Color.web("#56b4e9"), Color.web("#e69f00"), Color.web("#f0f0f0"), Color.web("#ff6e54"),
                 Color.web("#33363b"), Color.web("#8b8f96"), Color.web("#dfe1e5"))
