@@ -7,6 +7,7 @@ import javafx.collections.FXCollections;
 import javafx.collections.ObservableList;
 import javafx.concurrent.Task;
 import javafx.concurrent.WorkerStateEvent;
+import javafx.geometry.Bounds;
 import javafx.geometry.Insets;
 import javafx.geometry.Orientation;
 import javafx.geometry.Pos;
@@ -74,16 +75,20 @@ import org.specscope.engine.moe.CoveragePolicy;
 import org.specscope.engine.session.DecodingSetup;
 import org.specscope.engine.trace.RecordedRun;
 import org.specscope.styles.Themes;
+import org.specscope.visualizers.SvgExport;
 import org.specscope.visualizers.SweepParetoView;
 import org.specscope.visualizers.SweepResults;
 import org.specscope.visualizers.TraceView;
+import org.specscope.visualizers.VectorFigure;
 
 import java.io.File;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.function.Supplier;
 
 /**
@@ -255,6 +260,26 @@ public final class MainWindow {
         return run.writeFile(tab.getText() + " view (PNG " + scale + "x)", file, () -> FigureExport.writePng(image, file));
     }
 
+    /** The selected tab's view if it paints itself as a vector figure (SVG export). */
+    public Optional<VectorFigure> selectedFigure() {
+        Tab tab = tabs.getSelectionModel().getSelectedItem();
+        return run.views().stream()
+                .filter(v -> tab != null && v.node() == tab.getContent() && v instanceof VectorFigure)
+                .map(v -> (VectorFigure) v).findFirst();
+    }
+
+    /** Writes the selected tab's view as SVG at its size on screen, axes and legend included. */
+    public Task<Path> exportViewSvg(Path file) {
+        Tab tab = tabs.getSelectionModel().getSelectedItem();
+        VectorFigure figure = selectedFigure().orElseThrow(
+                () -> new IllegalStateException("the " + tab.getText() + " view has no vector export"));
+        Bounds size = tab.getContent().getLayoutBounds();
+        // Painted here, on the FX thread, as the views' state belongs to it; written in the background.
+        String svg = SvgExport.toSvg(figure, Math.max(1, size.getWidth()), Math.max(1, size.getHeight()));
+        return run.writeFile(tab.getText() + " view (SVG)", file,
+                () -> Files.writeString(file, svg, StandardCharsets.UTF_8));
+    }
+
     /** Writes the whole window as it is on screen as a PNG. */
     public Task<Path> exportWindowPng(Path file) {
         WritableImage image = FigureExport.snapshot(root.getScene());
@@ -295,6 +320,16 @@ public final class MainWindow {
                 baseName() + "-" + name + (scale == 1 ? "" : "@" + scale + "x") + ".png");
         if (file != null) {
             exportViewPng(file, scale);
+        }
+    }
+
+    private void chooseViewSvgExport() {
+        Tab tab = tabs.getSelectionModel().getSelectedItem();
+        String name = tab.getText().toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9]+", "-");
+        Path file = chooseSaveFile("Export the " + tab.getText() + " view as SVG", "SVG image", "svg",
+                baseName() + "-" + name + ".svg");
+        if (file != null) {
+            exportViewSvg(file);
         }
     }
 
@@ -524,10 +559,16 @@ public final class MainWindow {
             }
             view.getItems().add(item);
         }
+        MenuItem svg = new MenuItem("View as SVG...");
+        svg.setId("export-view-svg");
+        svg.setOnAction(e -> chooseViewSvgExport());
+        // Only views that paint through FigureGraphics have a vector form.
+        svg.disableProperty().bind(Bindings.createBooleanBinding(() -> selectedFigure().isEmpty(),
+                tabs.getSelectionModel().selectedItemProperty()));
         MenuItem window = new MenuItem("Window as PNG...");
         window.setId("export-window");
         window.setOnAction(e -> chooseWindowExport());
-        export.getItems().addAll(new SeparatorMenuItem(), view, window);
+        export.getItems().addAll(new SeparatorMenuItem(), view, svg, window);
         return export;
     }
 

@@ -135,6 +135,43 @@ class ExportAndReplayTest {
     }
 
     @Test
+    void theDraftTreeExportsAsSvgWithItsTokensAsTextAndOtherViewsOfferNoSvg() throws Exception {
+        runSample(8);
+        Tab treeTab = Fx.call(() -> window.viewTabs().getTabs().stream()
+                .filter(t -> t.getContent() == tree.node()).findFirst().orElseThrow());
+        Fx.run(() -> window.viewTabs().getSelectionModel().select(treeTab));
+        Fx.waitUntil(10, "the tree view is laid out", () -> tree.node().getLayoutBounds().getWidth() > 0);
+        assertThat(Fx.call(() -> window.selectedFigure())).containsSame(tree);
+
+        Path svg = await(Fx.call(() -> window.exportViewSvg(tmp.resolve("tree.svg"))));
+
+        var factory = javax.xml.parsers.DocumentBuilderFactory.newInstance();
+        factory.setNamespaceAware(true);
+        org.w3c.dom.Document doc = factory.newDocumentBuilder().parse(svg.toFile());
+        assertThat(doc.getDocumentElement().getLocalName()).isEqualTo("svg");
+        var nodes = doc.getElementsByTagNameNS("*", "text");
+        List<String> texts = new ArrayList<>();
+        for (int i = 0; i < nodes.getLength(); i++) {
+            texts.add(nodes.item(i).getTextContent().trim());
+        }
+        org.specscope.engine.trace.StepTrace last = run().steps().getLast();
+        for (String token : last.tree().texts()) {
+            String shown = token.strip();
+            if (!shown.isEmpty() && shown.length() <= 12 && !shown.contains("\n")) {
+                assertThat(texts).contains(shown);
+            }
+        }
+        assertThat(texts).contains("accepted path", "bonus token");
+        assertThat(console()).anyMatch(l -> l.contains("exported the Draft tree view (SVG) to " + svg));
+
+        // The recording view paints no vector figure: the menu item is off on its tab.
+        Tab recordingTab = Fx.call(() -> window.viewTabs().getTabs().stream()
+                .filter(t -> t.getContent() == view.node()).findFirst().orElseThrow());
+        Fx.run(() -> window.viewTabs().getSelectionModel().select(recordingTab));
+        assertThat(Fx.call(() -> window.selectedFigure())).isEmpty();
+    }
+
+    @Test
     void aSavedTraceReplaysInAFreshWindowWithoutAModelAndTheTimelineScrubsIt(FxRobot robot) throws Exception {
         runSample(12);
         Path saved = await(Fx.call(() -> window.exportTrace(TraceFormat.JSON_LINES, tmp.resolve("saved.jsonl"))));

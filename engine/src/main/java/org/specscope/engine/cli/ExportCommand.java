@@ -21,7 +21,7 @@ import java.util.concurrent.Callable;
  * {@code export}: converts a saved JSON lines trace (from {@code run --trace} or the app's
  * export) to the other trace formats, headless, for scripts. The trace is read whole and
  * validated first, so a bad trace writes nothing and fails with one line naming the file, the
- * line and the field. Figures (PNG) export from the app for now.
+ * line and the field. Figures come from {@code ./specscope figure} (the app module, which has the views).
  */
 @Command(name = "export", mixinStandardHelpOptions = true,
         description = "Convert a saved trace (JSON lines) to a CSV summary, a Chrome trace (Perfetto) or JSON lines again.")

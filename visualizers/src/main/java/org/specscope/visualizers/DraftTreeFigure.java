@@ -1,0 +1,266 @@
+package org.specscope.visualizers;
+
+import java.util.ArrayList;
+import java.util.List;
+import javafx.geometry.BoundingBox;
+import javafx.geometry.Bounds;
+import javafx.geometry.VPos;
+import javafx.scene.paint.Color;
+import javafx.scene.text.TextAlignment;
+import org.specscope.engine.trace.LayerTrace;
+import org.specscope.engine.trace.RunHeader;
+import org.specscope.engine.trace.StepTrace;
+import org.specscope.engine.trace.TreeTrace;
+import org.specscope.styles.ColorMaps;
+import org.specscope.styles.Themes;
+
+/**
+ * What {@link DraftTreeView} draws, apart from its nodes: the steps so far, the selection, and
+ * the painting of one step's draft tree by {@link TreeLayout}. Painting records the layout and
+ * node bounds, which the view's hover and the tests read.
+ */
+public final class DraftTreeFigure implements TraceFigure {
+
+    static final double BOX_W = 92;
+    static final double BOX_H = 24;
+    static final double COL_STEP = BOX_W + 44;
+    static final double ROW_STEP = BOX_H + 12;
+    static final double MARGIN = 16;
+    static final String FONT = "Monospaced";
+    static final double[] BONUS_DASHES = {4, 3};
+
+    private final List<StepTrace> steps = new ArrayList<>();
+    private int selected = -1;
+    private Themes theme = Themes.LIGHT;
+
+    // What the last paint showed.
+    private StepTrace shown;
+    private TreeLayout layout;
+    private Bounds[] bounds = new Bounds[0];
+    private int[] missing = new int[0];
+    private int maxMissing;
+
+    @Override
+    public void start(RunHeader header) {
+        steps.clear();
+        selected = -1;
+    }
+
+    @Override
+    public void append(StepTrace step) {
+        steps.add(step);
+    }
+
+    @Override
+    public void select(int index) {
+        selected = index;
+    }
+
+    int selected() {
+        return selected;
+    }
+
+    @Override
+    public void setTheme(Themes theme) {
+        this.theme = theme;
+    }
+
+    StepTrace shown() {
+        return shown;
+    }
+
+    TreeLayout layout() {
+        return layout;
+    }
+
+    Bounds[] bounds() {
+        return bounds;
+    }
+
+    int[] missing() {
+        return missing;
+    }
+
+    int maxMissing() {
+        return maxMissing;
+    }
+
+    @Override
+    public String caption() {
+        StepTrace step = stepToShow();
+        if (step == null) {
+            return "no step yet";
+        }
+        TreeTrace tree = step.tree();
+        return "step " + step.step() + (selected < 0 ? " (newest)" : "") + " \u00b7 " + tree.draftNodes()
+                + " drafts, " + tree.acceptedDrafts() + " accepted";
+    }
+
+    @Override
+    public List<FigureLegend.Item> legend() {
+        Palette pal = palette();
+        return List.of(FigureLegend.Item.outline(pal.accent, null, "accepted path"),
+                FigureLegend.Item.outline(pal.bonus, BONUS_DASHES, "bonus token"),
+                FigureLegend.Item.ramp("natural experts missing"));
+    }
+
+    @Override
+    public Color background() {
+        return palette().background;
+    }
+
+    @Override
+    public Color ink() {
+        return palette().text;
+    }
+
+    Color accentColor() {
+        return palette().accent;
+    }
+
+    private StepTrace stepToShow() {
+        if (steps.isEmpty()) {
+            return null;
+        }
+        return selected >= 0 && selected < steps.size() ? steps.get(selected) : steps.get(steps.size() - 1);
+    }
+
+    @Override
+    public void paintPlot(FigureGraphics g, double w, double h) {
+        Palette pal = palette();
+        g.setFill(pal.background);
+        g.fillRect(0, 0, w, h);
+        StepTrace step = stepToShow();
+        if (step != shown) {
+            shown = step;
+            computeModel();
+        }
+        if (step == null) {
+            return;
+        }
+        TreeTrace tree = step.tree();
+        int n = tree.size();
+        int bonus = n;
+        double contentW = 2 * MARGIN + (layout.columns() - 1) * COL_STEP + BOX_W;
+        double contentH = 2 * MARGIN + (layout.rows() - 1) * ROW_STEP + BOX_H;
+        double scale = Math.min(1, Math.min(w / contentW, h / contentH));
+        if (!(scale > 0)) {
+            return;
+        }
+        bounds = new Bounds[n + 1];
+        for (int i = 0; i <= n; i++) {
+            double x = (MARGIN + layout.column(i) * COL_STEP) * scale;
+            double y = (MARGIN + layout.row(i) * ROW_STEP) * scale;
+            bounds[i] = new BoundingBox(x, y, BOX_W * scale, BOX_H * scale);
+        }
+
+        // edges first, the accepted path last so that it lies on top
+        g.setRoundCaps(true);
+        for (int pass = 0; pass < 2; pass++) {
+            for (int i = 1; i <= n; i++) {
+                boolean onPath = i == bonus || tree.isAccepted(i);
+                if (onPath != (pass == 1)) {
+                    continue;
+                }
+                Bounds a = bounds[layout.parent(i)];
+                Bounds b = bounds[i];
+                g.setStroke(i == bonus ? pal.bonus : onPath ? pal.accent : pal.edge);
+                g.setLineWidth(onPath ? 2.5 : 1);
+                g.setLineDashes(i == bonus ? BONUS_DASHES : null);
+                double x0 = a.getMaxX();
+                double y0 = a.getCenterY();
+                double x1 = b.getMinX();
+                double y1 = b.getCenterY();
+                double mx = (x0 + x1) / 2;
+                g.beginPath();
+                g.moveTo(x0, y0);
+                g.bezierCurveTo(mx, y0, mx, y1, x1, y1);
+                g.stroke();
+            }
+        }
+        g.setLineDashes((double[]) null);
+
+        g.setFont(FONT, 12 * scale);
+        g.setTextAlign(TextAlignment.CENTER);
+        g.setTextBaseline(VPos.CENTER);
+        for (int i = 0; i <= n; i++) {
+            Bounds b = bounds[i];
+            boolean isBonus = i == bonus;
+            Color fill = isBonus ? pal.background
+                    : ColorMaps.sequential(maxMissing == 0 ? 0 : (double) missing[i] / maxMissing);
+            g.setFill(fill);
+            g.fillRoundRect(b.getMinX(), b.getMinY(), b.getWidth(), b.getHeight(), 6, 6);
+            if (isBonus) {
+                g.setStroke(pal.bonus);
+                g.setLineWidth(2);
+                g.setLineDashes(BONUS_DASHES);
+                g.strokeRoundRect(b.getMinX() + 1, b.getMinY() + 1, b.getWidth() - 2, b.getHeight() - 2, 6, 6);
+                g.setLineDashes((double[]) null);
+            } else if (tree.isAccepted(i)) {
+                g.setStroke(pal.accent);
+                g.setLineWidth(3);
+                g.strokeRoundRect(b.getMinX() + 1.5, b.getMinY() + 1.5, b.getWidth() - 3, b.getHeight() - 3, 6, 6);
+            } else {
+                g.setStroke(pal.edge);
+                g.setLineWidth(1);
+                g.strokeRoundRect(b.getMinX() + 0.5, b.getMinY() + 0.5, b.getWidth() - 1, b.getHeight() - 1, 6, 6);
+            }
+            String label = isBonus ? tree.bonusText() : tree.texts().get(i);
+            g.setFill(isBonus ? pal.text : luminance(fill) > 0.45 ? Color.BLACK : Color.WHITE);
+            g.fillText(shorten(visible(label)), b.getCenterX(), b.getCenterY(), b.getWidth() - 8 * scale);
+        }
+    }
+
+    private void computeModel() {
+        if (shown == null) {
+            layout = null;
+            bounds = new Bounds[0];
+            missing = new int[0];
+            maxMissing = 0;
+            return;
+        }
+        TreeTrace tree = shown.tree();
+        int n = tree.size();
+        int[] parents = new int[n + 1];
+        for (int i = 0; i < n; i++) {
+            parents[i] = tree.parents().get(i);
+        }
+        parents[n] = tree.acceptedPath().get(tree.acceptedPath().size() - 1);
+        layout = TreeLayout.of(parents);
+        missing = new int[n + 1];
+        maxMissing = 0;
+        for (LayerTrace l : shown.layers()) {
+            maxMissing += l.topK();
+            for (int i = 0; i < n && i < l.nodes(); i++) {
+                missing[i] += l.missingNatural(i);
+            }
+        }
+        bounds = new Bounds[0];
+    }
+
+    private Palette palette() {
+        return theme.isDark()
+                ? new Palette(Color.web("#1e1f22"), Color.web("#4a9eff"), Color.web("#e69f00"), Color.web("#5a5d63"),
+                Color.web("#dfe1e5"))
+                : new Palette(Color.WHITE, Color.web("#0969da"), Color.web("#d55e00"), Color.web("#b0b7c0"),
+                Color.web("#1f2328"));
+    }
+
+    private record Palette(Color background, Color accent, Color bonus, Color edge, Color text) {
+    }
+
+    private static double luminance(Color c) {
+        return 0.2126 * c.getRed() + 0.7152 * c.getGreen() + 0.0722 * c.getBlue();
+    }
+
+    static String visible(String token) {
+        if (token.isEmpty()) {
+            return "\u2205";
+        }
+        return token.replace("\n", "\u23ce").replace("\t", "\u21e5").replace("\r", "");
+    }
+
+    static String shorten(String s) {
+        return s.length() > 12 ? s.substring(0, 11) + "\u2026" : s;
+    }
+}

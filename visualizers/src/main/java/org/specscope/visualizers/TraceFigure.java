@@ -1,0 +1,53 @@
+package org.specscope.visualizers;
+
+import java.util.List;
+import javafx.scene.paint.Color;
+import org.specscope.engine.trace.RunHeader;
+import org.specscope.engine.trace.StepTrace;
+import org.specscope.styles.Themes;
+
+/**
+ * A view's model and painting without its JavaFX nodes: fed like a {@link TraceView}, it paints
+ * the view's canvas ({@link #paintPlot}) and, for export, the whole figure: the caption and the
+ * legend the view shows above its canvas, then the plot ({@link #paint}). Needs no running
+ * JavaFX toolkit, so that figures can be written from the command line.
+ */
+public interface TraceFigure extends VectorFigure {
+
+    /** Height of one legend row in an exported figure. */
+    double LEGEND_ROW = 22;
+
+    void start(RunHeader header);
+
+    void append(StepTrace step);
+
+    /** Shows step {@code index}; -1 follows the newest. */
+    void select(int index);
+
+    void setTheme(Themes theme);
+
+    /** What the view's step label says, e.g. "step 3 · 5 drafts, 2 accepted". */
+    String caption();
+
+    /** The legend the view shows above its canvas. */
+    List<FigureLegend.Item> legend();
+
+    Color background();
+
+    Color ink();
+
+    /** Paints what the view's canvas shows, in (0, 0) to (width, height). */
+    void paintPlot(FigureGraphics g, double width, double height);
+
+    /** The caption and legend on top, the plot below them: a figure that explains itself. */
+    @Override
+    default void paint(FigureGraphics g, double width, double height) {
+        g.save();
+        g.setFill(background());
+        g.fillRect(0, 0, width, height);
+        double top = FigureLegend.paint(g, caption(), legend(), ink(), width);
+        g.translate(0, top);
+        paintPlot(g, width, Math.max(0, height - top));
+        g.restore();
+    }
+}

@@ -1,0 +1,104 @@
+package org.specscope.visualizers;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.awt.image.BufferedImage;
+import java.io.StringReader;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import javax.xml.parsers.DocumentBuilderFactory;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.specscope.engine.trace.StepTrace;
+import org.w3c.dom.Document;
+import org.w3c.dom.Element;
+import org.w3c.dom.NodeList;
+import org.xml.sax.InputSource;
+
+/**
+ * The figures export as standalone SVG: well-formed XML of the asked size, text kept as text
+ * (axis titles, legends, token and layer labels), painted without the JavaFX toolkit.
+ */
+class SvgExportTest {
+
+    @TempDir
+    Path dir;
+
+    private static <F extends TraceFigure> F fed(F figure, List<StepTrace> steps, int select) {
+        figure.start(Traces.header());
+        steps.forEach(figure::append);
+        figure.select(select);
+        return figure;
+    }
+
+    private static Document parse(String svg) throws Exception {
+        DocumentBuilderFactory f = DocumentBuilderFactory.newInstance();
+        f.setNamespaceAware(true);
+        return f.newDocumentBuilder().parse(new InputSource(new StringReader(svg)));
+    }
+
+    private static List<String> texts(Document doc) {
+        NodeList nodes = doc.getElementsByTagNameNS("*", "text");
+        List<String> out = new ArrayList<>();
+        for (int i = 0; i < nodes.getLength(); i++) {
+            out.add(nodes.item(i).getTextContent().trim());
+        }
+        return out;
+    }
+
+    @Test
+    void draftTreeFileHasTheSizeTheTokensAndTheLegend() throws Exception {
+        Path file = dir.resolve("tree.svg");
+        SvgExport.write(fed(new DraftTreeFigure(), Traces.steps(), 1), 800, 360, file);
+
+        Document doc = parse(Files.readString(file));
+        Element root = doc.getDocumentElement();
+        assertThat(root.getLocalName()).isEqualTo("svg");
+        assertThat(Double.parseDouble(root.getAttribute("width").replace("px", ""))).isEqualTo(800);
+        assertThat(Double.parseDouble(root.getAttribute("height").replace("px", ""))).isEqualTo(360);
+        assertThat(root.getAttribute("viewBox").split(" ")).extracting(Double::parseDouble)
+                .containsExactly(0.0, 0.0, 800.0, 360.0);
+        assertThat(texts(doc)).contains("Hello", "cat", "dog", "sat", "ran", "on", "down", // the bonus token
+                "accepted path", "bonus token", "step 1 \u00b7 5 drafts, 2 accepted");
+        // the legend's colour ramp is raster, embedded as PNG data
+        assertThat(doc.getElementsByTagNameNS("*", "image").getLength()).isEqualTo(1);
+    }
+
+    @Test
+    void cascadeFileHasItsAxesTheUEqualsOneLineAndTheLegend() throws Exception {
+        String svg = SvgExport.toSvg(fed(new CascadeFigure(), CascadeTraces.steps(), -1), 900, 400);
+
+        List<String> texts = texts(parse(svg));
+        assertThat(texts).contains("U = 1", "step", "utility U", "draft length K", "baseline (K = 0)", "test", "set",
+                "U (left)", "K (right)");
+        assertThat(texts).anyMatch(t -> t.startsWith("S="));
+    }
+
+    @Test
+    void distinctExpertsFileLabelsEveryLayer() throws Exception {
+        List<StepTrace> steps = Traces.steps();
+        String svg = SvgExport.toSvg(fed(new DistinctExpertsFigure(), steps, 1), 700, 400);
+
+        List<String> texts = texts(parse(svg));
+        assertThat(texts).contains("MoE layer", "distinct experts", "mean", "P90", "P99");
+        for (DistinctExpertStats.LayerCounts c : DistinctExpertStats.counts(steps.get(1))) {
+            assertThat(texts).contains(Integer.toString(c.layer()));
+        }
+        for (DistinctExpertStats.Measure m : DistinctExpertStats.Measure.values()) {
+            assertThat(texts).contains(m.label());
+        }
+    }
+
+    @Test
+    void pngIsPaintedAtTheScaleAsked() {
+        DraftTreeFigure figure = fed(new DraftTreeFigure(), Traces.steps(), 1);
+
+        BufferedImage image = PngExport.toImage(figure, 400, 200, 3);
+
+        assertThat(image.getWidth()).isEqualTo(1200);
+        assertThat(image.getHeight()).isEqualTo(600);
+        assertThat(image.getRGB(1199, 599)).isEqualTo(0xffffffff); // the light theme's background
+    }
+}
