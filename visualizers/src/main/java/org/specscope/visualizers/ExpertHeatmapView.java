@@ -305,6 +305,18 @@ public final class ExpertHeatmapView implements TraceView {
                 TOP + (edge(layer, rows, ih) + edge(layer + 1, rows, ih)) / 2.0 * gh / ih};
     }
 
+    /** The cell's rectangle in canvas coordinates, {x, y, width, height}: whole pixels unless the image is capped. */
+    public double[] cellBounds(int layer, int expert) {
+        int gw = gridSize(canvas.getWidth() - LEFT - RIGHT);
+        int gh = gridSize(canvas.getHeight() - TOP - BOTTOM);
+        int iw = imageSize(gw, gh, experts, rows, true);
+        int ih = imageSize(gw, gh, experts, rows, false);
+        double x0 = (double) edge(expert, experts, iw) * gw / iw;
+        double y0 = (double) edge(layer, rows, ih) * gh / ih;
+        return new double[] {LEFT + x0, TOP + y0, (double) edge(expert + 1, experts, iw) * gw / iw - x0,
+                (double) edge(layer + 1, rows, ih) * gh / ih - y0};
+    }
+
     // Grid geometry, shared by the bake, the hover and the axes. Cell i of n spans image pixels
     // [edge(i), edge(i + 1)): widths differ by at most one pixel and fill the grid exactly.
 
