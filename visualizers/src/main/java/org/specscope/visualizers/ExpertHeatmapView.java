@@ -1,6 +1,8 @@
 package org.specscope.visualizers;
 
+import java.nio.IntBuffer;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import javafx.beans.property.IntegerProperty;
@@ -14,6 +16,7 @@ import javafx.scene.canvas.Canvas;
 import javafx.scene.canvas.GraphicsContext;
 import javafx.scene.control.Label;
 import javafx.scene.control.Tooltip;
+import javafx.scene.image.PixelBuffer;
 import javafx.scene.image.PixelFormat;
 import javafx.scene.image.WritableImage;
 import javafx.scene.layout.BorderPane;
@@ -38,10 +41,13 @@ import org.specscope.styles.Themes;
  * keeps everything), a cross on each natural expert the budget left out (substituted away or
  * truncated) and a dot on each expert that ran as a replacement.
  *
- * <p>Built for 48 layers x 128 experts: the cell colours are written into one {@link WritableImage}
- * (one pixel per cell) drawn scaled with smoothing off, and the outlines and marks go out as a few
- * batched paths. The model (values, image, marks) is recomputed only when the shown data changes;
- * a resize or theme change only redraws. At most one redraw per pulse.
+ * <p>Built for 48 layers x 128 experts: cells, outlines and marks are baked, with plain loops over
+ * an {@code int[]}, into one {@link WritableImage} at the grid's size in canvas pixels (each cell a
+ * whole number of pixels wide and high, so borders stay crisp), and a redraw is one
+ * {@code drawImage} with smoothing off plus the axis text. Stroking some 1,500 outlines and crosses
+ * as anti-aliased paths cost the software rasteriser several times the whole image. The model
+ * (values, marks) is recomputed only when the shown data changes, the image only when the model or
+ * the grid's size does; a theme change only redraws. At most one redraw per pulse.
  */
 public final class ExpertHeatmapView implements TraceView {
 
@@ -59,6 +65,11 @@ public final class ExpertHeatmapView implements TraceView {
     static final double RIGHT = 10;
     static final double BOTTOM = 30;
     private static final Color KEPT = Color.web("#ff2e88");
+    private static final int KEPT_ARGB = argb(KEPT);
+    private static final int DARK_INK = 0xFF000000;
+    private static final int LIGHT_INK = 0xFFFFFFFF;
+    /** Above this many pixels the grid image is baked smaller and drawn scaled (a 4K canvas would need 32 MB). */
+    static final int MAX_IMAGE_PIXELS = 1 << 22;
 
     private final BorderPane root = new BorderPane();
     private final Pane canvasPane = new Pane();
@@ -88,6 +99,15 @@ public final class ExpertHeatmapView implements TraceView {
     private int[] leftOutNodes = new int[0];
     private int[] replacementNodes = new int[0];
     private int[] pixels = new int[0];
+    // The baked grid: imageW x imageH pixels drawn into gridW x gridH canvas pixels at (LEFT, TOP).
+    private boolean imageDirty = true;
+    private int imageBuilds;
+    private int imageW;
+    private int imageH;
+    private int gridW;
+    private int gridH;
+    private int[] baked = new int[0]; // opaque ARGB, so premultiplied as the buffer's format says
+    private PixelBuffer<IntBuffer> buffer;
     private WritableImage image;
     private Cell hovered;
 
@@ -233,7 +253,7 @@ public final class ExpertHeatmapView implements TraceView {
         return leftOutNodes[i] > 0 ? Mark.LEFT_OUT : replacementNodes[i] > 0 ? Mark.REPLACEMENT : Mark.NONE;
     }
 
-    /** The ARGB colour the cell was painted (its pixel in the cell image). */
+    /** The ARGB colour the cell was filled with (its outline and mark are drawn over it). */
     public int cellArgb(int layer, int expert) {
         return pixels[layer * experts + expert];
     }
@@ -248,6 +268,11 @@ public final class ExpertHeatmapView implements TraceView {
         return modelComputations;
     }
 
+    /** Times the grid image was baked (on a new model or grid size, not on a theme change). */
+    public int imageBuildCount() {
+        return imageBuilds;
+    }
+
     /** Whether a redraw is waiting for the next pulse. */
     public boolean isRedrawPending() {
         return redraw.isPending();
@@ -255,21 +280,65 @@ public final class ExpertHeatmapView implements TraceView {
 
     /** The cell drawn at canvas point (x, y), null for none. */
     public Cell cellAt(double x, double y) {
-        if (rows == 0 || experts == 0) {
+        int gw = gridSize(canvas.getWidth() - LEFT - RIGHT);
+        int gh = gridSize(canvas.getHeight() - TOP - BOTTOM);
+        if (rows == 0 || experts == 0 || gw == 0 || gh == 0 || x < LEFT || y < TOP
+                || x >= LEFT + gw || y >= TOP + gh) {
             return null;
         }
-        double pw = canvas.getWidth() - LEFT - RIGHT;
-        double ph = canvas.getHeight() - TOP - BOTTOM;
-        int e = (int) Math.floor((x - LEFT) / (pw / experts));
-        int l = (int) Math.floor((y - TOP) / (ph / rows));
-        return x >= LEFT && y >= TOP && e >= 0 && e < experts && l >= 0 && l < rows ? new Cell(l, e) : null;
+        int iw = imageSize(gw, gh, experts, rows, true);
+        int ih = imageSize(gw, gh, experts, rows, false);
+        return new Cell(cellOf((int) ((y - TOP) * ih / gh), rows, ih),
+                cellOf((int) ((x - LEFT) * iw / gw), experts, iw));
     }
 
     /** The centre of a cell in canvas coordinates, {x, y}. */
     public double[] cellCentre(int layer, int expert) {
-        double cw = (canvas.getWidth() - LEFT - RIGHT) / experts;
-        double ch = (canvas.getHeight() - TOP - BOTTOM) / rows;
-        return new double[] {LEFT + (expert + 0.5) * cw, TOP + (layer + 0.5) * ch};
+        if (rows == 0 || experts == 0) {
+            return new double[] {Double.NaN, Double.NaN};
+        }
+        int gw = gridSize(canvas.getWidth() - LEFT - RIGHT);
+        int gh = gridSize(canvas.getHeight() - TOP - BOTTOM);
+        int iw = imageSize(gw, gh, experts, rows, true);
+        int ih = imageSize(gw, gh, experts, rows, false);
+        return new double[] {LEFT + (edge(expert, experts, iw) + edge(expert + 1, experts, iw)) / 2.0 * gw / iw,
+                TOP + (edge(layer, rows, ih) + edge(layer + 1, rows, ih)) / 2.0 * gh / ih};
+    }
+
+    /** The cell's rectangle in canvas coordinates, {x, y, width, height}: whole pixels unless the image is capped. */
+    public double[] cellBounds(int layer, int expert) {
+        int gw = gridSize(canvas.getWidth() - LEFT - RIGHT);
+        int gh = gridSize(canvas.getHeight() - TOP - BOTTOM);
+        int iw = imageSize(gw, gh, experts, rows, true);
+        int ih = imageSize(gw, gh, experts, rows, false);
+        double x0 = (double) edge(expert, experts, iw) * gw / iw;
+        double y0 = (double) edge(layer, rows, ih) * gh / ih;
+        return new double[] {LEFT + x0, TOP + y0, (double) edge(expert + 1, experts, iw) * gw / iw - x0,
+                (double) edge(layer + 1, rows, ih) * gh / ih - y0};
+    }
+
+    // Grid geometry, shared by the bake, the hover and the axes. Cell i of n spans image pixels
+    // [edge(i), edge(i + 1)): widths differ by at most one pixel and fill the grid exactly.
+
+    /** The grid's extent in whole canvas pixels (0 when there is no room). */
+    private static int gridSize(double available) {
+        return available >= 1 ? (int) Math.floor(available) : 0;
+    }
+
+    /** The baked image's width (or height): the grid's, but at least one pixel per cell and capped in area. */
+    static int imageSize(int gridW, int gridH, int cols, int rows, boolean width) {
+        double shrink = Math.min(1, Math.sqrt((double) MAX_IMAGE_PIXELS / Math.max(1, (long) gridW * gridH)));
+        return width ? Math.max(cols, (int) (gridW * shrink)) : Math.max(rows, (int) (gridH * shrink));
+    }
+
+    /** The first image pixel of cell {@code i} of {@code n} over {@code size} pixels. */
+    static int edge(int i, int n, int size) {
+        return (int) ((long) i * size / n);
+    }
+
+    /** The cell of {@code n} over {@code size} pixels that holds pixel {@code p}: the last with edge(i) <= p. */
+    static int cellOf(int p, int n, int size) {
+        return (int) Math.min(n - 1, (((long) p + 1) * n - 1) / size);
     }
 
     /** The tooltip text of a cell. */
@@ -311,8 +380,8 @@ public final class ExpertHeatmapView implements TraceView {
             leftOutNodes = new int[0];
             replacementNodes = new int[0];
             pixels = new int[0];
-            image = null;
             maxValue = 0;
+            imageDirty = true;
             return;
         }
         rows = shown.layers().size();
@@ -362,7 +431,6 @@ public final class ExpertHeatmapView implements TraceView {
             }
         }
 
-        // one pixel per cell; the canvas scales the image up
         if (pixels.length != cells) {
             pixels = new int[cells];
         }
@@ -371,10 +439,102 @@ public final class ExpertHeatmapView implements TraceView {
             double t = maxValue > 0 ? values[i] / maxValue : 0;
             pixels[i] = argbTable[(int) Math.round(t * top)];
         }
-        if (image == null || (int) image.getWidth() != experts || (int) image.getHeight() != rows) {
-            image = new WritableImage(experts, rows);
+        imageDirty = true;
+    }
+
+    /**
+     * Bakes cells, kept outlines and marks into {@link #image} for a {@code gw} x {@code gh} grid:
+     * fills first, then per cell its border pixels (outline) and the pixels near its centre (mark).
+     */
+    private void bake(int gw, int gh) {
+        imageBuilds++;
+        imageDirty = false;
+        gridW = gw;
+        gridH = gh;
+        int iw = imageSize(gw, gh, experts, rows, true);
+        int ih = imageSize(gw, gh, experts, rows, false);
+        if (image == null || imageW != iw || imageH != ih) {
+            // the image shares this array: the canvas reads the ints as they are, no copy or conversion
+            baked = new int[iw * ih];
+            buffer = new PixelBuffer<>(iw, ih, IntBuffer.wrap(baked), PixelFormat.getIntArgbPreInstance());
+            image = new WritableImage(buffer);
+            imageW = iw;
+            imageH = ih;
         }
-        image.getPixelWriter().setPixels(0, 0, experts, rows, PixelFormat.getIntArgbInstance(), pixels, 0, experts);
+        int[] xs = new int[experts + 1];
+        for (int e = 0; e <= experts; e++) {
+            xs[e] = edge(e, experts, iw);
+        }
+        for (int l = 0; l < rows; l++) {
+            int y0 = edge(l, rows, ih);
+            int y1 = edge(l + 1, rows, ih);
+            // one scan line of the row's fills, copied down the row's height
+            int line = y0 * iw;
+            for (int e = 0; e < experts; e++) {
+                Arrays.fill(baked, line + xs[e], line + xs[e + 1], pixels[l * experts + e]);
+            }
+            for (int y = y0 + 1; y < y1; y++) {
+                System.arraycopy(baked, line, baked, y * iw, iw);
+            }
+            for (int e = 0; e < experts; e++) {
+                int i = l * experts + e;
+                int cw = xs[e + 1] - xs[e];
+                int ch = y1 - y0;
+                if (keptOutlined[i] && cw >= 3 && ch >= 3) {
+                    outline(iw, xs[e], y0, cw, ch, Math.min(cw, ch) >= 16 ? 2 : 1);
+                }
+                if (leftOutNodes[i] > 0 || replacementNodes[i] > 0) {
+                    mark(iw, xs[e], y0, cw, ch, leftOutNodes[i] > 0, isLight(i) ? DARK_INK : LIGHT_INK);
+                }
+            }
+        }
+        buffer.updateBuffer(b -> null); // all of it changed
+    }
+
+    /** The cell's border, {@code t} pixels thick, in the kept colour. */
+    private void outline(int stride, int x0, int y0, int cw, int ch, int t) {
+        for (int k = 0; k < t; k++) {
+            Arrays.fill(baked, (y0 + k) * stride + x0, (y0 + k) * stride + x0 + cw, KEPT_ARGB);
+            Arrays.fill(baked, (y0 + ch - 1 - k) * stride + x0, (y0 + ch - 1 - k) * stride + x0 + cw,
+                    KEPT_ARGB);
+        }
+        for (int y = y0 + t; y < y0 + ch - t; y++) {
+            for (int k = 0; k < t; k++) {
+                baked[y * stride + x0 + k] = KEPT_ARGB;
+                baked[y * stride + x0 + cw - 1 - k] = KEPT_ARGB;
+            }
+        }
+    }
+
+    /**
+     * A cross (both diagonals out to r) or a dot (a disc of 0.9 r) about the cell's centre, r being
+     * 0.28 of the cell's shorter side: each pixel of the box around the centre is tested by its
+     * own centre's offset.
+     */
+    private void mark(int stride, int x0, int y0, int cw, int ch, boolean cross, int ink) {
+        double r = Math.max(1, Math.min(cw, ch) * 0.28);
+        double half = r >= 4 ? 0.75 : 0.5; // a diagonal's half-thickness: thicker in big cells
+        double d2 = 0.81 * r * r;
+        double cx = x0 + cw / 2.0;
+        double cy = y0 + ch / 2.0;
+        int reach = (int) Math.ceil(r);
+        for (int y = Math.max(y0, (int) cy - reach); y < Math.min(y0 + ch, (int) cy + reach + 1); y++) {
+            double dy = y + 0.5 - cy;
+            for (int x = Math.max(x0, (int) cx - reach); x < Math.min(x0 + cw, (int) cx + reach + 1); x++) {
+                double dx = x + 0.5 - cx;
+                boolean on = cross
+                        ? Math.abs(dx) <= r && Math.abs(dy) <= r && Math.abs(Math.abs(dx) - Math.abs(dy)) <= half
+                        : dx * dx + dy * dy <= d2;
+                if (on) {
+                    baked[y * stride + x] = ink;
+                }
+            }
+        }
+    }
+
+    private static int argb(Color c) {
+        return 0xFF000000 | (int) Math.round(c.getRed() * 255) << 16 | (int) Math.round(c.getGreen() * 255) << 8
+                | (int) Math.round(c.getBlue() * 255);
     }
 
     /** Adds the layer's mass shares (summing to 1) at {@code offset}; natural weights if it carries no mass. */
@@ -422,79 +582,26 @@ public final class ExpertHeatmapView implements TraceView {
             g.fillText("no MoE layers", LEFT, TOP + 14);
             return;
         }
-        double pw = w - LEFT - RIGHT;
-        double ph = h - TOP - BOTTOM;
-        if (!(pw > 0 && ph > 0)) {
+        int gw = gridSize(w - LEFT - RIGHT);
+        int gh = gridSize(h - TOP - BOTTOM);
+        if (gw == 0 || gh == 0) {
             return;
         }
-        double cw = pw / experts;
-        double ch = ph / rows;
-        g.setImageSmoothing(false); // crisp cells, not a blur
-        g.drawImage(image, 0, 0, experts, rows, LEFT, TOP, pw, ph);
-
-        // kept outlines: one path, one stroke
-        if (cw >= 3 && ch >= 3) {
-            double inset = cw >= 8 && ch >= 8 ? 1 : 0.5;
-            g.beginPath();
-            for (int i = 0; i < keptOutlined.length; i++) {
-                if (keptOutlined[i]) {
-                    int l = i / experts;
-                    int e = i % experts;
-                    g.rect(LEFT + e * cw + inset, TOP + l * ch + inset, cw - 2 * inset, ch - 2 * inset);
-                }
-            }
-            g.setStroke(KEPT);
-            g.setLineWidth(inset * 1.5);
-            g.stroke();
+        if (imageDirty || gw != gridW || gh != gridH) {
+            bake(gw, gh);
         }
-        // marks: dark on light cells, light on dark cells; one path per kind and tone
-        double r = Math.max(1, Math.min(cw, ch) * 0.28);
-        for (int tone = 0; tone < 2; tone++) {
-            boolean lightCell = tone == 1;
-            g.beginPath();
-            boolean crosses = false;
-            for (int i = 0; i < leftOutNodes.length; i++) {
-                if (leftOutNodes[i] > 0 && isLight(i) == lightCell) {
-                    double x = LEFT + (i % experts + 0.5) * cw;
-                    double y = TOP + (i / experts + 0.5) * ch;
-                    g.moveTo(x - r, y - r);
-                    g.lineTo(x + r, y + r);
-                    g.moveTo(x - r, y + r);
-                    g.lineTo(x + r, y - r);
-                    crosses = true;
-                }
-            }
-            Color ink = lightCell ? Color.BLACK : Color.WHITE;
-            if (crosses) {
-                g.setStroke(ink);
-                g.setLineWidth(1.2);
-                g.stroke();
-            }
-            g.beginPath();
-            boolean dots = false;
-            double d = r * 0.9;
-            for (int i = 0; i < replacementNodes.length; i++) {
-                if (replacementNodes[i] > 0 && leftOutNodes[i] == 0 && isLight(i) == lightCell) {
-                    double x = LEFT + (i % experts + 0.5) * cw;
-                    double y = TOP + (i / experts + 0.5) * ch;
-                    g.moveTo(x + d, y);
-                    g.arc(x, y, d, d, 0, 360);
-                    dots = true;
-                }
-            }
-            if (dots) {
-                g.setFill(ink);
-                g.fill();
-            }
-        }
-        drawAxes(g, text, cw, ch, pw, ph);
+        g.setImageSmoothing(false); // crisp cells, not a blur (the image is 1:1 unless capped or tiny)
+        g.drawImage(image, 0, 0, imageW, imageH, LEFT, TOP, gw, gh);
+        drawAxes(g, text, gw, gh);
     }
 
     private boolean isLight(int cell) {
         return maxValue > 0 && values[cell] / maxValue > 0.55; // viridis turns light past the green
     }
 
-    private void drawAxes(GraphicsContext g, Color text, double cw, double ch, double pw, double ph) {
+    private void drawAxes(GraphicsContext g, Color text, int pw, int ph) {
+        double cw = (double) pw / experts;
+        double ch = (double) ph / rows;
         g.setFill(text);
         g.setStroke(text);
         g.setLineWidth(1);
@@ -504,7 +611,7 @@ public final class ExpertHeatmapView implements TraceView {
         g.setTextAlign(TextAlignment.RIGHT);
         g.setTextBaseline(VPos.CENTER);
         for (int l = 0; l < rows; l += layerStep) {
-            g.fillText(Integer.toString(layerNumber(l)), LEFT - 6, TOP + (l + 0.5) * ch);
+            g.fillText(Integer.toString(layerNumber(l)), LEFT - 6, cellCentre(l, 0)[1]);
         }
         g.setTextAlign(TextAlignment.LEFT);
         g.setTextBaseline(VPos.TOP);
@@ -514,7 +621,7 @@ public final class ExpertHeatmapView implements TraceView {
         g.setTextAlign(TextAlignment.CENTER);
         g.beginPath();
         for (int e = 0; e < experts; e += expertStep) {
-            double x = LEFT + (e + 0.5) * cw;
+            double x = cellCentre(0, e)[0];
             g.moveTo(x, TOP + ph);
             g.lineTo(x, TOP + ph + 4);
             g.fillText(Integer.toString(e), x, TOP + ph + 5);

@@ -32,6 +32,10 @@ import org.specscope.visualizers.ExpertUsage.Measure;
  * covered (MoE-Spec's coverage policy at tau 0.9) is marked. Use is routed mass (the full-softmax
  * probability summed over tree nodes) or natural top-k selections ({@link #measureProperty()}).
  * The selection on the timeline does not change this view: it shows the run so far.
+ *
+ * <p>The curves' models are exact (every expert); what is stroked is thinned per pixel column
+ * ({@link #reduce}): pooled, 48 x 128 experts crowd a few hundred columns, and stroking thousands
+ * of sub-pixel segments was most of a redraw's raster cost for no visible difference.
  */
 public final class UsageDistributionView implements TraceView {
 
@@ -59,6 +63,13 @@ public final class UsageDistributionView implements TraceView {
     private double[] rank = new double[0];
     private Curve cumulative = ExpertUsage.cumulativeShare(new double[0]);
     private int unused;
+    private int rankPointsDrawn;
+    private int sharePointsDrawn;
+    // scratch for the screen points of a curve, reused across redraws
+    private double[] sx = new double[0];
+    private double[] sy = new double[0];
+    private double[] rx = new double[0];
+    private double[] ry = new double[0];
 
     public UsageDistributionView() {
         root.getStyleClass().addAll("trace-view", "usage-distribution");
@@ -160,6 +171,16 @@ public final class UsageDistributionView implements TraceView {
         return titleLabel.getText();
     }
 
+    /** Points stroked for the use-by-rank curve by the last redraw (after thinning). */
+    public int rankPointsDrawn() {
+        return rankPointsDrawn;
+    }
+
+    /** Points stroked for the cumulative-share curve by the last redraw (after thinning). */
+    public int sharePointsDrawn() {
+        return sharePointsDrawn;
+    }
+
     /** Redraws done so far. */
     public int redrawCount() {
         return redraws;
@@ -223,12 +244,13 @@ public final class UsageDistributionView implements TraceView {
         double yHi = yMaxLog;
         frame(g, pal, x0, y0, pw, ph, "use by rank", "rank (most used first)",
                 measure.get() == Measure.ROUTED_MASS ? "routed mass" : "selections");
-        // decades
+        // decades; the grid is one path, stroked once
+        g.beginPath();
         g.setTextBaseline(VPos.TOP);
         g.setTextAlign(TextAlignment.CENTER);
         for (int k = 0; k <= xMaxLog; k++) {
             double x = x0 + k / xMaxLog * pw;
-            tick(g, pal, x, y0 + ph, x, y0);
+            gridLine(g, x, y0 + ph, x, y0);
             g.setFill(pal.text);
             g.fillText(decade(k), x, y0 + ph + 4);
         }
@@ -236,34 +258,32 @@ public final class UsageDistributionView implements TraceView {
         g.setTextBaseline(VPos.CENTER);
         for (int k = (int) yLo; k <= yHi; k++) {
             double y = y0 + ph - (k - yLo) / (yHi - yLo) * ph;
-            tick(g, pal, x0, y, x0 + pw, y);
+            gridLine(g, x0, y, x0 + pw, y);
             g.setFill(pal.text);
             g.fillText(decade(k), x0 - 5, y);
         }
-        g.beginPath();
+        strokeGrid(g, pal);
+        scratch(used);
         for (int i = 0; i < used; i++) {
-            double x = x0 + Math.log10(i + 1) / xMaxLog * pw;
-            double y = y0 + ph - (Math.log10(rank[i]) - yLo) / (yHi - yLo) * ph;
-            if (i == 0) {
-                g.moveTo(x, y);
-            } else {
-                g.lineTo(x, y);
-            }
+            sx[i] = x0 + Math.log10(i + 1) / xMaxLog * pw;
+            sy[i] = y0 + ph - (Math.log10(rank[i]) - yLo) / (yHi - yLo) * ph;
         }
+        rankPointsDrawn = reduce(sx, sy, used, rx, ry);
         g.setStroke(pal.curve);
         g.setLineWidth(2);
-        g.stroke();
+        g.strokePolyline(rx, ry, rankPointsDrawn);
     }
 
     private void drawSharePlot(GraphicsContext g, Palette pal, double x0, double y0, double pw, double ph) {
         frame(g, pal, x0, y0, pw, ph, "cumulative share", "fraction of experts (most used first)",
                 "fraction of use");
+        g.beginPath();
         for (int i = 0; i <= 4; i++) {
             double f = i / 4.0;
             double x = x0 + f * pw;
             double y = y0 + ph - f * ph;
-            tick(g, pal, x, y0 + ph, x, y0);
-            tick(g, pal, x0, y, x0 + pw, y);
+            gridLine(g, x, y0 + ph, x, y0);
+            gridLine(g, x0, y, x0 + pw, y);
             g.setFill(pal.text);
             g.setTextAlign(TextAlignment.CENTER);
             g.setTextBaseline(VPos.TOP);
@@ -272,6 +292,7 @@ public final class UsageDistributionView implements TraceView {
             g.setTextBaseline(VPos.CENTER);
             g.fillText(fraction(f), x0 - 5, y);
         }
+        strokeGrid(g, pal);
         g.setStroke(pal.muted);
         g.setLineWidth(1);
         g.setLineDashes(5, 4);
@@ -279,14 +300,15 @@ public final class UsageDistributionView implements TraceView {
         g.setLineDashes(null);
         double[] xs = cumulative.experts();
         double[] ys = cumulative.share();
-        g.beginPath();
-        g.moveTo(x0, y0 + ph);
-        for (int i = 1; i < xs.length; i++) {
-            g.lineTo(x0 + xs[i] * pw, y0 + ph - ys[i] * ph);
+        scratch(xs.length);
+        for (int i = 0; i < xs.length; i++) {
+            sx[i] = x0 + xs[i] * pw;
+            sy[i] = y0 + ph - ys[i] * ph;
         }
+        sharePointsDrawn = reduce(sx, sy, xs.length, rx, ry);
         g.setStroke(pal.accent);
         g.setLineWidth(2);
-        g.stroke();
+        g.strokePolyline(rx, ry, sharePointsDrawn);
         int covering = -1;
         for (int i = 0; i < ys.length; i++) {
             if (ys[i] >= COVERAGE) {
@@ -307,6 +329,65 @@ public final class UsageDistributionView implements TraceView {
         }
     }
 
+    private void scratch(int n) {
+        if (sx.length < n) {
+            sx = new double[n];
+            sy = new double[n];
+            rx = new double[n];
+            ry = new double[n];
+        }
+    }
+
+    /**
+     * Thins a polyline of {@code n} screen points, x ascending, to what a pixel column can show
+     * (M4): per column its first, lowest, highest and last point, in their order. The drawn shape
+     * is the same to the pixel: inside a column the line only spans those extremes. Returns the
+     * count written to {@code outX}/{@code outY} (at most {@code n}); the first and last points are
+     * kept exactly.
+     */
+    static int reduce(double[] x, double[] y, int n, double[] outX, double[] outY) {
+        int out = 0;
+        int i = 0;
+        while (i < n) {
+            double column = Math.floor(x[i]);
+            int first = i;
+            int lo = i;
+            int hi = i;
+            int j = i + 1;
+            while (j < n && Math.floor(x[j]) == column) {
+                if (y[j] < y[lo]) {
+                    lo = j;
+                }
+                if (y[j] > y[hi]) {
+                    hi = j;
+                }
+                j++;
+            }
+            int last = j - 1;
+            // the four in index order, each once
+            int a = Math.min(lo, hi);
+            int b = Math.max(lo, hi);
+            out = put(x, y, first, outX, outY, out);
+            if (a != first) {
+                out = put(x, y, a, outX, outY, out);
+            }
+            if (b != a && b != first) {
+                out = put(x, y, b, outX, outY, out);
+            }
+            if (last != b && last != first) {
+                out = put(x, y, last, outX, outY, out);
+            }
+            i = j;
+        }
+        return out;
+    }
+
+    private static int put(double[] x, double[] y, int i, double[] outX, double[] outY, int out) {
+        outX[out] = x[i];
+        outY[out] = y[i];
+        return out + 1;
+    }
+
     private static void frame(GraphicsContext g, Palette pal, double x0, double y0, double pw, double ph, String title,
                               String xLabel, String yLabel) {
         g.setStroke(pal.text);
@@ -321,10 +402,16 @@ public final class UsageDistributionView implements TraceView {
         g.fillText(xLabel, x0 + pw / 2, y0 + ph + 18);
     }
 
-    private static void tick(GraphicsContext g, Palette pal, double x1, double y1, double x2, double y2) {
+    /** Adds a horizontal or vertical grid line to the path, on pixel centres so it stays one pixel wide. */
+    private static void gridLine(GraphicsContext g, double x1, double y1, double x2, double y2) {
+        g.moveTo(Math.floor(x1) + 0.5, Math.floor(y1) + 0.5);
+        g.lineTo(Math.floor(x2) + 0.5, Math.floor(y2) + 0.5);
+    }
+
+    private static void strokeGrid(GraphicsContext g, Palette pal) {
         g.setStroke(pal.grid);
         g.setLineWidth(1);
-        g.strokeLine(x1, y1, x2, y2);
+        g.stroke();
     }
 
     static String decade(int k) {

@@ -170,6 +170,94 @@ class ExpertHeatmapViewTest {
         return d;
     }
 
+    private Canvas canvas() throws Exception {
+        return Fx.call(() -> (Canvas) view.node().lookupAll("Canvas").stream()
+                .filter(n -> ((Canvas) n).getWidth() > 200).findFirst().orElseThrow());
+    }
+
+    private static final int KEPT = 0xFFFF2E88;
+
+    @Test
+    void keptOutlinesAndMarksArePaintedIntoTheCells() throws Exception {
+        feed(Traces.steps());
+        onFx(() -> view.select(1)); // layer 0 keeps {0,1,2,3}; natural 4 left out, 0 its replacement
+        WritableImage snap = Fx.call(() -> canvas().snapshot(null, null));
+        // the outline is the kept cell's border pixels; a cell outside the kept set has none
+        double[] kept = Fx.call(() -> view.cellBounds(0, 1));
+        assertThat(snap.getPixelReader().getArgb((int) kept[0], (int) (kept[1] + kept[3] / 2))).isEqualTo(KEPT);
+        assertThat(snap.getPixelReader().getArgb((int) (kept[0] + kept[2] / 2), (int) kept[1])).isEqualTo(KEPT);
+        double[] notKept = Fx.call(() -> view.cellBounds(0, 6));
+        assertThat(snap.getPixelReader().getArgb((int) notKept[0], (int) (notKept[1] + notKept[3] / 2)))
+                .isEqualTo(Fx.call(() -> view.cellArgb(0, 6)));
+        // a mark covers the centre of a left-out and of a replacement cell, in black or white ink
+        for (int expert : new int[] {4, 0}) {
+            double[] c = Fx.call(() -> view.cellCentre(0, expert));
+            int ink = snap.getPixelReader().getArgb((int) c[0], (int) c[1]);
+            assertThat(ink).as("expert %d", expert).isIn(0xFF000000, 0xFFFFFFFF);
+        }
+        int plain = 0;
+        for (int e = 0; e < Traces.EXPERTS; e++) {
+            int expert = e;
+            if (Fx.call(() -> view.markAt(0, expert)) == ExpertHeatmapView.Mark.NONE) {
+                double[] c = Fx.call(() -> view.cellCentre(0, expert));
+                assertThat(snap.getPixelReader().getArgb((int) c[0], (int) c[1])).as("expert %d, no mark", e)
+                        .isEqualTo(Fx.call(() -> view.cellArgb(0, expert)));
+                plain++;
+            }
+        }
+        assertThat(plain).isPositive();
+    }
+
+    @Test
+    void cellsTileTheGridInWholePixels() throws Exception {
+        feed(new SyntheticRun(48, 128, 8, 64, 32, 7).steps(2));
+        double[] first = Fx.call(() -> view.cellBounds(0, 0));
+        double[] last = Fx.call(() -> view.cellBounds(47, 127));
+        double gridW = Fx.call(() -> canvas().getWidth()) - ExpertHeatmapView.LEFT - ExpertHeatmapView.RIGHT;
+        assertThat(last[0] + last[2] - first[0]).isEqualTo(Math.floor(gridW));
+        for (int e = 0; e < 128; e++) {
+            int expert = e;
+            double[] b = Fx.call(() -> view.cellBounds(20, expert));
+            assertThat(b[0]).isEqualTo(Math.rint(b[0]));
+            assertThat(b[2]).isBetween(Math.floor(first[2]) - 1, Math.floor(first[2]) + 1);
+            if (e > 0) {
+                double[] prev = Fx.call(() -> view.cellBounds(20, expert - 1));
+                assertThat(prev[0] + prev[2]).isEqualTo(b[0]); // abutting: no gaps, no overlaps
+            }
+            // the hover agrees with the painted cell, to its first and last pixel
+            assertThat(Fx.call(() -> view.cellAt(b[0], b[1]))).isEqualTo(new ExpertHeatmapView.Cell(20, expert));
+            assertThat(Fx.call(() -> view.cellAt(b[0] + b[2] - 0.01, b[1] + b[3] - 0.01)))
+                    .isEqualTo(new ExpertHeatmapView.Cell(20, expert));
+        }
+    }
+
+    @Test
+    void theImageIsRebakedForNewDataOrSizeButNotForATheme() throws Exception {
+        feed(Traces.steps());
+        int builds = Fx.call(view::imageBuildCount);
+        onFx(() -> view.themeProperty().set(Themes.DARK));
+        assertThat(Fx.call(view::imageBuildCount)).isEqualTo(builds);
+        onFx(() -> view.select(1));
+        assertThat(Fx.call(view::imageBuildCount)).isEqualTo(builds + 1);
+        onFx(() -> view.node().getScene().getWindow().setWidth(800));
+        assertThat(Fx.call(view::imageBuildCount)).isEqualTo(builds + 2);
+    }
+
+    @Test
+    void imageSizeIsTheGridsUnlessCappedAndAtLeastOnePixelPerCell() {
+        assertThat(ExpertHeatmapView.imageSize(1144, 662, 128, 48, true)).isEqualTo(1144);
+        assertThat(ExpertHeatmapView.imageSize(100, 30, 128, 48, true)).isEqualTo(128);
+        assertThat(ExpertHeatmapView.imageSize(100, 30, 128, 48, false)).isEqualTo(48);
+        int w = ExpertHeatmapView.imageSize(4000, 2200, 128, 48, true);
+        int h = ExpertHeatmapView.imageSize(4000, 2200, 128, 48, false);
+        assertThat((long) w * h).isLessThanOrEqualTo(ExpertHeatmapView.MAX_IMAGE_PIXELS);
+        for (int p = 0; p < 1144; p++) {
+            int cell = ExpertHeatmapView.cellOf(p, 128, 1144);
+            assertThat(ExpertHeatmapView.edge(cell, 128, 1144)).isLessThanOrEqualTo(p);
+            assertThat(ExpertHeatmapView.edge(cell + 1, 128, 1144)).isGreaterThan(p);
+        }
+    }
+
     @Test
     void hoverFindsTheCellUnderThePointer() throws Exception {
         feed(Traces.steps());

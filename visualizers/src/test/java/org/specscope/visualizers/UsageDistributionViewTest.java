@@ -73,6 +73,68 @@ class UsageDistributionViewTest {
     }
 
     @Test
+    void thePooledModelCurvesStayExactWhileTheStrokedPointsAreThinnedToThePixelColumns() throws Exception {
+        List<StepTrace> steps = new SyntheticRun(48, 128, 8, 64, 32, 42).steps(4);
+        feed(steps);
+        ExpertUsage expected = new ExpertUsage();
+        steps.forEach(expected::add);
+        double[] rank = Fx.call(view::rankCurve);
+        assertThat(rank).containsExactly(expected.sortedUsage(ExpertUsage.ALL_LAYERS));
+        assertThat(Fx.call(view::cumulativeCurve).size()).isEqualTo(48 * 128 + 1);
+        // each plot is under 500 px wide: at most 4 points per column, far fewer than 6144
+        int used = rank.length - Fx.call(view::unusedExperts);
+        assertThat(Fx.call(view::rankPointsDrawn)).isBetween(2, 4 * 500).isLessThan(used);
+        assertThat(Fx.call(view::sharePointsDrawn)).isBetween(2, 4 * 500).isLessThan(48 * 128 + 1);
+    }
+
+    @Test
+    void reductionKeepsTheEndpointsAndEachColumnsExtremes() {
+        int n = 5000;
+        double[] x = new double[n];
+        double[] y = new double[n];
+        java.util.Random random = new java.util.Random(3);
+        for (int i = 0; i < n; i++) {
+            x[i] = 10 + i * 0.037; // ~27 points per pixel column
+            y[i] = 100 * Math.sin(i * 0.01) + random.nextGaussian();
+        }
+        double[] ox = new double[n];
+        double[] oy = new double[n];
+        int m = UsageDistributionView.reduce(x, y, n, ox, oy);
+        assertThat(m).isLessThanOrEqualTo(4 * ((int) Math.floor(x[n - 1]) - 10 + 1));
+        assertThat(new double[] {ox[0], oy[0], ox[m - 1], oy[m - 1]}).containsExactly(x[0], y[0], x[n - 1], y[n - 1]);
+        // a subsequence, in order, with every column's minimum and maximum
+        int k = 0;
+        for (int i = 0; i < n && k < m; i++) {
+            if (x[i] == ox[k] && y[i] == oy[k]) {
+                k++;
+            }
+        }
+        assertThat(k).isEqualTo(m);
+        for (int col = 10; col <= (int) x[n - 1]; col++) {
+            double lo = Double.MAX_VALUE;
+            double hi = -Double.MAX_VALUE;
+            double keptLo = Double.MAX_VALUE;
+            double keptHi = -Double.MAX_VALUE;
+            for (int i = 0; i < n; i++) {
+                if (Math.floor(x[i]) == col) {
+                    lo = Math.min(lo, y[i]);
+                    hi = Math.max(hi, y[i]);
+                }
+            }
+            for (int i = 0; i < m; i++) {
+                if (Math.floor(ox[i]) == col) {
+                    keptLo = Math.min(keptLo, oy[i]);
+                    keptHi = Math.max(keptHi, oy[i]);
+                }
+            }
+            assertThat(keptLo).as("column %d", col).isEqualTo(lo);
+            assertThat(keptHi).as("column %d", col).isEqualTo(hi);
+        }
+        // fewer points than columns: nothing to drop
+        assertThat(UsageDistributionView.reduce(new double[] {0, 1.5, 3}, new double[] {1, 2, 3}, 3, ox, oy)).isEqualTo(3);
+    }
+
+    @Test
     void aNewRunForgetsTheLastOne() throws Exception {
         feed(Traces.steps());
         onFx(() -> view.start(Traces.header()));
