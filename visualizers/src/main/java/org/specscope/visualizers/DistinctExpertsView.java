@@ -5,23 +5,13 @@ import java.util.EnumMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import javafx.beans.property.ObjectProperty;
-import javafx.beans.property.SimpleObjectProperty;
 import javafx.geometry.Bounds;
 import javafx.geometry.Pos;
-import javafx.scene.Node;
-import javafx.scene.canvas.Canvas;
 import javafx.scene.control.Label;
-import javafx.scene.control.Tooltip;
-import javafx.scene.layout.BorderPane;
 import javafx.scene.layout.HBox;
-import javafx.scene.layout.Pane;
 import javafx.scene.paint.Color;
 import javafx.scene.shape.Line;
 import javafx.scene.shape.Rectangle;
-import org.specscope.engine.trace.RunHeader;
-import org.specscope.engine.trace.StepTrace;
-import org.specscope.styles.Themes;
 import org.specscope.visualizers.DistinctExpertStats.LayerCounts;
 import org.specscope.visualizers.DistinctExpertStats.Measure;
 import org.specscope.visualizers.DistinctExpertStats.Summary;
@@ -35,58 +25,21 @@ import org.specscope.visualizers.DistinctExpertStats.Summary;
  * ({@link DistinctExpertStats}). Hovering a layer tells its numbers. The canvas is redrawn at
  * most once per pulse.
  */
-public final class DistinctExpertsView implements TraceView, VectorFigure {
+public final class DistinctExpertsView extends FigureView<DistinctExpertsFigure> {
 
     static final double[] P90_DASHES = DistinctExpertsFigure.P90_DASHES;
     static final double[] P99_DASHES = DistinctExpertsFigure.P99_DASHES;
 
-    private final BorderPane root = new BorderPane();
-    private final Pane canvasPane = new Pane();
-    private final Canvas canvas = new Canvas();
-    private final Label stepLabel = new Label("no step yet");
-    private final Tooltip tooltip = new Tooltip();
     private final Map<Measure, Rectangle> swatches = new EnumMap<>(Measure.class);
     private final List<Line> summarySwatches = new ArrayList<>();
-    private final ObjectProperty<Themes> theme = new SimpleObjectProperty<>(this, "theme", Themes.LIGHT);
-    private final PulseRedraw redraw = new PulseRedraw(this::draw);
-    private final DistinctExpertsFigure figure = new DistinctExpertsFigure();
-    private int redraws;
-    private int hovered = -1;
 
     public DistinctExpertsView() {
-        root.getStyleClass().addAll("trace-view", "distinct-experts");
-        canvasPane.getChildren().add(canvas);
-        canvasPane.setMinSize(0, 0);
-        canvas.widthProperty().bind(canvasPane.widthProperty());
-        canvas.heightProperty().bind(canvasPane.heightProperty());
-        canvas.widthProperty().addListener(o -> redraw.request());
-        canvas.heightProperty().addListener(o -> redraw.request());
-        theme.addListener(o -> {
-            figure.setTheme(theme.get());
-            redraw.request();
-        });
-        root.setTop(legend());
-        root.setCenter(canvasPane);
-        canvas.setOnMouseMoved(e -> {
-            int layer = layerAt(e.getX(), e.getY());
-            if (layer != hovered) {
-                hovered = layer;
-                if (layer < 0) {
-                    tooltip.hide();
-                } else {
-                    tooltip.setText(describe(layer));
-                    tooltip.show(canvas, e.getScreenX() + 14, e.getScreenY() + 14);
-                }
-            }
-        });
-        canvas.setOnMouseExited(e -> {
-            hovered = -1;
-            tooltip.hide();
-        });
+        super("distinct-experts", new DistinctExpertsFigure());
+        layOut(legend());
     }
 
     private HBox legend() {
-        HBox box = new HBox(stepLabel);
+        HBox box = new HBox(stepLabel());
         for (Measure m : Measure.values()) {
             Rectangle r = new Rectangle(12, 12);
             swatches.put(m, r);
@@ -114,41 +67,6 @@ public final class DistinctExpertsView implements TraceView, VectorFigure {
     @Override
     public String title() {
         return "Distinct experts";
-    }
-
-    @Override
-    public Node node() {
-        return root;
-    }
-
-    @Override
-    public void start(RunHeader header) {
-        figure.start(header);
-        redraw.request();
-    }
-
-    @Override
-    public void append(StepTrace step) {
-        figure.append(step);
-        redraw.request(); // the summaries move with every step, whichever is shown
-    }
-
-    @Override
-    public void select(int index) {
-        figure.select(index);
-        redraw.request();
-    }
-
-    /** Paints the bars as they stand, caption and legend included (for export). */
-    @Override
-    public void paint(FigureGraphics g, double width, double height) {
-        figure.paint(g, width, height);
-        redraw.request(); // painting at the export's size moved the bars the hover reads
-    }
-
-    /** The theme whose palette the canvas uses (the stylesheet styles the rest). */
-    public ObjectProperty<Themes> themeProperty() {
-        return theme;
     }
 
     /** The statistics over all steps so far. */
@@ -192,6 +110,16 @@ public final class DistinctExpertsView implements TraceView, VectorFigure {
         return -1;
     }
 
+    @Override
+    int hitAt(double x, double y) {
+        return layerAt(x, y);
+    }
+
+    @Override
+    String hoverText(int layer) {
+        return describe(layer);
+    }
+
     /** The tooltip text of the {@code i}-th drawn layer. */
     public String describe(int i) {
         DistinctExpertStats stats = figure.stats();
@@ -206,27 +134,15 @@ public final class DistinctExpertsView implements TraceView, VectorFigure {
         return s.toString();
     }
 
-    /** Redraws done so far (coalescing shows as fewer redraws than requests). */
-    public int redrawCount() {
-        return redraws;
-    }
-
-    /** Whether a redraw is waiting for the next pulse. */
-    public boolean isRedrawPending() {
-        return redraw.isPending();
-    }
-
-    private void draw() {
-        redraws++;
+    @Override
+    void paintLegend() {
         swatches.forEach((m, r) -> r.setFill(figure.measureColor(m)));
         summarySwatches.forEach(l -> l.setStroke(figure.summaryColor()));
-        StepTrace before = figure.shown();
-        figure.paintPlot(new CanvasFigureGraphics(canvas.getGraphicsContext2D()), canvas.getWidth(),
-                canvas.getHeight());
-        if (figure.shown() != before) {
-            hovered = -1;
-            tooltip.hide();
-        }
-        stepLabel.setText(figure.caption());
+    }
+
+    /** The hover indexes the shown step's layers. */
+    @Override
+    Object hoverSubject() {
+        return figure.shown();
     }
 }

@@ -1,24 +1,16 @@
 package org.specscope.visualizers;
 
 import java.util.Locale;
-import javafx.beans.property.ObjectProperty;
-import javafx.beans.property.SimpleObjectProperty;
 import javafx.geometry.Bounds;
 import javafx.geometry.Pos;
-import javafx.scene.Node;
 import javafx.scene.canvas.Canvas;
 import javafx.scene.canvas.GraphicsContext;
 import javafx.scene.control.Label;
-import javafx.scene.control.Tooltip;
-import javafx.scene.layout.BorderPane;
 import javafx.scene.layout.HBox;
-import javafx.scene.layout.Pane;
 import javafx.scene.paint.Color;
-import org.specscope.engine.trace.RunHeader;
 import org.specscope.engine.trace.StepTrace;
 import org.specscope.engine.trace.TreeTrace;
 import org.specscope.styles.ColorMaps;
-import org.specscope.styles.Themes;
 
 /**
  * One step's draft tree (the selected step, or the newest while following), drawn on a Canvas
@@ -31,49 +23,11 @@ import org.specscope.styles.Themes;
  * is redrawn at most once per pulse, painted by a {@link DraftTreeFigure} (which also paints the
  * exported figure, legend included).
  */
-public final class DraftTreeView implements TraceView, VectorFigure {
-
-    private final BorderPane root = new BorderPane();
-    private final Pane canvasPane = new Pane();
-    private final Canvas canvas = new Canvas();
-    private final Label stepLabel = new Label("no step yet");
-    private final Tooltip tooltip = new Tooltip();
-    private final ObjectProperty<Themes> theme = new SimpleObjectProperty<>(this, "theme", Themes.LIGHT);
-    private final PulseRedraw redraw = new PulseRedraw(this::draw);
-    private final DraftTreeFigure figure = new DraftTreeFigure();
-    private int redraws;
-    private int hovered = -1;
+public final class DraftTreeView extends FigureView<DraftTreeFigure> {
 
     public DraftTreeView() {
-        root.getStyleClass().addAll("trace-view", "draft-tree");
-        canvasPane.getChildren().add(canvas);
-        canvasPane.setMinSize(0, 0);
-        canvas.widthProperty().bind(canvasPane.widthProperty());
-        canvas.heightProperty().bind(canvasPane.heightProperty());
-        canvas.widthProperty().addListener(o -> redraw.request());
-        canvas.heightProperty().addListener(o -> redraw.request());
-        theme.addListener(o -> {
-            figure.setTheme(theme.get());
-            redraw.request();
-        });
-        root.setTop(legend());
-        root.setCenter(canvasPane);
-        canvas.setOnMouseMoved(e -> {
-            int node = nodeAt(e.getX(), e.getY());
-            if (node != hovered) {
-                hovered = node;
-                if (node < 0) {
-                    tooltip.hide();
-                } else {
-                    tooltip.setText(describe(node));
-                    tooltip.show(canvas, e.getScreenX() + 14, e.getScreenY() + 14);
-                }
-            }
-        });
-        canvas.setOnMouseExited(e -> {
-            hovered = -1;
-            tooltip.hide();
-        });
+        super("draft-tree", new DraftTreeFigure());
+        layOut(legend());
     }
 
     private HBox legend() {
@@ -89,7 +43,7 @@ public final class DraftTreeView implements TraceView, VectorFigure {
         }
         Label missingLabel = new Label("natural experts missing: none");
         Label all = new Label("all");
-        HBox box = new HBox(stepLabel, accepted, bonus, missingLabel, ramp, all);
+        HBox box = new HBox(stepLabel(), accepted, bonus, missingLabel, ramp, all);
         box.setAlignment(Pos.CENTER_LEFT);
         box.getStyleClass().add("draft-tree-legend");
         return box;
@@ -100,41 +54,10 @@ public final class DraftTreeView implements TraceView, VectorFigure {
         return "Draft tree";
     }
 
+    /** A step appended while another is selected leaves the drawing as it is. */
     @Override
-    public Node node() {
-        return root;
-    }
-
-    @Override
-    public void start(RunHeader header) {
-        figure.start(header);
-        redraw.request();
-    }
-
-    @Override
-    public void append(StepTrace step) {
-        figure.append(step);
-        if (figure.selected() < 0) {
-            redraw.request();
-        }
-    }
-
-    @Override
-    public void select(int index) {
-        figure.select(index);
-        redraw.request();
-    }
-
-    /** Paints the figure as it stands, caption and legend included (for export). */
-    @Override
-    public void paint(FigureGraphics g, double width, double height) {
-        figure.paint(g, width, height);
-        redraw.request(); // painting at the export's size moved the node bounds the hover reads
-    }
-
-    /** The theme whose palette the canvas uses (the stylesheet styles the rest). */
-    public ObjectProperty<Themes> themeProperty() {
-        return theme;
+    boolean redrawsOnAppend(StepTrace step) {
+        return figure.selected() < 0;
     }
 
     /** The step drawn by the last redraw; -1 before any. */
@@ -184,14 +107,14 @@ public final class DraftTreeView implements TraceView, VectorFigure {
         return figure.accentColor();
     }
 
-    /** Redraws done so far (coalescing shows as fewer redraws than requests). */
-    public int redrawCount() {
-        return redraws;
+    @Override
+    int hitAt(double x, double y) {
+        return nodeAt(x, y);
     }
 
-    /** Whether a redraw is waiting for the next pulse. */
-    public boolean isRedrawPending() {
-        return redraw.isPending();
+    @Override
+    String hoverText(int node) {
+        return describe(node);
     }
 
     /** The tooltip text of {@code node} of the drawn tree. */
@@ -215,16 +138,10 @@ public final class DraftTreeView implements TraceView, VectorFigure {
         return s.toString();
     }
 
-    private void draw() {
-        redraws++;
-        StepTrace before = figure.shown();
-        figure.paintPlot(new CanvasFigureGraphics(canvas.getGraphicsContext2D()), canvas.getWidth(),
-                canvas.getHeight());
-        if (figure.shown() != before) {
-            hovered = -1;
-            tooltip.hide();
-        }
-        stepLabel.setText(figure.caption());
+    /** The hover indexes the shown step's nodes. */
+    @Override
+    Object hoverSubject() {
+        return figure.shown();
     }
 
     static String visible(String token) {

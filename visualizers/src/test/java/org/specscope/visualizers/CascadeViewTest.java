@@ -1,11 +1,10 @@
 package org.specscope.visualizers;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.specscope.visualizers.ViewStage.distance;
 
 import java.util.List;
 import javafx.geometry.Bounds;
-import javafx.scene.Parent;
-import javafx.scene.Scene;
 import javafx.scene.canvas.Canvas;
 import javafx.scene.image.WritableImage;
 import javafx.scene.paint.Color;
@@ -14,7 +13,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.specscope.engine.control.ControllerPhase;
 import org.specscope.engine.trace.StepTrace;
-import org.specscope.styles.Themes;
 import org.testfx.framework.junit5.ApplicationExtension;
 import org.testfx.framework.junit5.Start;
 
@@ -22,22 +20,12 @@ import org.testfx.framework.junit5.Start;
 class CascadeViewTest {
 
     private CascadeView view;
+    private ViewStage onStage;
 
     @Start
     void start(Stage stage) {
         view = new CascadeView();
-        Scene scene = new Scene((Parent) view.node(), 900, 420);
-        scene.getStylesheets().add(Themes.LIGHT.stylesheet());
-        stage.setScene(scene);
-        stage.show();
-    }
-
-    private void feedAll() throws Exception {
-        Fx.run(() -> {
-            view.start(Traces.header());
-            CascadeTraces.steps().forEach(view::append);
-        });
-        Fx.awaitPulse(view::isRedrawPending);
+        onStage = ViewStage.show(stage, view, view::isRedrawPending, 900, 420);
     }
 
     private WritableImage snapshot() throws Exception {
@@ -46,14 +34,9 @@ class CascadeViewTest {
         return Fx.call(() -> canvas.snapshot(null, null));
     }
 
-    private static double distance(Color a, Color b) {
-        return Math.abs(a.getRed() - b.getRed()) + Math.abs(a.getGreen() - b.getGreen())
-                + Math.abs(a.getBlue() - b.getBlue());
-    }
-
     @Test
     void plotsTheControllerStateOfEveryStep() throws Exception {
-        feedAll();
+        onStage.feed(CascadeTraces.steps());
         List<StepTrace> steps = CascadeTraces.steps();
         CascadeSeries s = Fx.call(view::series);
         assertThat(s.size()).isEqualTo(steps.size());
@@ -72,7 +55,7 @@ class CascadeViewTest {
 
     @Test
     void shadesEachControllerPhaseInItsColour() throws Exception {
-        feedAll();
+        onStage.feed(CascadeTraces.steps());
         List<CascadeSeries.PhaseBand> bands = Fx.call(view::bandsDrawn);
         // every band but the fixed-K prefill, matching the records' phases step by step
         assertThat(bands).extracting(CascadeSeries.PhaseBand::phase).containsExactly(ControllerPhase.BASELINE,
@@ -104,7 +87,7 @@ class CascadeViewTest {
 
     @Test
     void flagsTheStepsWhereTheSettingsChanged() throws Exception {
-        feedAll();
+        onStage.feed(CascadeTraces.steps());
         assertThat(Fx.call(view::flagSteps)).containsExactly(5, 9);
         WritableImage image = snapshot();
         Bounds plot = Fx.call(view::plotBounds);
@@ -125,10 +108,9 @@ class CascadeViewTest {
 
     @Test
     void selectMovesTheMarkerToThatStep() throws Exception {
-        feedAll();
+        onStage.feed(CascadeTraces.steps());
         assertThat(Fx.call(view::shownStep)).isEqualTo(13);
-        Fx.run(() -> view.select(4));
-        Fx.awaitPulse(view::isRedrawPending);
+        onStage.select(4);
         assertThat(Fx.call(view::shownStep)).isEqualTo(4);
         WritableImage image = snapshot();
         Bounds plot = Fx.call(view::plotBounds);
@@ -138,19 +120,14 @@ class CascadeViewTest {
         double x8 = Fx.call(() -> view.xOf(8));
         assertThat(distance(image.getPixelReader().getColor((int) x8, (int) plot.getMinY() + 3), marker))
                 .isGreaterThan(0.5);
-        Fx.run(() -> view.select(-1));
-        Fx.awaitPulse(view::isRedrawPending);
+        onStage.select(-1);
         assertThat(Fx.call(view::shownStep)).isEqualTo(13);
     }
 
     @Test
     void aNewRunForgetsTheLastOne() throws Exception {
-        feedAll();
-        Fx.run(() -> {
-            view.start(Traces.header());
-            view.append(CascadeTraces.steps().get(0));
-        });
-        Fx.awaitPulse(view::isRedrawPending);
+        onStage.feed(CascadeTraces.steps());
+        onStage.feed(List.of(CascadeTraces.steps().get(0)));
         assertThat(Fx.call(() -> view.series().size())).isEqualTo(1);
         assertThat(Fx.call(view::flagSteps)).isEmpty();
         assertThat(Fx.call(view::bandsDrawn)).isEmpty();
@@ -158,16 +135,13 @@ class CascadeViewTest {
 
     @Test
     void coalescesManyCallsIntoOneRedraw() throws Exception {
-        feedAll();
-        int before = Fx.call(view::redrawCount);
-        Fx.run(() -> {
+        onStage.feed(CascadeTraces.steps());
+        assertThat(onStage.redrawsOf(() -> {
             for (int i = 0; i < 50; i++) {
                 view.append(CascadeTraces.with(CascadeTraces.steps().get(7), 14 + i, CascadeTraces.THIRD,
                         CascadeTraces.steps().get(7).controller()));
                 view.select(i % 5);
             }
-        });
-        Fx.awaitPulse(view::isRedrawPending);
-        assertThat(Fx.call(view::redrawCount) - before).isEqualTo(1);
+        }, view::redrawCount)).isEqualTo(1);
     }
 }

@@ -2,11 +2,10 @@ package org.specscope.visualizers;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.data.Offset.offset;
+import static org.specscope.visualizers.ViewStage.distance;
 
 import java.util.List;
 import javafx.geometry.Bounds;
-import javafx.scene.Parent;
-import javafx.scene.Scene;
 import javafx.scene.canvas.Canvas;
 import javafx.scene.image.WritableImage;
 import javafx.scene.paint.Color;
@@ -14,7 +13,6 @@ import javafx.stage.Stage;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.specscope.engine.trace.StepTrace;
-import org.specscope.styles.Themes;
 import org.specscope.visualizers.DistinctExpertStats.LayerCounts;
 import org.specscope.visualizers.DistinctExpertStats.Measure;
 import org.testfx.framework.junit5.ApplicationExtension;
@@ -24,38 +22,18 @@ import org.testfx.framework.junit5.Start;
 class DistinctExpertsViewTest {
 
     private DistinctExpertsView view;
+    private ViewStage onStage;
 
     @Start
     void start(Stage stage) {
         view = new DistinctExpertsView();
-        Scene scene = new Scene((Parent) view.node(), 900, 420);
-        scene.getStylesheets().add(Themes.LIGHT.stylesheet());
-        stage.setScene(scene);
-        stage.show();
-    }
-
-    private void feedAll() throws Exception {
-        Fx.run(() -> {
-            view.start(Traces.header());
-            Traces.steps().forEach(view::append);
-        });
-        Fx.awaitPulse(view::isRedrawPending);
-    }
-
-    private void select(int i) throws Exception {
-        Fx.run(() -> view.select(i));
-        Fx.awaitPulse(view::isRedrawPending);
-    }
-
-    private static double distance(Color a, Color b) {
-        return Math.abs(a.getRed() - b.getRed()) + Math.abs(a.getGreen() - b.getGreen())
-                + Math.abs(a.getBlue() - b.getBlue());
+        onStage = ViewStage.show(stage, view, view::isRedrawPending, 900, 420);
     }
 
     @Test
     void barsAreTheSelectedStepsCountsPerLayer() throws Exception {
-        feedAll();
-        select(1);
+        onStage.feed(Traces.steps());
+        onStage.select(1);
         StepTrace step = Traces.branching();
         assertThat(Fx.call(view::shownStep)).isEqualTo(1);
         List<LayerCounts> counts = Fx.call(view::shownCounts);
@@ -91,8 +69,8 @@ class DistinctExpertsViewTest {
 
     @Test
     void summariesCoverAllStepsSoFarWhicheverStepIsShown() throws Exception {
-        feedAll();
-        select(0);
+        onStage.feed(Traces.steps());
+        onStage.select(0);
         DistinctExpertStats stats = Fx.call(view::stats);
         List<StepTrace> steps = Traces.steps();
         for (int layer : List.of(0, 1)) {
@@ -110,12 +88,12 @@ class DistinctExpertsViewTest {
 
     @Test
     void selectSwitchesSteps() throws Exception {
-        feedAll();
+        onStage.feed(Traces.steps());
         assertThat(Fx.call(view::shownStep)).isEqualTo(2);
-        select(0);
+        onStage.select(0);
         assertThat(Fx.call(view::shownStep)).isZero();
         assertThat(Fx.call(view::shownCounts)).isEqualTo(DistinctExpertStats.counts(Traces.prefill()));
-        select(-1);
+        onStage.select(-1);
         assertThat(Fx.call(view::shownStep)).isEqualTo(2);
         assertThat(Fx.call(view::shownCounts)).isEqualTo(DistinctExpertStats.counts(Traces.chain()));
     }
@@ -125,26 +103,14 @@ class DistinctExpertsViewTest {
         StepTrace p = Traces.prefill();
         StepTrace dense = new StepTrace(0, p.settings(), p.tree(), List.of(), p.emittedIds(), p.emittedText(),
                 p.timings(), p.controller(), 0, 0, null);
-        Fx.run(() -> {
-            view.start(Traces.header());
-            view.append(dense);
-        });
-        Fx.awaitPulse(view::isRedrawPending);
+        onStage.feed(List.of(dense));
         assertThat(Fx.call(view::shownStep)).isZero();
         assertThat(Fx.call(view::shownCounts)).isEmpty();
     }
 
     @Test
     void coalescesManyCallsIntoOneRedraw() throws Exception {
-        feedAll();
-        int before = Fx.call(view::redrawCount);
-        Fx.run(() -> {
-            for (int i = 0; i < 50; i++) {
-                view.append(Traces.chain());
-                view.select(i % 3);
-            }
-        });
-        Fx.awaitPulse(view::isRedrawPending);
-        assertThat(Fx.call(view::redrawCount) - before).isEqualTo(1);
+        onStage.feed(Traces.steps());
+        assertThat(onStage.redrawsOfManyCalls(view::redrawCount)).isEqualTo(1);
     }
 }

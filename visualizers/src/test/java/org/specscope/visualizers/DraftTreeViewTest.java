@@ -1,9 +1,9 @@
 package org.specscope.visualizers;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.specscope.visualizers.ViewStage.distance;
 
 import javafx.geometry.Bounds;
-import javafx.scene.Scene;
 import javafx.scene.canvas.Canvas;
 import javafx.scene.image.WritableImage;
 import javafx.scene.paint.Color;
@@ -12,7 +12,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.specscope.engine.trace.StepTrace;
 import org.specscope.styles.ColorMaps;
-import org.specscope.styles.Themes;
 import org.testfx.framework.junit5.ApplicationExtension;
 import org.testfx.framework.junit5.Start;
 
@@ -20,32 +19,17 @@ import org.testfx.framework.junit5.Start;
 class DraftTreeViewTest {
 
     private DraftTreeView view;
+    private ViewStage onStage;
 
     @Start
     void start(Stage stage) {
         view = new DraftTreeView();
-        Scene scene = new Scene((javafx.scene.Parent) view.node(), 900, 500);
-        scene.getStylesheets().add(Themes.LIGHT.stylesheet());
-        stage.setScene(scene);
-        stage.show();
-    }
-
-    private void feedAll() throws Exception {
-        Fx.run(() -> {
-            view.start(Traces.header());
-            Traces.steps().forEach(view::append);
-        });
-        Fx.awaitPulse(view::isRedrawPending);
-    }
-
-    private static double distance(Color a, Color b) {
-        return Math.abs(a.getRed() - b.getRed()) + Math.abs(a.getGreen() - b.getGreen())
-                + Math.abs(a.getBlue() - b.getBlue());
+        onStage = ViewStage.show(stage, view, view::isRedrawPending, 900, 500);
     }
 
     @Test
     void followsTheNewestStep() throws Exception {
-        feedAll();
+        onStage.feed(Traces.steps());
         assertThat(Fx.call(view::shownStep)).isEqualTo(2);
         assertThat(Fx.call(view::nodeCount)).isEqualTo(4);
         assertThat(Fx.call(() -> view.layout().size())).isEqualTo(5); // and the bonus
@@ -53,25 +37,21 @@ class DraftTreeViewTest {
 
     @Test
     void selectSwitchesToThatStep() throws Exception {
-        feedAll();
-        Fx.run(() -> view.select(1));
-        Fx.awaitPulse(view::isRedrawPending);
+        onStage.feed(Traces.steps());
+        onStage.select(1);
         assertThat(Fx.call(view::shownStep)).isEqualTo(1);
         assertThat(Fx.call(view::nodeCount)).isEqualTo(6);
-        Fx.run(() -> view.select(0));
-        Fx.awaitPulse(view::isRedrawPending);
+        onStage.select(0);
         assertThat(Fx.call(view::shownStep)).isZero();
         assertThat(Fx.call(view::nodeCount)).isEqualTo(1);
-        Fx.run(() -> view.select(-1));
-        Fx.awaitPulse(view::isRedrawPending);
+        onStage.select(-1);
         assertThat(Fx.call(view::shownStep)).isEqualTo(2);
     }
 
     @Test
     void drawsTheAcceptedPathHighlightedAndNodesColouredByMissingExperts() throws Exception {
-        feedAll();
-        Fx.run(() -> view.select(1));
-        Fx.awaitPulse(view::isRedrawPending);
+        onStage.feed(Traces.steps());
+        onStage.select(1);
         StepTrace step = Traces.branching();
         Canvas canvas = Fx.call(() -> (Canvas) view.node().lookup(".draft-tree").lookupAll("Canvas").stream()
                 .filter(n -> ((Canvas) n).getWidth() > 200).findFirst().orElseThrow());
@@ -118,15 +98,7 @@ class DraftTreeViewTest {
 
     @Test
     void coalescesManyCallsIntoOneRedraw() throws Exception {
-        feedAll();
-        int before = Fx.call(view::redrawCount);
-        Fx.run(() -> {
-            for (int i = 0; i < 50; i++) {
-                view.append(Traces.chain());
-                view.select(i % 3);
-            }
-        });
-        Fx.awaitPulse(view::isRedrawPending);
-        assertThat(Fx.call(view::redrawCount) - before).isEqualTo(1);
+        onStage.feed(Traces.steps());
+        assertThat(onStage.redrawsOfManyCalls(view::redrawCount)).isEqualTo(1);
     }
 }

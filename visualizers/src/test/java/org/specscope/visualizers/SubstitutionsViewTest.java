@@ -3,13 +3,10 @@ package org.specscope.visualizers;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.List;
-import javafx.scene.Parent;
-import javafx.scene.Scene;
 import javafx.scene.control.TreeItem;
 import javafx.stage.Stage;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
-import org.specscope.styles.Themes;
 import org.testfx.framework.junit5.ApplicationExtension;
 import org.testfx.framework.junit5.Start;
 
@@ -17,33 +14,18 @@ import org.testfx.framework.junit5.Start;
 class SubstitutionsViewTest {
 
     private SubstitutionsView view;
+    private ViewStage onStage;
 
     @Start
     void start(Stage stage) {
         view = new SubstitutionsView();
-        Scene scene = new Scene((Parent) view.node(), 900, 420);
-        scene.getStylesheets().add(Themes.LIGHT.stylesheet());
-        stage.setScene(scene);
-        stage.show();
-    }
-
-    private void feedAll() throws Exception {
-        Fx.run(() -> {
-            view.start(Traces.header());
-            Traces.steps().forEach(view::append);
-        });
-        Fx.awaitPulse(view::isRedrawPending);
-    }
-
-    private void select(int i) throws Exception {
-        Fx.run(() -> view.select(i));
-        Fx.awaitPulse(view::isRedrawPending);
+        onStage = ViewStage.show(stage, view, view::isRedrawPending, 900, 420);
     }
 
     @Test
     void tablesEachLayerWithItsPairsFromTheSelectedStep() throws Exception {
-        feedAll();
-        select(1);
+        onStage.feed(Traces.steps());
+        onStage.select(1);
         assertThat(Fx.call(view::shownStep)).isEqualTo(1);
         List<SubstitutionSummary.Layer> expected = SubstitutionSummary.of(Traces.branching());
         assertThat(Fx.call(view::shownLayers)).isEqualTo(expected);
@@ -66,36 +48,27 @@ class SubstitutionsViewTest {
 
     @Test
     void selectSwitchesSteps() throws Exception {
-        feedAll();
+        onStage.feed(Traces.steps());
         assertThat(Fx.call(view::shownStep)).isEqualTo(2);
         assertThat(Fx.call(view::shownLayers)).isEqualTo(SubstitutionSummary.of(Traces.chain()));
-        select(0);
+        onStage.select(0);
         assertThat(Fx.call(view::shownStep)).isZero();
         assertThat(Fx.call(view::shownLayers)).isEqualTo(SubstitutionSummary.of(Traces.prefill()));
-        select(-1);
+        onStage.select(-1);
         assertThat(Fx.call(view::shownStep)).isEqualTo(2);
     }
 
     @Test
     void aNewRunEmptiesTheTable() throws Exception {
-        feedAll();
-        Fx.run(() -> view.start(Traces.header()));
-        Fx.awaitPulse(view::isRedrawPending);
+        onStage.feed(Traces.steps());
+        onStage.feed(List.of());
         assertThat(Fx.call(view::shownStep)).isEqualTo(-1);
         assertThat(Fx.call(() -> view.table().getRoot().getChildren().size())).isZero();
     }
 
     @Test
     void coalescesManyCallsIntoOneRebuild() throws Exception {
-        feedAll();
-        int before = Fx.call(view::redrawCount);
-        Fx.run(() -> {
-            for (int i = 0; i < 50; i++) {
-                view.append(Traces.chain());
-                view.select(i % 3);
-            }
-        });
-        Fx.awaitPulse(view::isRedrawPending);
-        assertThat(Fx.call(view::redrawCount) - before).isEqualTo(1);
+        onStage.feed(Traces.steps());
+        assertThat(onStage.redrawsOfManyCalls(view::redrawCount)).isEqualTo(1);
     }
 }

@@ -3,14 +3,11 @@ package org.specscope.visualizers;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.List;
-import javafx.scene.Scene;
 import javafx.scene.control.Tooltip;
 import javafx.scene.text.Text;
 import javafx.stage.Stage;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
-import org.specscope.engine.trace.StepTrace;
-import org.specscope.styles.Themes;
 import org.testfx.framework.junit5.ApplicationExtension;
 import org.testfx.framework.junit5.Start;
 
@@ -18,22 +15,12 @@ import org.testfx.framework.junit5.Start;
 class TokenStreamViewTest {
 
     private TokenStreamView view;
+    private ViewStage onStage;
 
     @Start
     void start(Stage stage) {
         view = new TokenStreamView();
-        Scene scene = new Scene((javafx.scene.Parent) view.node(), 800, 400);
-        scene.getStylesheets().add(Themes.LIGHT.stylesheet());
-        stage.setScene(scene);
-        stage.show();
-    }
-
-    private void feed(List<StepTrace> steps) throws Exception {
-        Fx.run(() -> {
-            view.start(Traces.header());
-            steps.forEach(view::append);
-        });
-        Fx.awaitPulse(view::isRedrawPending);
+        onStage = ViewStage.show(stage, view, view::isRedrawPending, 800, 400);
     }
 
     private static String joined(List<Text> texts) {
@@ -44,7 +31,7 @@ class TokenStreamViewTest {
 
     @Test
     void showsTheEmittedTextWithAcceptedAndBonusTokensApart() throws Exception {
-        feed(Traces.steps());
+        onStage.feed(Traces.steps());
         assertThat(Fx.call(view::text)).isEqualTo("Hello cat sat down the street");
         assertThat(Fx.call(view::steps)).isEqualTo(3);
         List<Text> accepted = Fx.call(() -> view.tokens(TokenStreamView.Kind.ACCEPTED));
@@ -74,7 +61,7 @@ class TokenStreamViewTest {
 
     @Test
     void aTokenTellsItsStepWhenHovered() throws Exception {
-        feed(Traces.steps());
+        onStage.feed(Traces.steps());
         Text sat = Fx.call(() -> view.tokens(TokenStreamView.Kind.ACCEPTED).get(1));
         assertThat(Fx.call(sat::getUserData)).isEqualTo(1);
         Object tip = Fx.call(() -> sat.getProperties().values().stream().filter(Tooltip.class::isInstance)
@@ -85,9 +72,8 @@ class TokenStreamViewTest {
 
     @Test
     void selectingAStepMarksItsTokens() throws Exception {
-        feed(Traces.steps());
-        Fx.run(() -> view.select(1));
-        Fx.awaitPulse(view::isRedrawPending);
+        onStage.feed(Traces.steps());
+        onStage.select(1);
         for (int step = 0; step < 3; step++) {
             int s = step;
             List<Text> tokens = Fx.call(() -> view.tokensOfStep(s));
@@ -97,14 +83,13 @@ class TokenStreamViewTest {
                         .isEqualTo(s == 1);
             }
         }
-        Fx.run(() -> view.select(-1));
-        Fx.awaitPulse(view::isRedrawPending);
+        onStage.select(-1);
         assertThat(Fx.call(() -> view.tokensOfStep(1).get(0).getStyleClass().contains("token-selected"))).isFalse();
     }
 
     @Test
     void rejectedDraftsCanBeHidden() throws Exception {
-        feed(Traces.steps());
+        onStage.feed(Traces.steps());
         Fx.run(() -> view.showRejectedProperty().set(false));
         assertThat(Fx.call(() -> view.tokens(TokenStreamView.Kind.REJECTED).stream().noneMatch(Text::isVisible)))
                 .isTrue();
@@ -113,8 +98,8 @@ class TokenStreamViewTest {
 
     @Test
     void aNewRunForgetsTheLast() throws Exception {
-        feed(Traces.steps());
-        feed(List.of(Traces.prefill()));
+        onStage.feed(Traces.steps());
+        onStage.feed(List.of(Traces.prefill()));
         assertThat(Fx.call(view::text)).isEqualTo("Hello");
         assertThat(Fx.call(view::steps)).isEqualTo(1);
     }

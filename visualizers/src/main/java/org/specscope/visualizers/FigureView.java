@@ -1,0 +1,170 @@
+package org.specscope.visualizers;
+
+import javafx.beans.property.ObjectProperty;
+import javafx.beans.property.SimpleObjectProperty;
+import javafx.scene.Node;
+import javafx.scene.canvas.Canvas;
+import javafx.scene.control.Label;
+import javafx.scene.control.Tooltip;
+import javafx.scene.layout.BorderPane;
+import javafx.scene.layout.Pane;
+import org.specscope.engine.trace.RunHeader;
+import org.specscope.engine.trace.StepTrace;
+import org.specscope.styles.Themes;
+
+/**
+ * A trace view that shows a {@link TraceFigure} on a canvas: the view's legend (with the step
+ * label the figure's caption goes into) on top, the canvas below it, sized to the view and
+ * redrawn at most once per pulse ({@link PulseRedraw}) whenever it is resized, the theme
+ * changes or the figure is fed. Hovering something the subclass can hit ({@link #hitAt}) shows
+ * its tooltip text ({@link #hoverText}). Exporting paints the whole figure, caption and legend
+ * included.
+ *
+ * @param <F> the figure that models and paints the view
+ */
+public abstract class FigureView<F extends TraceFigure> implements TraceView, VectorFigure, Themed {
+
+    /** The figure the canvas shows; fed and themed by this class. */
+    protected final F figure;
+
+    private final BorderPane root = new BorderPane();
+    private final Pane canvasPane = new Pane();
+    private final Canvas canvas = new Canvas();
+    private final Label stepLabel = new Label("no step yet");
+    private final Tooltip tooltip = new Tooltip();
+    private final ObjectProperty<Themes> theme = new SimpleObjectProperty<>(this, "theme", Themes.LIGHT);
+    private final PulseRedraw redraw = new PulseRedraw(this::draw);
+    private int redraws;
+    private int hovered = -1;
+
+    /** A view styled {@code trace-view} and {@code styleClass}, showing {@code figure}. */
+    FigureView(String styleClass, F figure) {
+        this.figure = figure;
+        root.getStyleClass().addAll("trace-view", styleClass);
+        canvasPane.getChildren().add(canvas);
+        canvasPane.setMinSize(0, 0);
+        canvas.widthProperty().bind(canvasPane.widthProperty());
+        canvas.heightProperty().bind(canvasPane.heightProperty());
+        canvas.widthProperty().addListener(o -> redraw.request());
+        canvas.heightProperty().addListener(o -> redraw.request());
+        theme.addListener(o -> {
+            figure.setTheme(theme.get());
+            redraw.request();
+        });
+        canvas.setOnMouseMoved(e -> {
+            int hit = hitAt(e.getX(), e.getY());
+            if (hit != hovered) {
+                hovered = hit;
+                if (hit < 0) {
+                    tooltip.hide();
+                } else {
+                    tooltip.setText(hoverText(hit));
+                    tooltip.show(canvas, e.getScreenX() + 14, e.getScreenY() + 14);
+                }
+            }
+        });
+        canvas.setOnMouseExited(e -> unhover());
+    }
+
+    /** The label the figure's caption goes into, for the subclass's legend. */
+    final Label stepLabel() {
+        return stepLabel;
+    }
+
+    /**
+     * Lays the view out: the subclass's legend (holding {@link #stepLabel()}) on top, the canvas
+     * below it. The subclass's constructor calls this once, when its legend's fields are set.
+     */
+    final void layOut(Node legend) {
+        root.setTop(legend);
+        root.setCenter(canvasPane);
+    }
+
+    /** The index of what is drawn at canvas point (x, y) and has a tooltip, -1 for none. */
+    abstract int hitAt(double x, double y);
+
+    /** The tooltip text of hit {@code index} of {@link #hitAt}. */
+    abstract String hoverText(int index);
+
+    /**
+     * What the hover indexes into: when a redraw changes it (by identity), the tooltip is
+     * hidden. Null (the default) when the hover outlives redraws.
+     */
+    Object hoverSubject() {
+        return null;
+    }
+
+    /** Whether appending {@code step} (already fed to the figure) changes the drawing. */
+    boolean redrawsOnAppend(StepTrace step) {
+        return true;
+    }
+
+    /** Colours the legend's swatches for the figure's theme, before each redraw. */
+    void paintLegend() {
+    }
+
+    @Override
+    public Node node() {
+        return root;
+    }
+
+    @Override
+    public void start(RunHeader header) {
+        figure.start(header);
+        redraw.request();
+    }
+
+    @Override
+    public void append(StepTrace step) {
+        figure.append(step);
+        if (redrawsOnAppend(step)) {
+            redraw.request();
+        }
+    }
+
+    @Override
+    public void select(int index) {
+        figure.select(index);
+        redraw.request();
+    }
+
+    /** Paints the figure as it stands, caption and legend included (for export). */
+    @Override
+    public void paint(FigureGraphics g, double width, double height) {
+        figure.paint(g, width, height);
+        redraw.request(); // painting at the export's size moved the geometry the hover reads
+    }
+
+    /** The theme whose palette the canvas uses (the stylesheet styles the rest). */
+    @Override
+    public ObjectProperty<Themes> themeProperty() {
+        return theme;
+    }
+
+    /** Redraws done so far (coalescing shows as fewer redraws than requests). */
+    public int redrawCount() {
+        return redraws;
+    }
+
+    /** Whether a redraw is waiting for the next pulse. */
+    public boolean isRedrawPending() {
+        return redraw.isPending();
+    }
+
+    private void unhover() {
+        hovered = -1;
+        tooltip.hide();
+    }
+
+    private void draw() {
+        redraws++;
+        paintLegend();
+        Object before = hoverSubject();
+        figure.paintPlot(new CanvasFigureGraphics(canvas.getGraphicsContext2D()), canvas.getWidth(),
+                canvas.getHeight());
+        if (hoverSubject() != before) {
+            unhover();
+        }
+        stepLabel.setText(figure.caption());
+    }
+}
