@@ -5,7 +5,6 @@ import javafx.beans.property.SimpleObjectProperty;
 import javafx.scene.Scene;
 import javafx.scene.paint.Color;
 import org.specscope.styles.Themes;
-import org.specscope.visualizers.ExpertHeatmapView;
 import org.specscope.visualizers.Themed;
 import org.specscope.visualizers.UsageDistributionView;
 
@@ -72,14 +71,13 @@ public final class ThemeViewModel {
 
     /**
      * The theme property of a view that draws its own palette. New views implement
-     * {@link Themed} (the figure views through {@code FigureView}); the canvas views that
-     * predate it are named here (their classes are shared, so the app adapts to them rather
+     * {@link Themed} (the figure views, the heatmap among them, through {@code FigureView}); the canvas view that
+     * predates it is named here (its class is shared, so the app adapts to it rather
      * than the other way round).
      */
     static Optional<ObjectProperty<Themes>> themePropertyOf(Object view) {
         return Optional.ofNullable(switch (view) {
             case Themed t -> t.themeProperty();
-            case ExpertHeatmapView v -> v.themeProperty();
             case UsageDistributionView v -> v.themeProperty();
             case null, default -> null;
         });

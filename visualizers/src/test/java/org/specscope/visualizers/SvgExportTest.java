@@ -11,6 +11,7 @@ import java.util.List;
 import javax.xml.parsers.DocumentBuilderFactory;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.specscope.engine.trace.LayerTrace;
 import org.specscope.engine.trace.StepTrace;
 import org.w3c.dom.Document;
 import org.w3c.dom.Element;
@@ -89,6 +90,25 @@ class SvgExportTest {
         for (DistinctExpertStats.Measure m : DistinctExpertStats.Measure.values()) {
             assertThat(texts).contains(m.label());
         }
+    }
+
+    @Test
+    void heatmapFileEmbedsItsGridAndKeepsAxesAndLegendAsText() throws Exception {
+        List<StepTrace> steps = Traces.steps();
+        ExpertHeatmapFigure figure = fed(new ExpertHeatmapFigure(), steps, 1);
+        String svg = SvgExport.toSvg(figure, 800, 400);
+
+        Document doc = parse(svg);
+        List<String> texts = texts(doc);
+        assertThat(texts).contains("layer", "expert", "kept by the budget", "\u00d7 natural expert left out",
+                "\u2022 replacement", "step 1", "0", "7");
+        for (LayerTrace l : steps.get(1).layers()) {
+            assertThat(texts).contains(Integer.toString(l.layer()));
+        }
+        assertThat(texts).anyMatch(t -> t.startsWith("share of the layer's routing mass"));
+        // the grid (cells, outlines, marks) and the legend's ramp are raster, embedded as PNG data
+        assertThat(doc.getElementsByTagNameNS("*", "image").getLength()).isEqualTo(2);
+        assertThat(figure.rows()).isEqualTo(steps.get(1).layers().size());
     }
 
     @Test
