@@ -6,7 +6,6 @@ import javafx.scene.Scene;
 import javafx.scene.paint.Color;
 import org.specscope.styles.Themes;
 import org.specscope.visualizers.Themed;
-import org.specscope.visualizers.UsageDistributionView;
 
 import java.util.Arrays;
 import java.util.Objects;
@@ -70,15 +69,12 @@ public final class ThemeViewModel {
     }
 
     /**
-     * The theme property of a view that draws its own palette. New views implement
-     * {@link Themed} (the figure views, the heatmap among them, through {@code FigureView}); the canvas view that
-     * predates it is named here (its class is shared, so the app adapts to it rather
-     * than the other way round).
+     * The theme property of a view that draws its own palette: such views implement
+     * {@link Themed} (the figure views through {@code FigureView}).
      */
     static Optional<ObjectProperty<Themes>> themePropertyOf(Object view) {
         return Optional.ofNullable(switch (view) {
             case Themed t -> t.themeProperty();
-            case UsageDistributionView v -> v.themeProperty();
             case null, default -> null;
         });
     }

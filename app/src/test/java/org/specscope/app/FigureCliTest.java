@@ -111,6 +111,11 @@ class FigureCliTest {
         assertThat(figure("--trace", trace.toString(), "--view", "heatmap", "--out", png.toString(), "--scale", "2")
                 .exit()).isZero();
         assertThat(javax.imageio.ImageIO.read(png.toFile()).getWidth()).isEqualTo(1800);
+
+        Path usage = dir.resolve("usage.svg");
+        Result u = figure("--trace", trace.toString(), "--view", "usage", "--out", usage.toString(), "--theme", "dark");
+        assertThat(u.exit()).as(u.err()).isZero();
+        assertThat(texts(usage)).contains("rank (most used first)", "cumulative share of use", "uniform use");
     }
 
     @Test
@@ -141,7 +146,7 @@ class FigureCliTest {
         Result view = figure("--trace", trace.toString(), "--view", "nope", "--out", dir.resolve("h.svg").toString());
         assertThat(view.exit()).isEqualTo(2);
         assertThat(view.err().strip())
-                .isEqualTo("error: unknown view 'nope': choose one of draft-tree, cascade, distinct-experts, heatmap");
+                .isEqualTo("error: unknown view 'nope': choose one of draft-tree, cascade, distinct-experts, heatmap, usage");
 
         Result step = figure("--trace", trace.toString(), "--view", "cascade", "--step", "999", "--out",
                 dir.resolve("s.svg").toString());

@@ -112,6 +112,19 @@ class SvgExportTest {
     }
 
     @Test
+    void usageFileHasBothPlotsAxesAndTheLegend() throws Exception {
+        UsageDistributionFigure figure = fed(new UsageDistributionFigure(), Traces.steps(), 1);
+        String svg = SvgExport.toSvg(figure, 900, 400);
+
+        List<String> texts = texts(parse(svg));
+        assertThat(texts).contains("rank (most used first)", "fraction of experts (most used first)",
+                "use by rank \u00b7 y: routed mass", "cumulative share \u00b7 y: fraction of use", "0.50",
+                "use by rank (log-log)", "cumulative share of use", "uniform use", "90% of use covered");
+        assertThat(texts).anyMatch(t -> t.startsWith("all 2 layers pooled"));
+        assertThat(figure.rankPointsDrawn()).isPositive();
+    }
+
+    @Test
     void pngIsPaintedAtTheScaleAsked() {
         DraftTreeFigure figure = fed(new DraftTreeFigure(), Traces.steps(), 1);
 
