@@ -17,9 +17,11 @@ import org.specscope.styles.Themes;
 import org.specscope.visualizers.CascadeFigure;
 import org.specscope.visualizers.DistinctExpertsFigure;
 import org.specscope.visualizers.DraftTreeFigure;
+import org.specscope.visualizers.ExpertHeatmapFigure;
 import org.specscope.visualizers.PngExport;
 import org.specscope.visualizers.SvgExport;
 import org.specscope.visualizers.TraceFigure;
+import org.specscope.visualizers.UsageDistributionFigure;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -39,13 +41,15 @@ final class FigureCommand implements Callable<Integer> {
         VIEWS.put("draft-tree", DraftTreeFigure::new);
         VIEWS.put("cascade", CascadeFigure::new);
         VIEWS.put("distinct-experts", DistinctExpertsFigure::new);
+        VIEWS.put("heatmap", ExpertHeatmapFigure::new);
+        VIEWS.put("usage", UsageDistributionFigure::new);
     }
 
     @Option(names = "--trace", required = true, paramLabel = "FILE.jsonl", description = "The saved trace to read.")
     Path trace;
 
     @Option(names = "--view", required = true, paramLabel = "VIEW",
-            description = "draft-tree, cascade or distinct-experts.")
+            description = "draft-tree, cascade, distinct-experts, heatmap or usage.")
     String view;
 
     @Option(names = "--step", defaultValue = "-1", paramLabel = "N",

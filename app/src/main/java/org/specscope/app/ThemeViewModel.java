@@ -5,9 +5,7 @@ import javafx.beans.property.SimpleObjectProperty;
 import javafx.scene.Scene;
 import javafx.scene.paint.Color;
 import org.specscope.styles.Themes;
-import org.specscope.visualizers.ExpertHeatmapView;
 import org.specscope.visualizers.Themed;
-import org.specscope.visualizers.UsageDistributionView;
 
 import java.util.Arrays;
 import java.util.Objects;
@@ -71,16 +69,12 @@ public final class ThemeViewModel {
     }
 
     /**
-     * The theme property of a view that draws its own palette. New views implement
-     * {@link Themed} (the figure views through {@code FigureView}); the canvas views that
-     * predate it are named here (their classes are shared, so the app adapts to them rather
-     * than the other way round).
+     * The theme property of a view that draws its own palette: such views implement
+     * {@link Themed} (the figure views through {@code FigureView}).
      */
     static Optional<ObjectProperty<Themes>> themePropertyOf(Object view) {
         return Optional.ofNullable(switch (view) {
             case Themed t -> t.themeProperty();
-            case ExpertHeatmapView v -> v.themeProperty();
-            case UsageDistributionView v -> v.themeProperty();
             case null, default -> null;
         });
     }

@@ -101,6 +101,24 @@ class FigureCliTest {
     }
 
     @Test
+    void writesTheHeatmapWithItsAxesAndLegend() throws Exception {
+        Path heatmap = dir.resolve("heatmap.svg");
+        Result r = figure("--trace", trace.toString(), "--view", "heatmap", "--out", heatmap.toString());
+        assertThat(r.exit()).as(r.err()).isZero();
+        assertThat(texts(heatmap)).contains("layer", "expert", "kept by the budget", "\u2022 replacement");
+
+        Path png = dir.resolve("heatmap.png");
+        assertThat(figure("--trace", trace.toString(), "--view", "heatmap", "--out", png.toString(), "--scale", "2")
+                .exit()).isZero();
+        assertThat(javax.imageio.ImageIO.read(png.toFile()).getWidth()).isEqualTo(1800);
+
+        Path usage = dir.resolve("usage.svg");
+        Result u = figure("--trace", trace.toString(), "--view", "usage", "--out", usage.toString(), "--theme", "dark");
+        assertThat(u.exit()).as(u.err()).isZero();
+        assertThat(texts(usage)).contains("rank (most used first)", "cumulative share of use", "uniform use");
+    }
+
+    @Test
     void writesAPngAtTheScaleAsked() throws Exception {
         Path png = dir.resolve("tree@3x.png");
         Result r = figure("--trace", trace.toString(), "--view", "draft-tree", "--out", png.toString(),
@@ -125,10 +143,10 @@ class FigureCliTest {
 
     @Test
     void anUnknownViewOrStepOrFormatIsNamed() {
-        Result view = figure("--trace", trace.toString(), "--view", "heatmap", "--out", dir.resolve("h.svg").toString());
+        Result view = figure("--trace", trace.toString(), "--view", "nope", "--out", dir.resolve("h.svg").toString());
         assertThat(view.exit()).isEqualTo(2);
         assertThat(view.err().strip())
-                .isEqualTo("error: unknown view 'heatmap': choose one of draft-tree, cascade, distinct-experts");
+                .isEqualTo("error: unknown view 'nope': choose one of draft-tree, cascade, distinct-experts, heatmap, usage");
 
         Result step = figure("--trace", trace.toString(), "--view", "cascade", "--step", "999", "--out",
                 dir.resolve("s.svg").toString());

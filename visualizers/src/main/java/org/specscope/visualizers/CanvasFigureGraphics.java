@@ -1,7 +1,9 @@
 package org.specscope.visualizers;
 
+import java.nio.IntBuffer;
 import javafx.geometry.VPos;
 import javafx.scene.canvas.GraphicsContext;
+import javafx.scene.image.PixelBuffer;
 import javafx.scene.image.PixelFormat;
 import javafx.scene.image.WritableImage;
 import javafx.scene.paint.Color;
@@ -150,6 +152,39 @@ public final class CanvasFigureGraphics implements FigureGraphics {
         g.setImageSmoothing(false);
         g.drawImage(image, x, y, w, h);
         g.setImageSmoothing(smooth);
+    }
+
+    @Override
+    public void drawPixels(PixelImage kept, double x, double y, double w, double h) {
+        Screen screen = kept.screen instanceof Screen s ? s : null;
+        if (screen == null) {
+            // the image shares the array: the canvas reads the ints as they are, no copy or conversion
+            // (opaque, so premultiplied as the format says)
+            PixelBuffer<IntBuffer> buffer = new PixelBuffer<>(kept.width(), kept.height(),
+                    IntBuffer.wrap(kept.argb()), PixelFormat.getIntArgbPreInstance());
+            screen = new Screen(buffer, new WritableImage(buffer));
+            screen.version = kept.version();
+            kept.screen = screen;
+        } else if (screen.version != kept.version()) {
+            screen.version = kept.version();
+            screen.buffer.updateBuffer(b -> null); // all of it changed
+        }
+        boolean smooth = g.isImageSmoothing();
+        g.setImageSmoothing(false);
+        g.drawImage(screen.image, 0, 0, kept.width(), kept.height(), x, y, w, h);
+        g.setImageSmoothing(smooth);
+    }
+
+    /** A {@link PixelImage}'s canvas image, made once. */
+    private static final class Screen {
+        final PixelBuffer<IntBuffer> buffer;
+        final WritableImage image;
+        int version;
+
+        Screen(PixelBuffer<IntBuffer> buffer, WritableImage image) {
+            this.buffer = buffer;
+            this.image = image;
+        }
     }
 
     @Override

@@ -72,6 +72,14 @@ public interface FigureGraphics {
      */
     void drawPixels(int[] argb, int pw, int ph, double x, double y, double w, double h);
 
+    /**
+     * A kept raster stretched onto the rectangle without smoothing; the screen reuses its canvas
+     * image between paints, others draw its pixels.
+     */
+    default void drawPixels(PixelImage image, double x, double y, double w, double h) {
+        drawPixels(image.argb(), image.width(), image.height(), x, y, w, h);
+    }
+
     void save();
 
     void restore();

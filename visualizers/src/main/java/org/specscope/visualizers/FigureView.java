@@ -66,6 +66,21 @@ public abstract class FigureView<F extends TraceFigure> implements TraceView, Ve
         canvas.setOnMouseExited(e -> unhover());
     }
 
+    /** The canvas's width now (it may not be drawn at it yet). */
+    final double canvasWidth() {
+        return canvas.getWidth();
+    }
+
+    /** The canvas's height now. */
+    final double canvasHeight() {
+        return canvas.getHeight();
+    }
+
+    /** Redraws at the next pulse (for changes the figure's feeding does not cover). */
+    final void requestRedraw() {
+        redraw.request();
+    }
+
     /** The label the figure's caption goes into, for the subclass's legend. */
     final Label stepLabel() {
         return stepLabel;

@@ -11,6 +11,7 @@ import java.util.List;
 import javax.xml.parsers.DocumentBuilderFactory;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.specscope.engine.trace.LayerTrace;
 import org.specscope.engine.trace.StepTrace;
 import org.w3c.dom.Document;
 import org.w3c.dom.Element;
@@ -89,6 +90,38 @@ class SvgExportTest {
         for (DistinctExpertStats.Measure m : DistinctExpertStats.Measure.values()) {
             assertThat(texts).contains(m.label());
         }
+    }
+
+    @Test
+    void heatmapFileEmbedsItsGridAndKeepsAxesAndLegendAsText() throws Exception {
+        List<StepTrace> steps = Traces.steps();
+        ExpertHeatmapFigure figure = fed(new ExpertHeatmapFigure(), steps, 1);
+        String svg = SvgExport.toSvg(figure, 800, 400);
+
+        Document doc = parse(svg);
+        List<String> texts = texts(doc);
+        assertThat(texts).contains("layer", "expert", "kept by the budget", "\u00d7 natural expert left out",
+                "\u2022 replacement", "step 1", "0", "7");
+        for (LayerTrace l : steps.get(1).layers()) {
+            assertThat(texts).contains(Integer.toString(l.layer()));
+        }
+        assertThat(texts).anyMatch(t -> t.startsWith("share of the layer's routing mass"));
+        // the grid (cells, outlines, marks) and the legend's ramp are raster, embedded as PNG data
+        assertThat(doc.getElementsByTagNameNS("*", "image").getLength()).isEqualTo(2);
+        assertThat(figure.rows()).isEqualTo(steps.get(1).layers().size());
+    }
+
+    @Test
+    void usageFileHasBothPlotsAxesAndTheLegend() throws Exception {
+        UsageDistributionFigure figure = fed(new UsageDistributionFigure(), Traces.steps(), 1);
+        String svg = SvgExport.toSvg(figure, 900, 400);
+
+        List<String> texts = texts(parse(svg));
+        assertThat(texts).contains("rank (most used first)", "fraction of experts (most used first)",
+                "use by rank \u00b7 y: routed mass", "cumulative share \u00b7 y: fraction of use", "0.50",
+                "use by rank (log-log)", "cumulative share of use", "uniform use", "90% of use covered");
+        assertThat(texts).anyMatch(t -> t.startsWith("all 2 layers pooled"));
+        assertThat(figure.rankPointsDrawn()).isPositive();
     }
 
     @Test
