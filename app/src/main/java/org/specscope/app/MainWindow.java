@@ -713,11 +713,15 @@ public final class MainWindow {
         grid.add(section("Expert budget"), 0, row++, 2, 1);
         ChoiceBox<Selection> selection = new ChoiceBox<>(FXCollections.observableArrayList(Selection.values()));
         selection.setId("selectionChoice");
+        selection.setConverter(labels(Selection::label));
         selection.valueProperty().bindBidirectional(settings.selectionProperty());
         grid.add(new Label("Selection"), 0, row);
         grid.add(selection, 1, row++);
+        javafx.beans.binding.IntegerBinding minBudget = Bindings.createIntegerBinding(settings::minBudget,
+                settings.topKProperty(), settings.numExpertsProperty());
         Slider budget = new Slider(1, 1, 1);
         budget.setId("budgetSlider");
+        budget.minProperty().bind(minBudget);
         budget.maxProperty().bind(settings.numExpertsProperty());
         budget.setMajorTickUnit(1);
         budget.setMinorTickCount(0);
@@ -728,11 +732,15 @@ public final class MainWindow {
         Spinner<Integer> budgetField = intSpinner("budgetField", 1, 1, settings.budgetProperty());
         ((SpinnerValueFactory.IntegerSpinnerValueFactory) budgetField.getValueFactory()).maxProperty()
                 .bind(settings.numExpertsProperty());
+        ((SpinnerValueFactory.IntegerSpinnerValueFactory) budgetField.getValueFactory()).minProperty()
+                .bind(minBudget);
         budgetField.disableProperty().bind(budget.disableProperty());
         Label budgetLabel = new Label();
-        budgetLabel.textProperty().bind(Bindings.createStringBinding(() -> "B (of " + settings.numExpertsProperty().get()
+        budgetLabel.setId("budgetLabel");
+        budgetLabel.textProperty().bind(Bindings.createStringBinding(() -> "B (" + settings.minBudget() + ".."
+                + settings.numExpertsProperty().get()
                 + (settings.budgetProperty().get() >= settings.numExpertsProperty().get() ? ", unbudgeted)" : ")"),
-                settings.numExpertsProperty(), settings.budgetProperty()));
+                settings.numExpertsProperty(), settings.topKProperty(), settings.budgetProperty()));
         grid.add(budgetLabel, 0, row);
         grid.add(budgetField, 1, row++);
         grid.add(budget, 0, row++, 2, 1);
@@ -747,6 +755,7 @@ public final class MainWindow {
         grid.add(tau, 1, row++);
         ChoiceBox<CoveragePolicy> policy = new ChoiceBox<>(FXCollections.observableArrayList(CoveragePolicy.values()));
         policy.setId("policyChoice");
+        policy.setConverter(labels(SettingsViewModel::label));
         policy.valueProperty().bindBidirectional(settings.policyProperty());
         grid.add(new Label("Outside the budget"), 0, row);
         grid.add(policy, 1, row++);
@@ -754,6 +763,7 @@ public final class MainWindow {
         grid.add(section("Draft"), 0, row++, 2, 1);
         ChoiceBox<Shape> shape = new ChoiceBox<>(FXCollections.observableArrayList(Shape.values()));
         shape.setId("shapeChoice");
+        shape.setConverter(labels(Shape::label));
         shape.valueProperty().bindBidirectional(settings.shapeProperty());
         grid.add(new Label("Shape"), 0, row);
         grid.add(shape, 1, row++);
@@ -919,6 +929,21 @@ public final class MainWindow {
         Label l = new Label(title);
         l.setStyle("-fx-font-weight: bold; -fx-padding: 6 0 0 0;");
         return l;
+    }
+
+    /** A one-way converter that shows a readable label for a choice. */
+    static <T> StringConverter<T> labels(java.util.function.Function<T, String> label) {
+        return new StringConverter<>() {
+            @Override
+            public String toString(T value) {
+                return value == null ? "" : label.apply(value);
+            }
+
+            @Override
+            public T fromString(String s) {
+                return null;
+            }
+        };
     }
 
     private static Spinner<Integer> intSpinner(String id, int min, int max, javafx.beans.property.IntegerProperty value) {

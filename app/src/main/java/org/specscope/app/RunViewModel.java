@@ -163,6 +163,7 @@ public final class RunViewModel implements AutoCloseable {
             model.set(entry);
             int n = opened.target().config().moe().map(m -> m.numExperts()).orElse(1);
             settings.numExpertsProperty().set(n);
+            settings.topKProperty().set(opened.target().config().moe().map(m -> m.expertsPerToken()).orElse(1));
             backend.set(opened.backend().description());
             drafter.set(opened.defaultDrafter());
             phase.set(Phase.READY);

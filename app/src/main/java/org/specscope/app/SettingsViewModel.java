@@ -34,12 +34,39 @@ import java.util.function.Consumer;
 public final class SettingsViewModel {
 
     /** How the budget picks how many experts a layer keeps. */
-    public enum Selection { FIXED, COVERAGE }
+    public enum Selection {
+        FIXED("fixed budget B"), COVERAGE("coverage τ");
+
+        private final String label;
+
+        Selection(String label) { this.label = label; }
+
+        /** What the inspector shows. */
+        public String label() { return label; }
+    }
 
     /** A chain of K drafts or an EAGLE-2 tree. */
-    public enum Shape { CHAIN, TREE }
+    public enum Shape {
+        CHAIN("chain"), TREE("tree");
+
+        private final String label;
+
+        Shape(String label) { this.label = label; }
+
+        /** What the inspector shows. */
+        public String label() { return label; }
+    }
+
+    /** What the inspector shows for a coverage policy. */
+    public static String label(CoveragePolicy policy) {
+        return policy == null ? "" : switch (policy) {
+            case SUBSTITUTE -> "substitute";
+            case TRUNCATE -> "truncate";
+        };
+    }
 
     private final IntegerProperty numExperts = new SimpleIntegerProperty(1);
+    private final IntegerProperty topK = new SimpleIntegerProperty(1);
     private final IntegerProperty budget = new SimpleIntegerProperty(1);
     private final ObjectProperty<Selection> selection = new SimpleObjectProperty<>(Selection.FIXED);
     private final DoubleProperty coverageTau = new SimpleDoubleProperty(0.9);
@@ -65,7 +92,13 @@ public final class SettingsViewModel {
                 budget.set(max);
             }
         });
-        Observable[] inputs = {numExperts, budget, selection, coverageTau, policy, shape, chainK, treeDepth, treeTopK,
+        topK.addListener((obs, old, k) -> {
+            // The engine clamps a fixed budget to at least k: so does the inspector.
+            if (budget.get() < minBudget()) {
+                budget.set(minBudget());
+            }
+        });
+        Observable[] inputs = {numExperts, topK, budget, selection, coverageTau, policy, shape, chainK, treeDepth, treeTopK,
                 treeTotal, cascade, temperature, seed};
         for (Observable input : inputs) {
             input.addListener(o -> rebuild());
@@ -81,7 +114,7 @@ public final class SettingsViewModel {
     /** The controls as an engine value, or throws IllegalArgumentException for an invalid combination. */
     public Settings build() {
         int n = Math.max(1, numExperts.get());
-        int b = Math.clamp(budget.get(), 1, n);
+        int b = Math.clamp(budget.get(), Math.min(minBudget(), n), n);
         ExpertBudget expertBudget = switch (selection.get()) {
             case FIXED -> b >= n ? ExpertBudget.UNLIMITED : ExpertBudget.fixed(b, policy.get());
             case COVERAGE -> coverageTau.get() >= 1 ? ExpertBudget.UNLIMITED
@@ -113,7 +146,14 @@ public final class SettingsViewModel {
         return settings.get().budget().isUnlimited();
     }
 
+    /** The smallest budget the engine keeps: the model's top-k, within 1..N. */
+    public int minBudget() {
+        return Math.clamp(topK.get(), 1, Math.max(1, numExperts.get()));
+    }
+
     public IntegerProperty numExpertsProperty() { return numExperts; }
+    /** The loaded model's experts per token (k); a fixed budget is never below it. */
+    public IntegerProperty topKProperty() { return topK; }
     public IntegerProperty budgetProperty() { return budget; }
     public ObjectProperty<Selection> selectionProperty() { return selection; }
     public DoubleProperty coverageTauProperty() { return coverageTau; }

@@ -2,6 +2,7 @@ package org.specscope.app;
 
 import javafx.scene.control.Button;
 import javafx.scene.control.ListView;
+import javafx.scene.control.ChoiceBox;
 import javafx.scene.control.Slider;
 import javafx.scene.control.TabPane;
 import javafx.scene.input.KeyCode;
@@ -67,6 +68,17 @@ class MainWindowTest {
         assertThat(Fx.call(() -> tabs.getTabs().stream().map(t -> t.getText()).toList())).contains("Recording");
         assertThat(robot.lookup("#statusBackend").queryLabeled().getText()).startsWith("CPU, 1 thread");
         assertThat(Fx.call(() -> window.settingsViewModel().numExpertsProperty().get())).isEqualTo(32);
+        int k = Fx.call(() -> window.settingsViewModel().topKProperty().get());
+        assertThat(k).isGreaterThan(1);
+        assertThat(Fx.call(() -> robot.lookup("#budgetSlider").queryAs(Slider.class).getMin())).isEqualTo(k);
+        assertThat(robot.lookup("#budgetLabel").queryLabeled().getText()).startsWith("B (" + k + "..32");
+        @SuppressWarnings("unchecked")
+        ChoiceBox<SettingsViewModel.Selection> selection = robot.lookup("#selectionChoice").queryAs(ChoiceBox.class);
+        assertThat(Fx.call(() -> selection.getConverter().toString(SettingsViewModel.Selection.FIXED)))
+                .isEqualTo("fixed budget B");
+        @SuppressWarnings("unchecked")
+        ChoiceBox<SettingsViewModel.Shape> shape = robot.lookup("#shapeChoice").queryAs(ChoiceBox.class);
+        assertThat(Fx.call(() -> shape.getConverter().toString(SettingsViewModel.Shape.TREE))).isEqualTo("tree");
         assertThat(new AppPreferences(node).lastModel()).hasValueSatisfying(p -> assertThat(p.getFileName().toString()).isEqualTo("specscope-moe-mini"));
     }
 

@@ -99,4 +99,27 @@ class SettingsViewModelTest {
         vm.numExpertsProperty().set(16);
         assertThat(vm.budgetProperty().get()).isEqualTo(8);
     }
+
+    @Test
+    void aFixedBudgetNeverGoesBelowTheModelsTopK() {
+        SettingsViewModel vm = new SettingsViewModel();
+        vm.numExpertsProperty().set(32);
+        vm.budgetProperty().set(2);
+        vm.topKProperty().set(4);
+        assertThat(vm.minBudget()).isEqualTo(4);
+        assertThat(vm.budgetProperty().get()).isEqualTo(4);
+        assertThat(vm.settings().budget()).isEqualTo(ExpertBudget.fixed(4, CoveragePolicy.SUBSTITUTE));
+        vm.budgetProperty().set(1);   // a stale value still builds the engine's smallest budget
+        assertThat(vm.settings().budget()).isEqualTo(ExpertBudget.fixed(4, CoveragePolicy.SUBSTITUTE));
+    }
+
+    @Test
+    void choicesHaveReadableLabels() {
+        assertThat(SettingsViewModel.Selection.FIXED.label()).isEqualTo("fixed budget B");
+        assertThat(SettingsViewModel.Selection.COVERAGE.label()).isEqualTo("coverage τ");
+        assertThat(SettingsViewModel.Shape.CHAIN.label()).isEqualTo("chain");
+        assertThat(SettingsViewModel.Shape.TREE.label()).isEqualTo("tree");
+        assertThat(SettingsViewModel.label(CoveragePolicy.SUBSTITUTE)).isEqualTo("substitute");
+        assertThat(SettingsViewModel.label(CoveragePolicy.TRUNCATE)).isEqualTo("truncate");
+    }
 }
