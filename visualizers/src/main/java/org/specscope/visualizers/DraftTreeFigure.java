@@ -27,6 +27,13 @@ public final class DraftTreeFigure implements TraceFigure {
     static final double ROW_STEP = BOX_H + 12;
     static final double MARGIN = 16;
     static final String FONT = "Monospaced";
+    static final double FONT_SIZE = 12;
+    /** The smallest label and box a crowded tree gets; beyond that it overflows the canvas. */
+    static final double MIN_FONT_SIZE = 8;
+    static final double MIN_BOX_W = 56;
+    static final double MIN_BOX_H = 13;
+    /** How far a small tree spreads: at most this many times its natural column and row steps. */
+    static final double MAX_SPREAD = 3;
     static final double[] BONUS_DASHES = {4, 3};
 
     private final List<StepTrace> steps = new ArrayList<>();
@@ -141,18 +148,12 @@ public final class DraftTreeFigure implements TraceFigure {
         TreeTrace tree = step.tree();
         int n = tree.size();
         int bonus = n;
-        double contentW = 2 * MARGIN + (layout.columns() - 1) * COL_STEP + BOX_W;
-        double contentH = 2 * MARGIN + (layout.rows() - 1) * ROW_STEP + BOX_H;
-        double scale = Math.min(1, Math.min(w / contentW, h / contentH));
-        if (!(scale > 0)) {
+        Placement place = place(layout, w, h);
+        if (place == null) {
             return;
         }
-        bounds = new Bounds[n + 1];
-        for (int i = 0; i <= n; i++) {
-            double x = (MARGIN + layout.column(i) * COL_STEP) * scale;
-            double y = (MARGIN + layout.row(i) * ROW_STEP) * scale;
-            bounds[i] = new BoundingBox(x, y, BOX_W * scale, BOX_H * scale);
-        }
+        bounds = place.bounds();
+        double scale = place.fontSize() / FONT_SIZE;
 
         // edges first, the accepted path last so that it lies on top
         g.setRoundCaps(true);
@@ -180,7 +181,7 @@ public final class DraftTreeFigure implements TraceFigure {
         }
         g.setLineDashes((double[]) null);
 
-        g.setFont(FONT, 12 * scale);
+        g.setFont(FONT, place.fontSize());
         g.setTextAlign(TextAlignment.CENTER);
         g.setTextBaseline(VPos.CENTER);
         for (int i = 0; i <= n; i++) {
@@ -209,6 +210,51 @@ public final class DraftTreeFigure implements TraceFigure {
             g.setFill(isBonus ? pal.text : luminance(fill) > 0.45 ? Color.BLACK : Color.WHITE);
             g.fillText(shorten(visible(label)), b.getCenterX(), b.getCenterY(), b.getWidth() - 8 * scale);
         }
+    }
+
+    /** Node boxes on a w x h canvas and the labels' font size. */
+    record Placement(Bounds[] bounds, double fontSize) {
+    }
+
+    /**
+     * Places the layout's nodes on a w x h canvas, scaling columns and rows independently:
+     * columns spread across the width and rows across the height (up to {@link #MAX_SPREAD}
+     * times their natural step), and a crowded axis shrinks its step and boxes, down to a
+     * readable minimum box and font, past which the tree overflows. Null for an empty canvas.
+     */
+    static Placement place(TreeLayout layout, double w, double h) {
+        double availW = w - 2 * MARGIN;
+        double availH = h - 2 * MARGIN;
+        if (!(availW > 0 && availH > 0)) {
+            return null;
+        }
+        double[] x = axis(layout.columns(), availW, COL_STEP, BOX_W, MIN_BOX_W);
+        double[] y = axis(layout.rows(), availH, ROW_STEP, BOX_H, MIN_BOX_H);
+        double colStep = x[0];
+        double boxW = x[1];
+        double rowStep = y[0];
+        double boxH = y[1];
+        double fontSize = Math.clamp(FONT_SIZE * Math.min(boxW / BOX_W, boxH / BOX_H), MIN_FONT_SIZE, FONT_SIZE);
+        Bounds[] bounds = new Bounds[layout.size()];
+        for (int i = 0; i < bounds.length; i++) {
+            bounds[i] = new BoundingBox(MARGIN + layout.column(i) * colStep, MARGIN + layout.row(i) * rowStep, boxW, boxH);
+        }
+        return new Placement(bounds, fontSize);
+    }
+
+    /** One axis: {step, box} for {@code count} cells in {@code avail}, natural {@code step} and {@code box}. */
+    private static double[] axis(int count, double avail, double step, double box, double minBox) {
+        double natural = (count - 1) * step + box;
+        if (natural <= avail) {
+            // room to spare: the boxes keep their size and the cells spread out
+            double spread = count > 1 ? Math.min(MAX_SPREAD * step, (avail - box) / (count - 1)) : step;
+            return new double[]{spread, box};
+        }
+        double scale = avail / natural;
+        double b = Math.max(minBox, box * scale);
+        // a step that fits, but never so small that boxes touch
+        double s = count > 1 ? Math.max(b + 2, (avail - b) / (count - 1)) : step;
+        return new double[]{s, b};
     }
 
     private void computeModel() {
