@@ -7,7 +7,7 @@ import javafx.geometry.BoundingBox;
 import javafx.geometry.Bounds;
 import javafx.geometry.Pos;
 import javafx.scene.control.Label;
-import javafx.scene.layout.HBox;
+import javafx.scene.layout.FlowPane;
 import javafx.scene.paint.Color;
 import javafx.scene.shape.Rectangle;
 import org.specscope.engine.control.ControllerPhase;
@@ -35,8 +35,8 @@ public final class CascadeView extends FigureView<CascadeFigure> {
         layOut(legend());
     }
 
-    private HBox legend() {
-        HBox box = new HBox(stepLabel());
+    private FlowPane legend() {
+        FlowPane box = new FlowPane(stepLabel());
         for (ControllerPhase phase : SHADED) {
             Rectangle r = new Rectangle(12, 12);
             swatches.put(phase, r);
@@ -45,7 +45,8 @@ public final class CascadeView extends FigureView<CascadeFigure> {
         box.getChildren().addAll(new Label("U (left)", utilitySwatch), new Label("K (right)", kSwatch),
                 new Label("\u2691 settings changed"));
         box.setAlignment(Pos.CENTER_LEFT);
-        box.setSpacing(10);
+        box.setHgap(10);
+        box.setVgap(4);
         box.getStyleClass().add("cascade-legend");
         return box;
     }

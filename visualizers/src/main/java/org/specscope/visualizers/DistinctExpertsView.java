@@ -8,7 +8,7 @@ import java.util.Map;
 import javafx.geometry.Bounds;
 import javafx.geometry.Pos;
 import javafx.scene.control.Label;
-import javafx.scene.layout.HBox;
+import javafx.scene.layout.FlowPane;
 import javafx.scene.paint.Color;
 import javafx.scene.shape.Line;
 import javafx.scene.shape.Rectangle;
@@ -38,8 +38,8 @@ public final class DistinctExpertsView extends FigureView<DistinctExpertsFigure>
         layOut(legend());
     }
 
-    private HBox legend() {
-        HBox box = new HBox(stepLabel());
+    private FlowPane legend() {
+        FlowPane box = new FlowPane(stepLabel());
         for (Measure m : Measure.values()) {
             Rectangle r = new Rectangle(12, 12);
             swatches.put(m, r);
@@ -59,7 +59,8 @@ public final class DistinctExpertsView extends FigureView<DistinctExpertsFigure>
             box.getChildren().add(new Label(names[i], line));
         }
         box.setAlignment(Pos.CENTER_LEFT);
-        box.setSpacing(10);
+        box.setHgap(10);
+        box.setVgap(4);
         box.getStyleClass().add("distinct-experts-legend");
         return box;
     }

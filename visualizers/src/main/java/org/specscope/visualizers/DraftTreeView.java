@@ -6,7 +6,7 @@ import javafx.geometry.Pos;
 import javafx.scene.canvas.Canvas;
 import javafx.scene.canvas.GraphicsContext;
 import javafx.scene.control.Label;
-import javafx.scene.layout.HBox;
+import javafx.scene.layout.FlowPane;
 import javafx.scene.paint.Color;
 import org.specscope.engine.trace.StepTrace;
 import org.specscope.engine.trace.TreeTrace;
@@ -30,7 +30,7 @@ public final class DraftTreeView extends FigureView<DraftTreeFigure> {
         layOut(legend());
     }
 
-    private HBox legend() {
+    private FlowPane legend() {
         Label accepted = new Label("\u25a0 accepted path");
         accepted.getStyleClass().add("tree-node-accepted");
         Label bonus = new Label("\u25a1 bonus token");
@@ -43,7 +43,7 @@ public final class DraftTreeView extends FigureView<DraftTreeFigure> {
         }
         Label missingLabel = new Label("natural experts missing: none");
         Label all = new Label("all");
-        HBox box = new HBox(stepLabel(), accepted, bonus, missingLabel, ramp, all);
+        FlowPane box = new FlowPane(stepLabel(), accepted, bonus, missingLabel, ramp, all);
         box.setAlignment(Pos.CENTER_LEFT);
         box.getStyleClass().add("draft-tree-legend");
         return box;

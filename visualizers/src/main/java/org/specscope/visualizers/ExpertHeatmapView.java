@@ -6,7 +6,7 @@ import javafx.geometry.Pos;
 import javafx.scene.canvas.Canvas;
 import javafx.scene.canvas.GraphicsContext;
 import javafx.scene.control.Label;
-import javafx.scene.layout.HBox;
+import javafx.scene.layout.FlowPane;
 import org.specscope.engine.trace.LayerTrace;
 import org.specscope.engine.trace.StepTrace;
 import org.specscope.styles.ColorMaps;
@@ -57,7 +57,7 @@ public final class ExpertHeatmapView extends FigureView<ExpertHeatmapFigure> {
         layOut(legend());
     }
 
-    private HBox legend() {
+    private FlowPane legend() {
         Label what = new Label("share of the layer's routing mass (full softmax, summed over tree nodes): 0");
         Canvas ramp = new Canvas(96, 10);
         GraphicsContext g = ramp.getGraphicsContext2D();
@@ -69,7 +69,7 @@ public final class ExpertHeatmapView extends FigureView<ExpertHeatmapFigure> {
         kept.setTextFill(ExpertHeatmapFigure.KEPT);
         Label leftOut = new Label("\u00d7 natural expert left out");
         Label replacement = new Label("\u2022 replacement");
-        HBox box = new HBox(8, stepLabel(), what, ramp, maxLabel, kept, leftOut, replacement);
+        FlowPane box = new FlowPane(8, 4, stepLabel(), what, ramp, maxLabel, kept, leftOut, replacement);
         box.setAlignment(Pos.CENTER_LEFT);
         box.getStyleClass().add("expert-heatmap-legend");
         return box;

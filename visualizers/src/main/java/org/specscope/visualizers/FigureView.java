@@ -35,6 +35,7 @@ public abstract class FigureView<F extends TraceFigure> implements TraceView, Ve
     private final ObjectProperty<Themes> theme = new SimpleObjectProperty<>(this, "theme", Themes.LIGHT);
     private final PulseRedraw redraw = new PulseRedraw(this::draw);
     private int redraws;
+    private boolean drawing;
     private int hovered = -1;
 
     /** A view styled {@code trace-view} and {@code styleClass}, showing {@code figure}. */
@@ -45,8 +46,8 @@ public abstract class FigureView<F extends TraceFigure> implements TraceView, Ve
         canvasPane.setMinSize(0, 0);
         canvas.widthProperty().bind(canvasPane.widthProperty());
         canvas.heightProperty().bind(canvasPane.heightProperty());
-        canvas.widthProperty().addListener(o -> redraw.request());
-        canvas.heightProperty().addListener(o -> redraw.request());
+        canvas.widthProperty().addListener(o -> resized());
+        canvas.heightProperty().addListener(o -> resized());
         theme.addListener(o -> {
             figure.setTheme(theme.get());
             redraw.request();
@@ -171,15 +172,44 @@ public abstract class FigureView<F extends TraceFigure> implements TraceView, Ve
         tooltip.hide();
     }
 
+    private void resized() {
+        if (!drawing) {   // a draw that resizes the canvas repaints it itself
+            redraw.request();
+        }
+    }
+
     private void draw() {
         redraws++;
-        paintLegend();
-        Object before = hoverSubject();
+        drawing = true;
+        try {
+            paintLegend();
+            Object before = hoverSubject();
+            paintCanvas();
+            String caption = figure.caption();
+            if (!caption.equals(stepLabel.getText())) {
+                // the legend wraps, so a new caption may move the canvas: lay out now and repaint
+                // at the new size in this pulse rather than redraw again at the next
+                stepLabel.setText(caption);
+                double w = canvas.getWidth();
+                double h = canvas.getHeight();
+                if (root.getScene() != null) {
+                    root.applyCss();
+                    root.layout();
+                }
+                if (canvas.getWidth() != w || canvas.getHeight() != h) {
+                    paintCanvas();
+                }
+            }
+            if (hoverSubject() != before) {
+                unhover();
+            }
+        } finally {
+            drawing = false;
+        }
+    }
+
+    private void paintCanvas() {
         figure.paintPlot(new CanvasFigureGraphics(canvas.getGraphicsContext2D()), canvas.getWidth(),
                 canvas.getHeight());
-        if (hoverSubject() != before) {
-            unhover();
-        }
-        stepLabel.setText(figure.caption());
     }
 }

@@ -6,7 +6,7 @@ import javafx.beans.property.SimpleIntegerProperty;
 import javafx.beans.property.SimpleObjectProperty;
 import javafx.geometry.Pos;
 import javafx.scene.control.Label;
-import javafx.scene.layout.HBox;
+import javafx.scene.layout.FlowPane;
 import org.specscope.engine.trace.StepTrace;
 import org.specscope.visualizers.ExpertUsage.Curve;
 import org.specscope.visualizers.ExpertUsage.Measure;
@@ -53,14 +53,14 @@ public final class UsageDistributionView extends FigureView<UsageDistributionFig
         layOut(legend());
     }
 
-    private HBox legend() {
+    private FlowPane legend() {
         Label byRank = new Label("\u2014 use by rank (log-log)");
         byRank.setTextFill(UsageDistributionFigure.Palette.LIGHT.curve());
         Label share = new Label("\u2014 cumulative share of use");
         share.setTextFill(UsageDistributionFigure.Palette.LIGHT.accent());
         Label uniform = new Label("- - uniform use");
         Label covered = new Label("\u25cf " + Math.round(100 * COVERAGE) + "% of use covered");
-        HBox box = new HBox(12, stepLabel(), byRank, share, uniform, covered);
+        FlowPane box = new FlowPane(12, 4, stepLabel(), byRank, share, uniform, covered);
         box.setAlignment(Pos.CENTER_LEFT);
         box.getStyleClass().add("usage-distribution-legend");
         return box;
