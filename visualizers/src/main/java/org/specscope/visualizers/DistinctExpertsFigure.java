@@ -10,7 +10,6 @@ import javafx.scene.paint.Color;
 import javafx.scene.text.TextAlignment;
 import org.specscope.engine.trace.RunHeader;
 import org.specscope.engine.trace.StepTrace;
-import org.specscope.styles.Themes;
 import org.specscope.visualizers.DistinctExpertStats.LayerCounts;
 import org.specscope.visualizers.DistinctExpertStats.Measure;
 import org.specscope.visualizers.DistinctExpertStats.Summary;
@@ -20,7 +19,7 @@ import org.specscope.visualizers.DistinctExpertStats.Summary;
  * {@link DistinctExpertStats}, the selection, and the painting of the grouped bars. Painting
  * records the bars and layer groups, which the view's hover and the tests read.
  */
-public final class DistinctExpertsFigure implements TraceFigure {
+public final class DistinctExpertsFigure extends StepFigure {
 
     static final double LEFT = 52;
     static final double RIGHT = 16;
@@ -30,10 +29,7 @@ public final class DistinctExpertsFigure implements TraceFigure {
     static final double[] P90_DASHES = {5, 3};
     static final double[] P99_DASHES = {1.5, 2.5};
 
-    private final List<StepTrace> steps = new ArrayList<>();
     private final DistinctExpertStats stats = new DistinctExpertStats();
-    private int selected = -1;
-    private Themes theme = Themes.LIGHT;
 
     // What the last paint showed.
     private StepTrace shown;
@@ -44,25 +40,14 @@ public final class DistinctExpertsFigure implements TraceFigure {
 
     @Override
     public void start(RunHeader header) {
-        steps.clear();
+        super.start(header);
         stats.clear();
-        selected = -1;
     }
 
     @Override
     public void append(StepTrace step) {
-        steps.add(step);
+        super.append(step);
         stats.add(step);
-    }
-
-    @Override
-    public void select(int index) {
-        selected = index;
-    }
-
-    @Override
-    public void setTheme(Themes theme) {
-        this.theme = theme;
     }
 
     DistinctExpertStats stats() {
@@ -128,13 +113,6 @@ public final class DistinctExpertsFigure implements TraceFigure {
         items.add(FigureLegend.Item.line(pal.summary, P90_DASHES, "P90"));
         items.add(FigureLegend.Item.line(pal.summary, P99_DASHES, "P99"));
         return items;
-    }
-
-    private StepTrace stepToShow() {
-        if (steps.isEmpty()) {
-            return null;
-        }
-        return selected >= 0 && selected < steps.size() ? steps.get(selected) : steps.get(steps.size() - 1);
     }
 
     @Override

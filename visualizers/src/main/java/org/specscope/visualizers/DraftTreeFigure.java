@@ -1,6 +1,5 @@
 package org.specscope.visualizers;
 
-import java.util.ArrayList;
 import java.util.List;
 import javafx.geometry.BoundingBox;
 import javafx.geometry.Bounds;
@@ -8,18 +7,16 @@ import javafx.geometry.VPos;
 import javafx.scene.paint.Color;
 import javafx.scene.text.TextAlignment;
 import org.specscope.engine.trace.LayerTrace;
-import org.specscope.engine.trace.RunHeader;
 import org.specscope.engine.trace.StepTrace;
 import org.specscope.engine.trace.TreeTrace;
 import org.specscope.styles.ColorMaps;
-import org.specscope.styles.Themes;
 
 /**
  * What {@link DraftTreeView} draws, apart from its nodes: the steps so far, the selection, and
  * the painting of one step's draft tree by {@link TreeLayout}. Painting records the layout and
  * node bounds, which the view's hover and the tests read.
  */
-public final class DraftTreeFigure implements TraceFigure {
+public final class DraftTreeFigure extends StepFigure {
 
     static final double BOX_W = 92;
     static final double BOX_H = 24;
@@ -36,9 +33,6 @@ public final class DraftTreeFigure implements TraceFigure {
     static final double MAX_SPREAD = 3;
     static final double[] BONUS_DASHES = {4, 3};
 
-    private final List<StepTrace> steps = new ArrayList<>();
-    private int selected = -1;
-    private Themes theme = Themes.LIGHT;
 
     // What the last paint showed.
     private StepTrace shown;
@@ -47,30 +41,6 @@ public final class DraftTreeFigure implements TraceFigure {
     private int[] missing = new int[0];
     private int maxMissing;
 
-    @Override
-    public void start(RunHeader header) {
-        steps.clear();
-        selected = -1;
-    }
-
-    @Override
-    public void append(StepTrace step) {
-        steps.add(step);
-    }
-
-    @Override
-    public void select(int index) {
-        selected = index;
-    }
-
-    int selected() {
-        return selected;
-    }
-
-    @Override
-    public void setTheme(Themes theme) {
-        this.theme = theme;
-    }
 
     StepTrace shown() {
         return shown;
@@ -123,13 +93,6 @@ public final class DraftTreeFigure implements TraceFigure {
 
     Color accentColor() {
         return palette().accent;
-    }
-
-    private StepTrace stepToShow() {
-        if (steps.isEmpty()) {
-            return null;
-        }
-        return selected >= 0 && selected < steps.size() ? steps.get(selected) : steps.get(steps.size() - 1);
     }
 
     @Override

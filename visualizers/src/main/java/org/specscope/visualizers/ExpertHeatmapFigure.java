@@ -1,6 +1,5 @@
 package org.specscope.visualizers;
 
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
@@ -11,7 +10,6 @@ import org.specscope.engine.trace.LayerTrace;
 import org.specscope.engine.trace.RunHeader;
 import org.specscope.engine.trace.StepTrace;
 import org.specscope.styles.ColorMaps;
-import org.specscope.styles.Themes;
 
 /**
  * What {@link ExpertHeatmapView} draws, apart from its nodes: the steps, the selection and window,
@@ -26,7 +24,7 @@ import org.specscope.styles.Themes;
  * text. The model is recomputed only when the shown data changes, the image only when the model or
  * the grid's size does; a theme change only repaints.
  */
-public final class ExpertHeatmapFigure implements TraceFigure {
+public final class ExpertHeatmapFigure extends StepFigure {
 
     static final double LEFT = 46;
     static final double TOP = 8;
@@ -41,10 +39,7 @@ public final class ExpertHeatmapFigure implements TraceFigure {
     static final int MAX_IMAGE_PIXELS = 1 << 22;
 
     private final int[] argbTable = ColorMaps.SEQUENTIAL.argbTable(256);
-    private final List<StepTrace> steps = new ArrayList<>();
-    private int selected = -1;
     private int window = 1;
-    private Themes theme = Themes.LIGHT;
     private boolean modelDirty = true;
     private int modelComputations;
 
@@ -68,14 +63,13 @@ public final class ExpertHeatmapFigure implements TraceFigure {
 
     @Override
     public void start(RunHeader header) {
-        steps.clear();
-        selected = -1;
+        super.start(header);
         modelDirty = true;
     }
 
     @Override
     public void append(StepTrace step) {
-        steps.add(step);
+        super.append(step);
         if (selected < 0 || selected >= steps.size() - 1) {
             modelDirty = true; // the shown step (or its window) changed
         }
@@ -84,13 +78,9 @@ public final class ExpertHeatmapFigure implements TraceFigure {
     @Override
     public void select(int index) {
         if (index != selected) {
-            selected = index;
+            super.select(index);
             modelDirty = true;
         }
-    }
-
-    int selected() {
-        return selected;
     }
 
     /** W: how many steps, up to the shown one, the cell values average (at least 1). */
@@ -99,11 +89,6 @@ public final class ExpertHeatmapFigure implements TraceFigure {
             window = w;
             modelDirty = true;
         }
-    }
-
-    @Override
-    public void setTheme(Themes theme) {
-        this.theme = theme;
     }
 
     /** Whether the model waits to be recomputed (the shown data changed since). */
@@ -287,13 +272,6 @@ public final class ExpertHeatmapFigure implements TraceFigure {
             s.append("\nreplacement for ").append(replacementNodes[i]).append(" nodes");
         }
         return s.toString();
-    }
-
-    private int shownIndex() {
-        if (steps.isEmpty()) {
-            return -1;
-        }
-        return selected >= 0 && selected < steps.size() ? selected : steps.size() - 1;
     }
 
     private void computeModel() {

@@ -16,7 +16,7 @@ import java.io.UncheckedIOException;
 public final class SpecScopeCli implements Runnable {
 
     /** Exit status for bad input: a model, prompt or option the user can fix. */
-    static final int EXIT_BAD_INPUT = 2;
+    public static final int EXIT_BAD_INPUT = 2;
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -37,8 +37,11 @@ public final class SpecScopeCli implements Runnable {
         return cli;
     }
 
-    /** One clear line for the failures a user can fix, a stack trace only for our own bugs. */
-    private static int reportFailure(Exception e, CommandLine cmd, CommandLine.ParseResult parsed) {
+    /**
+     * One clear line for the failures a user can fix, a stack trace only for our own bugs: the
+     * execution exception handler of every SpecScope command line (the app's {@code figure} too).
+     */
+    public static int reportFailure(Exception e, CommandLine cmd, CommandLine.ParseResult parsed) {
         PrintWriter err = cmd.getErr();
         Throwable cause = e instanceof UncheckedIOException u ? u.getCause() : e;
         if (cause instanceof ModelFormatException || cause instanceof TraceFormatException

@@ -1,0 +1,59 @@
+package org.specscope.visualizers;
+
+import org.specscope.engine.trace.RunHeader;
+import org.specscope.engine.trace.StepTrace;
+import org.specscope.styles.Themes;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * A figure of one step at a time: it keeps the run's steps, the selected index (-1 follows the
+ * newest) and the theme, and says which step to show. The figures that draw a single step
+ * (draft tree, distinct experts, expert heatmap) extend it and add their own model.
+ */
+public abstract class StepFigure implements TraceFigure {
+
+    protected final List<StepTrace> steps = new ArrayList<>();
+    protected int selected = -1;
+    protected Themes theme = Themes.LIGHT;
+
+    @Override
+    public void start(RunHeader header) {
+        steps.clear();
+        selected = -1;
+    }
+
+    @Override
+    public void append(StepTrace step) {
+        steps.add(step);
+    }
+
+    @Override
+    public void select(int index) {
+        selected = index;
+    }
+
+    @Override
+    public void setTheme(Themes theme) {
+        this.theme = theme;
+    }
+
+    int selected() {
+        return selected;
+    }
+
+    /** The index of the step to show: the selected one, else the newest; -1 before any step. */
+    int shownIndex() {
+        if (steps.isEmpty()) {
+            return -1;
+        }
+        return selected >= 0 && selected < steps.size() ? selected : steps.size() - 1;
+    }
+
+    /** The step to show, or null before any step. */
+    StepTrace stepToShow() {
+        int i = shownIndex();
+        return i < 0 ? null : steps.get(i);
+    }
+}
