@@ -80,7 +80,7 @@ class ExportAndReplayTest {
     }
 
     private static <T> T await(Task<T> task) {
-        Fx.waitUntil(60, "the task is done", task::isDone);
+        Fx.awaitTask(60, "the task is done", task);
         assertThat(Fx.call(task::getState)).as(String.valueOf(Fx.call(task::getException)))
                 .isEqualTo(javafx.concurrent.Worker.State.SUCCEEDED);
         return Fx.call(task::getValue);
@@ -219,7 +219,7 @@ class ExportAndReplayTest {
         assertThat(lines.get(2)).contains("\"step\":\"one\"");
         Path badField = Files.write(tmp.resolve("bad-field.jsonl"), lines);
         Task<RecordedRun> opening = Fx.call(() -> window.openTrace(badField));
-        Fx.waitUntil(30, "the open fails", opening::isDone);
+        Fx.awaitTask(30, "the open fails", opening);
         assertThat(console()).anyMatch(l -> l.contains("ERROR") && l.contains(badField.toString())
                 && l.contains("line 3") && l.contains("step"));
         assertThat(robot.lookup("#banner").queryLabeled().isVisible()).isTrue();
@@ -230,7 +230,7 @@ class ExportAndReplayTest {
         String text = Files.readString(saved);
         Path cut = Files.writeString(tmp.resolve("cut.jsonl"), text.substring(0, text.length() - 25));
         Task<RecordedRun> cutOpening = Fx.call(() -> window.openTrace(cut));
-        Fx.waitUntil(30, "the open fails", cutOpening::isDone);
+        Fx.awaitTask(30, "the open fails", cutOpening);
         assertThat(console()).anyMatch(l -> l.contains("ERROR") && l.contains(cut.toString()) && l.contains("truncated"));
 
         // The app goes on: the sample runs again.
@@ -243,19 +243,19 @@ class ExportAndReplayTest {
     @Test
     void anUnwritableExportIsReportedAndNothingBreaks(FxRobot robot) {
         Task<Path> early = Fx.call(() -> window.exportTrace(TraceFormat.CSV, tmp.resolve("early.csv")));
-        Fx.waitUntil(30, "the export fails", early::isDone);
+        Fx.awaitTask(30, "the export fails", early);
         assertThat(console()).anyMatch(l -> l.contains("ERROR") && l.contains("nothing to export yet"));
 
         runSample(8);
         Path nowhere = tmp.resolve("no-such-dir").resolve("run.csv");
         Task<Path> failed = Fx.call(() -> window.exportTrace(TraceFormat.CSV, nowhere));
-        Fx.waitUntil(30, "the export fails", failed::isDone);
+        Fx.awaitTask(30, "the export fails", failed);
         assertThat(Fx.call(failed::getState)).isEqualTo(javafx.concurrent.Worker.State.FAILED);
         assertThat(console()).anyMatch(l -> l.contains("ERROR") && l.contains(nowhere.toString())
                 && l.contains("no such file or directory"));
         assertThat(robot.lookup("#banner").queryLabeled().getText()).contains("could not export the CSV summary");
         Task<Path> png = Fx.call(() -> window.exportViewPng(nowhere.resolveSibling("view.png"), 2));
-        Fx.waitUntil(30, "the export fails", png::isDone);
+        Fx.awaitTask(30, "the export fails", png);
         assertThat(Fx.call(png::getState)).isEqualTo(javafx.concurrent.Worker.State.FAILED);
         // Still usable: a good path works.
         await(Fx.call(() -> window.exportTrace(TraceFormat.CSV, tmp.resolve("ok.csv"))));

@@ -1,5 +1,7 @@
 package org.specscope.app;
 
+import javafx.concurrent.Task;
+import javafx.concurrent.Worker;
 import org.testfx.util.WaitForAsyncUtils;
 
 import java.nio.file.Path;
@@ -35,6 +37,20 @@ final class Fx {
         } catch (TimeoutException e) {
             throw new AssertionError("timed out after " + seconds + " s waiting until " + what);
         }
+    }
+
+    /**
+     * Waits until {@code task} has finished as the FX thread sees it. {@link Task#isDone()} turns
+     * true on the worker thread before the FX thread has moved the task to SUCCEEDED or FAILED and
+     * run its handlers; the state property changes on the FX thread in the same event that runs
+     * them, so once it reads terminal there the handlers' effects (console, banner, tabs) are in.
+     */
+    static Worker.State awaitTask(int seconds, String what, Task<?> task) {
+        waitUntil(seconds, what, () -> switch (task.getState()) {
+            case SUCCEEDED, FAILED, CANCELLED -> true;
+            default -> false;
+        });
+        return call(task::getState);
     }
 
     /** The project's root (sample-models/ is there). */

@@ -74,9 +74,9 @@ class RunsListTest {
         runToEnd(6);
         Path saved = tmp.resolve("second.jsonl");
         Task<Path> export = Fx.call(() -> window.exportTrace(TraceFormat.JSON_LINES, saved));
-        Fx.waitUntil(30, "exported", export::isDone);
+        Fx.awaitTask(30, "exported", export);
         Task<RecordedRun> open = Fx.call(() -> window.openTrace(saved));
-        Fx.waitUntil(30, "opened", open::isDone);
+        Fx.awaitTask(30, "opened", open);
 
         ListView<RunEntry> list = robot.lookup("#runList").queryListView();
         List<RunEntry> runs = Fx.call(() -> List.copyOf(list.getItems()));

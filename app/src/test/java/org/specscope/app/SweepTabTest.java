@@ -67,7 +67,7 @@ class SweepTabTest {
     }
 
     private static <T> void awaitDone(Task<T> task) {
-        Fx.waitUntil(30, "the sweep is read", task::isDone);
+        Fx.awaitTask(30, "the sweep is read", task);
     }
 
     @Test

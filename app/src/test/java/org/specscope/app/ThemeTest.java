@@ -114,7 +114,7 @@ class ThemeTest {
 
         Path png = tmp.resolve("dark.png");
         var task = Fx.call(() -> window.exportViewPng(png, 1));
-        Fx.waitUntil(30, "the export is written", task::isDone);
+        Fx.awaitTask(30, "the export is written", task);
         BufferedImage image = ImageIO.read(png.toFile());
         Color corner = Color.rgb((image.getRGB(0, 0) >> 16) & 0xff, (image.getRGB(0, 0) >> 8) & 0xff,
                 image.getRGB(0, 0) & 0xff);
