@@ -75,12 +75,14 @@ import org.specscope.engine.moe.CoveragePolicy;
 import org.specscope.engine.session.DecodingSetup;
 import org.specscope.engine.trace.RecordedRun;
 import org.specscope.styles.Themes;
+import org.specscope.visualizers.PngExport;
 import org.specscope.visualizers.SvgExport;
 import org.specscope.visualizers.SweepParetoView;
 import org.specscope.visualizers.SweepResults;
 import org.specscope.visualizers.TraceView;
 import org.specscope.visualizers.VectorFigure;
 
+import java.awt.image.BufferedImage;
 import java.io.File;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -253,31 +255,57 @@ public final class MainWindow {
         return run.exportTrace(format, file);
     }
 
-    /** Writes the selected tab's view as a PNG at {@code scale} (2 or 3 for print). */
+    /**
+     * Writes the selected tab's view as a PNG at {@code scale} (2 or 3 for print). A view that
+     * paints a vector figure is painted, as its SVG is: the same picture in both files and from
+     * {@code ./specscope figure}, sharp at any scale, the whole text or table rather than the part
+     * scrolled to, and no scroll bars, hover or focus marks. Other views are snapshotted.
+     */
     public Task<Path> exportViewPng(Path file, int scale) {
         Tab tab = tabs.getSelectionModel().getSelectedItem();
+        Optional<VectorFigure> figure = selectedFigure();
+        if (figure.isPresent()) {
+            double[] size = exportSize(tab, figure.get());
+            // Painted here, on the FX thread, as the views' state belongs to it; encoded in the background.
+            BufferedImage image = PngExport.toImage(figure.get(), size[0], size[1], scale);
+            return run.writeFile(tab.getText() + " view (PNG " + scale + "x)", file,
+                    () -> FigureExport.writePng(image, file));
+        }
         WritableImage image = FigureExport.snapshot(tab.getContent(), scale, themes.background());
         return run.writeFile(tab.getText() + " view (PNG " + scale + "x)", file, () -> FigureExport.writePng(image, file));
     }
 
-    /** The selected tab's view if it paints itself as a vector figure (SVG export). */
+    /** The selected tab's view if it paints itself as a vector figure (SVG export): a run's view or a sweep's. */
     public Optional<VectorFigure> selectedFigure() {
         Tab tab = tabs.getSelectionModel().getSelectedItem();
+        if (tab == null) {
+            return Optional.empty();
+        }
+        if (tab.getUserData() instanceof VectorFigure sweep) {
+            return Optional.of(sweep);
+        }
         return run.views().stream()
-                .filter(v -> tab != null && v.node() == tab.getContent() && v instanceof VectorFigure)
+                .filter(v -> v.node() == tab.getContent() && v instanceof VectorFigure)
                 .map(v -> (VectorFigure) v).findFirst();
     }
 
-    /** Writes the selected tab's view as SVG at its size on screen, axes and legend included. */
+    /** Writes the selected tab's view as SVG, as wide as on screen, axes and legend included. */
     public Task<Path> exportViewSvg(Path file) {
         Tab tab = tabs.getSelectionModel().getSelectedItem();
         VectorFigure figure = selectedFigure().orElseThrow(
                 () -> new IllegalStateException("the " + tab.getText() + " view has no vector export"));
-        Bounds size = tab.getContent().getLayoutBounds();
+        double[] size = exportSize(tab, figure);
         // Painted here, on the FX thread, as the views' state belongs to it; written in the background.
-        String svg = SvgExport.toSvg(figure, Math.max(1, size.getWidth()), Math.max(1, size.getHeight()));
+        String svg = SvgExport.toSvg(figure, size[0], size[1]);
         return run.writeFile(tab.getText() + " view (SVG)", file,
                 () -> Files.writeString(file, svg, StandardCharsets.UTF_8));
+    }
+
+    /** The view's size on screen, taller where its figure needs more to be shown whole (a long text). */
+    private static double[] exportSize(Tab tab, VectorFigure figure) {
+        Bounds size = tab.getContent().getLayoutBounds();
+        double width = Math.max(1, size.getWidth());
+        return new double[] {width, figure.exportHeight(width, Math.max(1, size.getHeight()))};
     }
 
     /** Writes the whole window as it is on screen as a PNG. */
@@ -562,7 +590,7 @@ public final class MainWindow {
         MenuItem svg = new MenuItem("View as SVG...");
         svg.setId("export-view-svg");
         svg.setOnAction(e -> chooseViewSvgExport());
-        // Only views that paint through FigureGraphics have a vector form.
+        // Views that paint a vector figure have one (all the app's, and the sweep tabs); the Output console has not.
         svg.disableProperty().bind(Bindings.createBooleanBinding(() -> selectedFigure().isEmpty(),
                 tabs.getSelectionModel().selectedItemProperty()));
         MenuItem window = new MenuItem("Window as PNG...");

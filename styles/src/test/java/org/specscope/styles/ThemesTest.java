@@ -14,7 +14,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 class ThemesTest {
 
     @Test
-    void theBackgroundAndTextColoursAreTheStylesheetsOwn() throws IOException {
+    void theColoursAreTheStylesheetsOwn() throws IOException {
         for (Themes theme : Themes.values()) {
             String css;
             try (InputStream in = theme.url().openStream()) {
@@ -22,6 +22,12 @@ class ThemesTest {
             }
             assertThat(theme.background()).as(theme + " background").isEqualTo(colour(css, "-ss-background"));
             assertThat(theme.text()).as(theme + " text").isEqualTo(colour(css, "-ss-text"));
+            assertThat(theme.textMuted()).as(theme + " muted text").isEqualTo(colour(css, "-ss-text-muted"));
+            assertThat(theme.border()).as(theme + " border").isEqualTo(colour(css, "-ss-border"));
+            assertThat(theme.surface()).as(theme + " surface").isEqualTo(colour(css, "-ss-surface"));
+            assertThat(theme.accepted()).as(theme + " accepted").isEqualTo(colour(css, "-ss-accepted"));
+            assertThat(theme.bonus()).as(theme + " bonus").isEqualTo(colour(css, "-ss-bonus"));
+            assertThat(theme.rejected()).as(theme + " rejected").isEqualTo(colour(css, "-ss-rejected"));
         }
         assertThat(Themes.DARK.background().getBrightness()).isLessThan(Themes.LIGHT.background().getBrightness());
     }

@@ -105,6 +105,11 @@ public final class CanvasFigureGraphics implements FigureGraphics {
     }
 
     @Override
+    public void strokeOval(double x, double y, double w, double h) {
+        g.strokeOval(x, y, w, h);
+    }
+
+    @Override
     public void fillPolygon(double[] xs, double[] ys, int n) {
         g.fillPolygon(xs, ys, n);
     }

@@ -48,6 +48,8 @@ public interface FigureGraphics {
 
     void fillOval(double x, double y, double w, double h);
 
+    void strokeOval(double x, double y, double w, double h);
+
     void fillPolygon(double[] xs, double[] ys, int n);
 
     void beginPath();

@@ -24,6 +24,12 @@ public final class FigureLegend {
         OUTLINE,
         /** A short line, dashed where the item has dashes. */
         LINE,
+        /** A filled dot (a scatter plot's point). */
+        DOT,
+        /** A filled diamond (a reference point). */
+        DIAMOND,
+        /** A broad translucent stroke (a highlighted path under the lines). */
+        BAND,
         /** The sequential colour ramp between "none" and "all". */
         RAMP,
         /** No mark: the label alone. */
@@ -45,6 +51,18 @@ public final class FigureLegend {
             return new Item(Mark.LINE, c, dashes, label);
         }
 
+        public static Item dot(Color c, String label) {
+            return new Item(Mark.DOT, c, null, label);
+        }
+
+        public static Item diamond(Color c, String label) {
+            return new Item(Mark.DIAMOND, c, null, label);
+        }
+
+        public static Item band(Color c, String label) {
+            return new Item(Mark.BAND, c, null, label);
+        }
+
         public static Item ramp(String label) {
             return new Item(Mark.RAMP, Color.BLACK, null, label);
         }
@@ -59,13 +77,31 @@ public final class FigureLegend {
 
     /** Paints the caption and the items from the top left; returns the height used. */
     static double paint(FigureGraphics g, String caption, List<Item> items, Color ink, double width) {
+        return layOut(g, withCaption(caption, items), ink, width, true);
+    }
+
+    /** Paints the items alone (the caption is shown elsewhere, e.g. in a label above the canvas). */
+    static double paintItems(FigureGraphics g, List<Item> items, Color ink, double width) {
+        return layOut(g, items, ink, width, true);
+    }
+
+    /** The height {@link #paint} would use, painting nothing ({@code g} measures the labels). */
+    static double height(FigureGraphics g, String caption, List<Item> items, double width) {
+        return layOut(g, withCaption(caption, items), Color.BLACK, width, false);
+    }
+
+    private static List<Item> withCaption(String caption, List<Item> items) {
+        List<Item> all = new ArrayList<>();
+        all.add(Item.text(caption));
+        all.addAll(items);
+        return all;
+    }
+
+    private static double layOut(FigureGraphics g, List<Item> all, Color ink, double width, boolean paint) {
         g.save();
         g.setFont(FONT, FONT_SIZE);
         g.setTextAlign(TextAlignment.LEFT);
         g.setTextBaseline(VPos.CENTER);
-        List<Item> all = new ArrayList<>();
-        all.add(Item.text(caption));
-        all.addAll(items);
         double x = PAD;
         double y = TraceFigure.LEGEND_ROW / 2;
         for (Item item : all) {
@@ -74,7 +110,9 @@ public final class FigureLegend {
                 x = PAD;
                 y += TraceFigure.LEGEND_ROW;
             }
-            paintItem(g, item, ink, x, y);
+            if (paint) {
+                paintItem(g, item, ink, x, y);
+            }
             x += w + GAP;
         }
         g.restore();
@@ -115,6 +153,23 @@ public final class FigureLegend {
                 g.setLineDashes(item.dashes());
                 g.strokeLine(x, y, x + MARK, y);
                 g.setLineDashes((double[]) null);
+            }
+            case DOT -> {
+                g.setFill(item.color());
+                g.fillOval(x + 2, y - MARK / 2 + 3, MARK - 6, MARK - 6);
+            }
+            case DIAMOND -> {
+                double r = MARK / 2 - 2;
+                double cx = x + MARK / 2 - 1;
+                g.setFill(item.color());
+                g.fillPolygon(new double[] {cx, cx + r, cx, cx - r}, new double[] {y - r, y, y + r, y}, 4);
+            }
+            case BAND -> {
+                g.setStroke(item.color());
+                g.setLineWidth(7);
+                g.setRoundCaps(true);
+                g.strokeLine(x + 3, y, x + MARK - 3, y);
+                g.setRoundCaps(false);
             }
             case RAMP, NONE -> {
             }

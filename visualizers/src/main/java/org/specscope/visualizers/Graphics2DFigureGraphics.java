@@ -51,6 +51,14 @@ public final class Graphics2DFigureGraphics implements FigureGraphics {
         g.setFont(font);
     }
 
+    /**
+     * One that paints nowhere, for measuring text: Java2D's font metrics, the same as the SVG and
+     * PNG exports lay their text out with (a figure sizing an export asks it).
+     */
+    static Graphics2DFigureGraphics measuring() {
+        return new Graphics2DFigureGraphics(new BufferedImage(1, 1, BufferedImage.TYPE_INT_ARGB).createGraphics());
+    }
+
     static java.awt.Color awt(Color c) {
         return new java.awt.Color((float) c.getRed(), (float) c.getGreen(), (float) c.getBlue(), (float) c.getOpacity());
     }
@@ -147,6 +155,11 @@ public final class Graphics2DFigureGraphics implements FigureGraphics {
     @Override
     public void fillOval(double x, double y, double w, double h) {
         fill(new Ellipse2D.Double(x, y, w, h));
+    }
+
+    @Override
+    public void strokeOval(double x, double y, double w, double h) {
+        draw(new Ellipse2D.Double(x, y, w, h));
     }
 
     @Override

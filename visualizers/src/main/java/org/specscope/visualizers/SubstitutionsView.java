@@ -1,9 +1,10 @@
 package org.specscope.visualizers;
 
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import javafx.beans.property.ObjectProperty;
 import javafx.beans.property.ReadOnlyObjectWrapper;
+import javafx.beans.property.SimpleObjectProperty;
 import javafx.geometry.Pos;
 import javafx.scene.Node;
 import javafx.scene.control.Label;
@@ -14,6 +15,7 @@ import javafx.scene.layout.BorderPane;
 import javafx.scene.layout.HBox;
 import org.specscope.engine.trace.RunHeader;
 import org.specscope.engine.trace.StepTrace;
+import org.specscope.styles.Themes;
 
 /**
  * The expert budget's substitutions in the selected step (or the newest): one row per MoE
@@ -21,9 +23,10 @@ import org.specscope.engine.trace.StepTrace;
  * and under it one row per "natural -> kept" pair ("e12 -> e3": 4 nodes, 1 on the accepted
  * path, weight lost 0.12), heaviest first. Read from the step's {@link org.specscope.engine.trace.LayerTrace}s
  * by {@link SubstitutionSummary}; the table is rebuilt at most once per pulse, and only when the
- * shown step changes.
+ * shown step changes. The steps, the selection and the summary are {@link SubstitutionsFigure}'s,
+ * which paints the same rows for export.
  */
-public final class SubstitutionsView implements TraceView {
+public final class SubstitutionsView implements TraceView, VectorFigure, Themed {
 
     /** One table row: a layer (pair null) or one of its pairs. */
     record Row(String label, int nodes, int acceptedNodes, double lostWeight, SubstitutionSummary.Pair pair) {
@@ -33,9 +36,8 @@ public final class SubstitutionsView implements TraceView {
     private final TreeTableView<Row> table = new TreeTableView<>();
     private final Label stepLabel = new Label("no step yet");
     private final PulseRedraw redraw = new PulseRedraw(this::draw);
-
-    private final List<StepTrace> steps = new ArrayList<>();
-    private int selected = -1;
+    private final ObjectProperty<Themes> theme = new SimpleObjectProperty<>(this, "theme", Themes.LIGHT);
+    private final SubstitutionsFigure figure = new SubstitutionsFigure();
     private int redraws;
 
     private StepTrace shown;
@@ -64,6 +66,7 @@ public final class SubstitutionsView implements TraceView {
         top.getStyleClass().add("substitutions-legend");
         root.setTop(top);
         root.setCenter(table);
+        theme.addListener(o -> figure.setTheme(theme.get()));
     }
 
     @Override
@@ -78,23 +81,40 @@ public final class SubstitutionsView implements TraceView {
 
     @Override
     public void start(RunHeader header) {
-        steps.clear();
-        selected = -1;
+        figure.start(header);
         redraw.request();
     }
 
     @Override
     public void append(StepTrace step) {
-        steps.add(step);
-        if (selected < 0) {
+        figure.append(step);
+        if (figure.selected() < 0) {
             redraw.request();
         }
     }
 
     @Override
     public void select(int index) {
-        selected = index;
+        figure.select(index);
         redraw.request();
+    }
+
+    /** The palette of the exported figure (the stylesheet styles the table). */
+    @Override
+    public ObjectProperty<Themes> themeProperty() {
+        return theme;
+    }
+
+    /** Paints the shown step's rows as a figure, caption and legend included (for export). */
+    @Override
+    public void paint(FigureGraphics g, double width, double height) {
+        figure.paint(g, width, height);
+    }
+
+    /** Tall enough for every row, not only those scrolled to. */
+    @Override
+    public double exportHeight(double width, double height) {
+        return figure.exportHeight(width, height);
     }
 
     /** The step shown by the last rebuild; -1 before any. */
@@ -122,24 +142,15 @@ public final class SubstitutionsView implements TraceView {
         return redraw.isPending();
     }
 
-    private StepTrace stepToShow() {
-        if (steps.isEmpty()) {
-            return null;
-        }
-        return selected >= 0 && selected < steps.size() ? steps.get(selected) : steps.get(steps.size() - 1);
-    }
-
     private void draw() {
         redraws++;
-        StepTrace step = stepToShow();
+        StepTrace step = figure.stepToShow();
         if (step == shown && step != null) {
             return; // same records, same table: keep the user's scroll and expansion
         }
         shown = step;
-        layers = step == null ? List.of() : SubstitutionSummary.of(step);
+        layers = figure.layers();
         TreeItem<Row> rootItem = new TreeItem<>();
-        int total = 0;
-        double lost = 0;
         for (SubstitutionSummary.Layer l : layers) {
             TreeItem<Row> item = new TreeItem<>(new Row(l.describe(), l.nodesAffected(), l.acceptedNodesAffected(),
                     l.lostWeight(), null));
@@ -149,16 +160,8 @@ public final class SubstitutionsView implements TraceView {
             }
             item.setExpanded(true);
             rootItem.getChildren().add(item);
-            total += l.substitutions();
-            lost += l.lostWeight();
         }
         table.setRoot(rootItem);
-        if (step == null) {
-            stepLabel.setText("no step yet");
-        } else {
-            stepLabel.setText(String.format(Locale.ROOT, "step %d%s \u00b7 %d substitutions in %d layers \u00b7 "
-                            + "routing weight lost %.3f (over %d nodes)", step.step(), selected < 0 ? " (newest)" : "",
-                    total, layers.size(), lost, step.tree().size()));
-        }
+        stepLabel.setText(figure.caption());
     }
 }

@@ -2,9 +2,10 @@ package org.specscope.visualizers;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import javafx.beans.property.BooleanProperty;
+import javafx.beans.property.ObjectProperty;
 import javafx.beans.property.SimpleBooleanProperty;
+import javafx.beans.property.SimpleObjectProperty;
 import javafx.scene.Node;
 import javafx.scene.control.Label;
 import javafx.scene.control.ScrollPane;
@@ -15,7 +16,7 @@ import javafx.scene.text.TextFlow;
 import javafx.util.Duration;
 import org.specscope.engine.trace.RunHeader;
 import org.specscope.engine.trace.StepTrace;
-import org.specscope.engine.trace.TreeTrace;
+import org.specscope.styles.Themes;
 
 /**
  * The generated text, token by token, telling apart the three fates of a token in speculative
@@ -30,8 +31,11 @@ import org.specscope.engine.trace.TreeTrace;
  * ({@code TreeTrace.texts}, {@code bonusText}) when they spell the step's {@code emittedText};
  * otherwise (a token's bytes split a character) the emitted text is kept whole, as one segment.
  * Steps append Text nodes at most once per pulse.
+ *
+ * <p>For export it paints {@link TokenStreamFigure}, fed alongside the Text nodes: the same
+ * tokens in the theme's colours (the stylesheet's), wrapped to the export's width, with a legend.
  */
-public final class TokenStreamView implements TraceView {
+public final class TokenStreamView implements TraceView, VectorFigure, Themed {
 
     /** A token's fate, with its style class. */
     public enum Kind {
@@ -53,7 +57,9 @@ public final class TokenStreamView implements TraceView {
     private final TextFlow flow = new TextFlow();
     private final ScrollPane scroll = new ScrollPane(flow);
     private final BooleanProperty showRejected = new SimpleBooleanProperty(this, "showRejected", true);
+    private final ObjectProperty<Themes> theme = new SimpleObjectProperty<>(this, "theme", Themes.LIGHT);
     private final PulseRedraw redraw = new PulseRedraw(this::flush);
+    private final TokenStreamFigure figure = new TokenStreamFigure();
 
     private final List<StepTrace> pending = new ArrayList<>();
     /** Per shown step, its Text nodes (emitted then rejected). */
@@ -71,7 +77,9 @@ public final class TokenStreamView implements TraceView {
         scroll.getStyleClass().add("token-stream-scroll");
         root.setTop(header);
         root.setCenter(scroll);
+        theme.addListener(o -> figure.setTheme(theme.get()));
         showRejected.addListener((obs, was, show) -> {
+            figure.setShowRejected(show);
             for (List<Text> nodes : stepNodes) {
                 for (Text t : nodes) {
                     if (t.getStyleClass().contains(Kind.REJECTED.styleClass())) {
@@ -101,19 +109,40 @@ public final class TokenStreamView implements TraceView {
         text.setLength(0);
         selected = -1;
         markedStep = -1;
-        header.setText(runHeader.model() + "  \u00b7  prompt: " + oneLine(runHeader.promptText()));
+        figure.start(runHeader);
+        header.setText(figure.caption());
     }
 
     @Override
     public void append(StepTrace step) {
+        figure.append(step);
         pending.add(step);
         redraw.request();
     }
 
     @Override
     public void select(int index) {
+        figure.select(index);
         selected = index;
         redraw.request();
+    }
+
+    /** The palette of the exported figure (the stylesheet colours the Text nodes). */
+    @Override
+    public ObjectProperty<Themes> themeProperty() {
+        return theme;
+    }
+
+    /** Paints the tokens so far as a figure, legend included (for export). */
+    @Override
+    public void paint(FigureGraphics g, double width, double height) {
+        figure.paint(g, width, height);
+    }
+
+    /** Tall enough for the whole text, not only the part scrolled to. */
+    @Override
+    public double exportHeight(double width, double height) {
+        return figure.exportHeight(width, height);
     }
 
     /** Whether rejected draft tokens are shown (struck through after each step). */
@@ -184,70 +213,25 @@ public final class TokenStreamView implements TraceView {
     }
 
     private List<Text> textsOf(StepTrace s) {
-        TreeTrace tree = s.tree();
         List<Text> nodes = new ArrayList<>();
-        StringBuilder spelled = new StringBuilder();
-        for (int i = 1; i < tree.acceptedPath().size(); i++) {
-            spelled.append(tree.texts().get(tree.acceptedPath().get(i)));
-        }
-        spelled.append(tree.bonusText());
-        if (spelled.toString().equals(s.emittedText())) {
-            for (int i = 1; i < tree.acceptedPath().size(); i++) {
-                int node = tree.acceptedPath().get(i);
-                nodes.add(token(tree.texts().get(node), Kind.ACCEPTED, s, describe(s, node, "accepted draft")));
+        for (TokenStreamFigure.Token token : TokenStreamFigure.tokensOf(s)) {
+            Text t = token(token);
+            if (token.kind() == Kind.REJECTED) {
+                t.setVisible(showRejected.get());
+                t.setManaged(showRejected.get());
             }
-            nodes.add(token(tree.bonusText(), Kind.BONUS, s, "step " + s.step() + " \u00b7 bonus token from the target"));
-        } else {
-            // The tokens' texts do not spell the emitted text (a character split across tokens): one segment.
-            Kind kind = tree.acceptedDrafts() > 0 ? Kind.ACCEPTED : Kind.BONUS;
-            nodes.add(token(s.emittedText(), kind, s, "step " + s.step() + " \u00b7 " + tree.acceptedDrafts()
-                    + " accepted drafts and the bonus token"));
-        }
-        for (int node : rejectedBranch(tree)) {
-            Text t = token(tree.texts().get(node), Kind.REJECTED, s, describe(s, node, "rejected draft"));
-            t.setVisible(showRejected.get());
-            t.setManaged(showRejected.get());
             nodes.add(t);
         }
         return nodes;
     }
 
-    /** The drafter's most probable branch below the last accepted node. */
-    static List<Integer> rejectedBranch(TreeTrace tree) {
-        List<Integer> branch = new ArrayList<>();
-        int node = tree.acceptedPath().get(tree.acceptedPath().size() - 1);
-        while (true) {
-            int best = -1;
-            for (int i = node + 1; i < tree.size(); i++) {
-                if (tree.parents().get(i) == node && (best < 0 || tree.draftProbs().get(i) > tree.draftProbs().get(best))) {
-                    best = i;
-                }
-            }
-            if (best < 0) {
-                return branch;
-            }
-            branch.add(best);
-            node = best;
-        }
-    }
-
-    private static String describe(StepTrace s, int node, String fate) {
-        return String.format(Locale.ROOT, "step %d \u00b7 %s \u00b7 q %.3f \u00b7 p %.3f", s.step(), fate,
-                s.tree().draftProbs().get(node), s.tree().targetProbs().get(node));
-    }
-
-    private static Text token(String content, Kind kind, StepTrace s, String tip) {
-        Text t = new Text(content);
-        t.getStyleClass().addAll("token", kind.styleClass());
-        t.setUserData(s.step());
-        Tooltip tooltip = new Tooltip(tip);
+    private static Text token(TokenStreamFigure.Token token) {
+        Text t = new Text(token.text());
+        t.getStyleClass().addAll("token", token.kind().styleClass());
+        t.setUserData(token.step());
+        Tooltip tooltip = new Tooltip(token.description());
         tooltip.setShowDelay(Duration.millis(250));
         Tooltip.install(t, tooltip);
         return t;
-    }
-
-    private static String oneLine(String s) {
-        String line = s.replace('\n', ' ').strip();
-        return line.length() > 120 ? line.substring(0, 119) + "\u2026" : line;
     }
 }
