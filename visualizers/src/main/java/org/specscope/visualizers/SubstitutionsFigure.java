@@ -25,6 +25,8 @@ public final class SubstitutionsFigure extends StepFigure {
     static final double INDENT = 16;
     static final double BAR = 80;
     static final double CELL_GAP = 18;
+    /** The label column gives way to the numbers down to this width, then all columns shrink alike. */
+    static final double MIN_LABEL = 120;
     static final List<String> HEADERS = List.of("layer / natural \u2192 kept", "nodes", "on accepted path",
             "routing weight lost");
     static final String NO_LAYERS = "no MoE layers";
@@ -82,7 +84,7 @@ public final class SubstitutionsFigure extends StepFigure {
 
     @Override
     public List<FigureLegend.Item> legend() {
-        return List.of(FigureLegend.Item.swatch(theme.surface(), "MoE layer, its totals"),
+        return List.of(FigureLegend.Item.swatch(band(), "MoE layer, its totals"),
                 FigureLegend.Item.text("natural \u2192 kept: the expert the router chose \u2192 the kept one that ran"),
                 FigureLegend.Item.swatch(lossColour(), "routing weight lost (bar: against the heaviest layer)"));
     }
@@ -95,6 +97,11 @@ public final class SubstitutionsFigure extends StepFigure {
     @Override
     public Color ink() {
         return theme.text();
+    }
+
+    /** The layer rows' shade: the stylesheet's surface, deepened towards its border to show on the page. */
+    private Color band() {
+        return theme.surface().interpolate(theme.border(), 0.5);
     }
 
     private Color lossColour() {
@@ -135,10 +142,10 @@ public final class SubstitutionsFigure extends StepFigure {
         g.setTextAlign(TextAlignment.LEFT);
         g.fillText(HEADERS.get(0), c.label(), y + ROW / 2, c.nodes() - c.label() - CELL_GAP);
         g.setTextAlign(TextAlignment.RIGHT);
-        g.fillText(HEADERS.get(1), c.accepted() - CELL_GAP, y + ROW / 2);
-        g.fillText(HEADERS.get(2), c.lost() - CELL_GAP, y + ROW / 2);
+        g.fillText(HEADERS.get(1), c.accepted() - CELL_GAP, y + ROW / 2, c.accepted() - c.nodes() - CELL_GAP);
+        g.fillText(HEADERS.get(2), c.lost() - CELL_GAP, y + ROW / 2, c.lost() - c.accepted() - CELL_GAP);
         g.setTextAlign(TextAlignment.LEFT);
-        g.fillText(HEADERS.get(3), c.lost(), y + ROW / 2);
+        g.fillText(HEADERS.get(3), c.lost(), y + ROW / 2, c.right() - c.lost());
         y += ROW;
         g.setStroke(theme.border());
         g.setLineWidth(1);
@@ -161,7 +168,7 @@ public final class SubstitutionsFigure extends StepFigure {
             if (rows.size() >= room) {
                 break;
             }
-            g.setFill(theme.surface());
+            g.setFill(band());
             g.fillRect(c.label() - 4, y, c.right() - c.label() + 4, ROW);
             row(g, c, y, 0, l.describe(), l.nodesAffected(), l.acceptedNodesAffected(), l.lostWeight(), heaviest);
             rows.add(new PaintedRow(l.describe(), true, y));
@@ -197,16 +204,18 @@ public final class SubstitutionsFigure extends StepFigure {
         String value = String.format(Locale.ROOT, "%.3f", lost);
         g.setTextAlign(TextAlignment.LEFT);
         g.fillText(value, c.lost(), mid);
-        if (heaviest > 0 && lost > 0) {
-            double x = c.lost() + g.textWidth("0.000") + 8;
+        double x = c.lost() + g.textWidth("0.000") + 8;
+        double bar = Math.min(BAR, c.right() - x);
+        if (heaviest > 0 && lost > 0 && bar > 0) {
             g.setFill(lossColour());
-            g.fillRect(x, y + 5, Math.max(1, BAR * lost / heaviest), ROW - 10);
+            g.fillRect(x, y + 5, Math.max(1, bar * lost / heaviest), ROW - 10);
         }
     }
 
     /**
-     * The columns: the label column as wide as its longest label (narrowed, its labels squeezed,
-     * when the figure is narrow), each number column as wide as its header.
+     * The columns: the label column as wide as its longest label, each number column as wide as
+     * its header. In a narrow figure the label column gives way first (down to a minimum), then
+     * every column alike; texts that no longer fit are squeezed.
      */
     private static Columns columns(FigureGraphics g, List<SubstitutionSummary.Layer> layers, double w) {
         double label = g.textWidth(HEADERS.get(0));
@@ -216,13 +225,19 @@ public final class SubstitutionsFigure extends StepFigure {
                 label = Math.max(label, INDENT + g.textWidth(p.describe()));
             }
         }
+        double left = PAD + 4;
+        double room = Math.max(1, w - left - PAD);
         double nodes = g.textWidth(HEADERS.get(1)) + CELL_GAP;
         double accepted = g.textWidth(HEADERS.get(2)) + CELL_GAP;
         double lost = Math.max(g.textWidth(HEADERS.get(3)), g.textWidth("0.000") + 8 + BAR);
         double numbers = nodes + accepted + lost;
-        double left = PAD + 4;
-        label = Math.max(60, Math.min(label + CELL_GAP, w - left - PAD - numbers));
+        label = Math.max(Math.min(label + CELL_GAP, room - numbers), Math.min(MIN_LABEL, label + CELL_GAP));
+        double scale = Math.min(1, room / (label + numbers));
+        label *= scale;
+        nodes *= scale;
+        accepted *= scale;
+        lost *= scale;
         double x = left + label;
-        return new Columns(left, x, x + nodes, x + nodes + accepted, x + numbers);
+        return new Columns(left, x, x + nodes, x + nodes + accepted, x + nodes + accepted + lost);
     }
 }

@@ -1,8 +1,11 @@
 package org.specscope.visualizers;
 
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Set;
 import javafx.geometry.VPos;
 import javafx.scene.paint.Color;
 import javafx.scene.text.TextAlignment;
@@ -89,8 +92,9 @@ public final class TokenStreamFigure implements TraceFigure {
         if (showRejected) {
             items.add(FigureLegend.Item.swatch(rejectedColour(), "rejected draft (struck through)"));
         }
-        if (selected >= 0 && selected < steps.size()) {
-            items.add(FigureLegend.Item.text("underlined: step " + selected));
+        List<Token> marked = selectedTokens();
+        if (!marked.isEmpty()) {
+            items.add(FigureLegend.Item.text("underlined: step " + marked.getFirst().step()));
         }
         return items;
     }
@@ -103,6 +107,11 @@ public final class TokenStreamFigure implements TraceFigure {
     @Override
     public Color ink() {
         return theme.text();
+    }
+
+    /** The selected step's tokens (none when following the newest). */
+    private List<Token> selectedTokens() {
+        return selected >= 0 && selected < steps.size() ? steps.get(selected) : List.of();
     }
 
     /** The runs the last paint placed, in reading order. */
@@ -140,11 +149,14 @@ public final class TokenStreamFigure implements TraceFigure {
         linesShown = shown;
         g.setTextAlign(TextAlignment.LEFT);
         g.setTextBaseline(VPos.CENTER);
+        // by identity: equal tokens of other steps are not marked
+        Set<Token> marked = Collections.newSetFromMap(new IdentityHashMap<>());
+        marked.addAll(selectedTokens());
         for (Run r : runs) {
             if (r.line() >= shown) {
                 break;
             }
-            paintRun(g, r, PAD + r.x(), PAD + (r.line() + 0.5) * LINE);
+            paintRun(g, r, PAD + r.x(), PAD + (r.line() + 0.5) * LINE, marked.contains(r.token()));
         }
         if (shown < lines && fit > 0) {
             g.setFill(theme.textMuted());
@@ -154,7 +166,7 @@ public final class TokenStreamFigure implements TraceFigure {
         g.restore();
     }
 
-    private void paintRun(FigureGraphics g, Run r, double x, double y) {
+    private void paintRun(FigureGraphics g, Run r, double x, double y, boolean marked) {
         Color c = switch (r.token().kind()) {
             case ACCEPTED -> theme.accepted();
             case BONUS -> theme.bonus();
@@ -167,7 +179,7 @@ public final class TokenStreamFigure implements TraceFigure {
         if (r.token().kind() == Kind.REJECTED) {
             g.strokeLine(x, y, x + r.width(), y);
         }
-        if (r.token().step() == selected) {
+        if (marked) {
             g.strokeLine(x, y + FONT_SIZE / 2 + 1, x + r.width(), y + FONT_SIZE / 2 + 1);
         }
     }
@@ -275,13 +287,23 @@ public final class TokenStreamFigure implements TraceFigure {
                     continue;
                 }
                 if (x + piece.width() <= width) {
-                    out.add(new Run(piece.text(), piece.token(), x, line, piece.width()));
-                    x += piece.width();
-                    wrapped = false;
+                    add(piece.text(), piece.token(), piece.width());
                 } else {
                     hardWrap(piece);
                 }
             }
+        }
+
+        /** Places a piece at the end of the line, one run with the token's piece before it. */
+        private void add(String text, Token token, double w) {
+            Run last = out.isEmpty() ? null : out.getLast();
+            if (last != null && last.token() == token && last.line() == line) {
+                out.set(out.size() - 1, new Run(last.text() + text, token, last.x(), line, last.width() + w));
+            } else {
+                out.add(new Run(text, token, x, line, w));
+            }
+            x += w;
+            wrapped = false;
         }
 
         /** A piece wider than what is left of the line: as many characters as fit, line by line. */
@@ -300,10 +322,7 @@ public final class TokenStreamFigure implements TraceFigure {
                     n = 1;  // not even one character fits: place it anyway
                 }
                 String part = rest.substring(0, n);
-                double pw = g.textWidth(part);
-                out.add(new Run(part, piece.token(), x, line, pw));
-                x += pw;
-                wrapped = false;
+                add(part, piece.token(), g.textWidth(part));
                 rest = rest.substring(n);
                 if (!rest.isEmpty()) {
                     wrap();

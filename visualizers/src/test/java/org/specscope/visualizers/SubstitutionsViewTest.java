@@ -67,6 +67,25 @@ class SubstitutionsViewTest {
     }
 
     @Test
+    void exportsTheShownStepsRowsAsAFigureUnderItsLabel() throws Exception {
+        onStage.feed(Traces.steps());
+        onStage.select(1);
+        String label = Fx.call(() -> ((javafx.scene.control.Label) view.node().lookup(".substitutions-legend .label"))
+                .getText());
+        double height = Fx.call(() -> view.exportHeight(900, 100));
+        List<String> texts = SvgExportTest.texts(SvgExportTest.parse(Fx.call(() -> SvgExport.toSvg(view, 900, height))));
+
+        assertThat(texts).contains(label).containsAll(SubstitutionsFigure.HEADERS);
+        for (SubstitutionSummary.Layer l : SubstitutionSummary.of(Traces.branching())) {
+            assertThat(texts).contains(l.describe());
+            l.pairs().forEach(p -> assertThat(texts).contains(p.describe()));
+        }
+        // the table's colours are the stylesheet's; the figure's follow the theme it is given
+        Fx.run(() -> view.themeProperty().set(org.specscope.styles.Themes.DARK));
+        assertThat(Fx.call(() -> SvgExport.toSvg(view, 900, height))).contains("rgb(30,31,34)");
+    }
+
+    @Test
     void coalescesManyCallsIntoOneRebuild() throws Exception {
         onStage.feed(Traces.steps());
         assertThat(onStage.redrawsOfManyCalls(view::redrawCount)).isEqualTo(1);

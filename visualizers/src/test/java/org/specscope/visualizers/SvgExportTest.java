@@ -27,20 +27,22 @@ class SvgExportTest {
     @TempDir
     Path dir;
 
-    private static <F extends TraceFigure> F fed(F figure, List<StepTrace> steps, int select) {
+    static <F extends TraceFigure> F fed(F figure, List<StepTrace> steps, int select) {
         figure.start(Traces.header());
         steps.forEach(figure::append);
         figure.select(select);
         return figure;
     }
 
-    private static Document parse(String svg) throws Exception {
+    /** The document, parsed as XML (which fails on a malformed file). */
+    static Document parse(String svg) throws Exception {
         DocumentBuilderFactory f = DocumentBuilderFactory.newInstance();
         f.setNamespaceAware(true);
         return f.newDocumentBuilder().parse(new InputSource(new StringReader(svg)));
     }
 
-    private static List<String> texts(Document doc) {
+    /** Every text element's content, trimmed, in document order. */
+    static List<String> texts(Document doc) {
         NodeList nodes = doc.getElementsByTagNameNS("*", "text");
         List<String> out = new ArrayList<>();
         for (int i = 0; i < nodes.getLength(); i++) {

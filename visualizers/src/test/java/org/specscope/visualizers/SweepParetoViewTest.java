@@ -87,6 +87,27 @@ class SweepParetoViewTest {
     }
 
     @Test
+    void exportsAsSvgWithItsLegendAndTheScreenPointsStayInsideThePlot() throws Exception {
+        show();
+        Fx.run(() -> view.speedProperty().set(Speed.TOKENS_PER_SECOND));
+        List<String> texts = SvgExportTest.texts(SvgExportTest.parse(Fx.call(() -> SvgExport.toSvg(view, 1200, 700))));
+        assertThat(texts).contains("tokens/s  \u2192 better", "exact match with unbudgeted", "substitute", "truncate",
+                "unbudgeted", "Pareto frontier", "B=8, acc 2.50");
+
+        // The export painted at its own size; the screen is repainted at the canvas's.
+        Fx.awaitPulse(view::isRedrawPending);
+        Canvas canvas = canvas();
+        double w = Fx.call(canvas::getWidth);
+        double h = Fx.call(canvas::getHeight);
+        javafx.geometry.Bounds plot = Fx.call(view::plotArea);
+        assertThat(plot.getMaxX()).isLessThanOrEqualTo(w);
+        assertThat(plot.getMaxY()).isLessThanOrEqualTo(h);
+        for (String setting : Fx.call(view::drawnSettings)) {
+            assertThat(plot.contains(Fx.call(() -> view.centre(setting)))).as(setting).isTrue();
+        }
+    }
+
+    @Test
     void theDarkThemeRepaintsTheBackground() throws Exception {
         show();
         Fx.run(() -> view.themeProperty().set(Themes.DARK));

@@ -97,6 +97,20 @@ class TokenStreamViewTest {
     }
 
     @Test
+    void exportsItsTokensAsAFigureTheWholeTextAndWhatIsShownOnly() throws Exception {
+        onStage.feed(Traces.steps());
+        double height = Fx.call(() -> view.exportHeight(200, 50));
+        assertThat(height).as("a narrow export grows to hold the whole text").isGreaterThan(50);
+        List<String> texts = SvgExportTest.texts(SvgExportTest.parse(Fx.call(() -> SvgExport.toSvg(view, 200, height))));
+        assertThat(texts).contains("Hello", "cat", "sat", "down", "the", "street", "road", "accepted draft",
+                "tiny-moe  \u00b7  prompt: Say hello");
+
+        Fx.run(() -> view.showRejectedProperty().set(false));
+        assertThat(SvgExportTest.texts(SvgExportTest.parse(Fx.call(() -> SvgExport.toSvg(view, 800, 300)))))
+                .contains("street").doesNotContain("road", "on");
+    }
+
+    @Test
     void aNewRunForgetsTheLast() throws Exception {
         onStage.feed(Traces.steps());
         onStage.feed(List.of(Traces.prefill()));
