@@ -14,6 +14,8 @@ import org.specscope.engine.trace.CsvSummaryWriter;
 import org.specscope.engine.trace.RecordedRun;
 import org.specscope.engine.trace.TraceReader;
 import org.specscope.visualizers.DraftTreeView;
+import org.specscope.visualizers.SubstitutionsView;
+import org.specscope.visualizers.TokenStreamView;
 import org.testfx.api.FxRobot;
 import org.testfx.framework.junit5.ApplicationExtension;
 import org.testfx.framework.junit5.Start;
@@ -45,7 +47,9 @@ class ExportAndReplayTest {
 
     private final Preferences node = Preferences.userRoot().node("org/specscope/test/" + UUID.randomUUID());
     private final RecordingView view = new RecordingView("Recording");
-    private DraftTreeView tree;   // a real view: made in start, once the toolkit is up
+    private DraftTreeView tree;   // real views: made in start, once the toolkit is up
+    private TokenStreamView tokens;
+    private SubstitutionsView substitutions;
     private final List<Stage> stages = new ArrayList<>();
     private MainWindow window;
 
@@ -56,7 +60,10 @@ class ExportAndReplayTest {
     void start(Stage stage) {
         stages.add(stage);
         tree = new DraftTreeView();
-        window = new MainWindow(List.of(view, tree), new AppPreferences(node), Fx.home(), () -> new CpuBackend(1));
+        tokens = new TokenStreamView();
+        substitutions = new SubstitutionsView();
+        window = new MainWindow(List.of(view, tree, tokens, substitutions), new AppPreferences(node), Fx.home(),
+                () -> new CpuBackend(1));
         window.show(stage);
     }
 
@@ -84,6 +91,27 @@ class ExportAndReplayTest {
         assertThat(Fx.call(task::getState)).as(String.valueOf(Fx.call(task::getException)))
                 .isEqualTo(javafx.concurrent.Worker.State.SUCCEEDED);
         return Fx.call(task::getValue);
+    }
+
+    /** Selects the tab showing {@code node} and waits until it is laid out. */
+    private void selectTab(javafx.scene.Node content) {
+        Tab tab = Fx.call(() -> window.viewTabs().getTabs().stream()
+                .filter(t -> t.getContent() == content).findFirst().orElseThrow());
+        Fx.run(() -> window.viewTabs().getSelectionModel().select(tab));
+        Fx.waitUntil(10, "the view is laid out", () -> content.getLayoutBounds().getWidth() > 0);
+    }
+
+    private static List<String> svgTexts(Path svg) throws Exception {
+        var factory = javax.xml.parsers.DocumentBuilderFactory.newInstance();
+        factory.setNamespaceAware(true);
+        org.w3c.dom.Document doc = factory.newDocumentBuilder().parse(svg.toFile());
+        assertThat(doc.getDocumentElement().getLocalName()).isEqualTo("svg");
+        var nodes = doc.getElementsByTagNameNS("*", "text");
+        List<String> texts = new ArrayList<>();
+        for (int i = 0; i < nodes.getLength(); i++) {
+            texts.add(nodes.item(i).getTextContent().trim());
+        }
+        return texts;
     }
 
     private List<String> console() {
@@ -169,6 +197,41 @@ class ExportAndReplayTest {
                 .filter(t -> t.getContent() == view.node()).findFirst().orElseThrow());
         Fx.run(() -> window.viewTabs().getSelectionModel().select(recordingTab));
         assertThat(Fx.call(() -> window.selectedFigure())).isEmpty();
+    }
+
+    @Test
+    void theTokenStreamAndSubstitutionsViewsExportAsSvgAndTheirPngIsTheFigure() throws Exception {
+        runSample(8);
+        org.specscope.engine.trace.StepTrace last = run().steps().getLast();
+
+        selectTab(tokens.node());
+        assertThat(Fx.call(() -> window.selectedFigure())).containsSame(tokens);
+        Fx.run(() -> tokens.showRejectedProperty().set(false));   // the emitted text alone, in one piece
+        Path tokenSvg = await(Fx.call(() -> window.exportViewSvg(tmp.resolve("tokens.svg"))));
+        List<String> tokenTexts = svgTexts(tokenSvg);
+        assertThat(tokenTexts).contains("accepted draft", "bonus token (from the target)");
+        String blanks = "[\\s\\p{Cntrl}\uFFFD]";
+        assertThat(String.join("", tokenTexts).replaceAll(blanks, "")).as("the whole text, not only what is scrolled to")
+                .contains(Fx.call(tokens::text).replaceAll(blanks, ""));
+        assertThat(console()).anyMatch(l -> l.contains("exported the Tokens view (SVG) to " + tokenSvg));
+
+        double width = Fx.call(() -> tokens.node().getLayoutBounds().getWidth());
+        double height = Fx.call(() -> tokens.node().getLayoutBounds().getHeight());
+        BufferedImage png = ImageIO.read(await(Fx.call(() -> window.exportViewPng(tmp.resolve("tokens@2x.png"), 2)))
+                .toFile());
+        assertThat((double) png.getWidth()).isCloseTo(2 * width, org.assertj.core.data.Offset.offset(1.0));
+        assertThat((double) png.getHeight()).isGreaterThanOrEqualTo(2 * height - 1);
+        // painted from the figure, on the theme's page: the corner is the light background
+        assertThat(png.getRGB(0, png.getHeight() - 1) & 0xffffff).isEqualTo(0xffffff);
+
+        selectTab(substitutions.node());
+        assertThat(Fx.call(() -> window.selectedFigure())).containsSame(substitutions);
+        List<String> rows = svgTexts(await(Fx.call(() -> window.exportViewSvg(tmp.resolve("substitutions.svg")))));
+        assertThat(rows).contains("layer / natural \u2192 kept", "routing weight lost");
+        assertThat(rows).anyMatch(t -> t.startsWith("step " + last.step() + " (newest) \u00b7 "));
+        for (org.specscope.engine.trace.LayerTrace l : last.layers()) {
+            assertThat(rows).anyMatch(t -> t.startsWith("layer " + l.layer() + ": "));
+        }
     }
 
     @Test

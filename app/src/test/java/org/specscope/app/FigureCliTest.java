@@ -118,6 +118,76 @@ class FigureCliTest {
         assertThat(texts(usage)).contains("rank (most used first)", "cumulative share of use", "uniform use");
     }
 
+    private static String letters(String s) {
+        return s.replaceAll("[\\s\\p{Cntrl}\uFFFD]", "");
+    }
+
+    @Test
+    void writesTheWholeTokenStreamAndTheSubstitutionsOfAStep() throws Exception {
+        RecordedRun run = TraceReader.read(trace);
+        Path tokens = dir.resolve("tokens.svg");
+        Result r = figure("--trace", trace.toString(), "--view", "token-stream", "--out", tokens.toString(),
+                "--width", "240");
+        assertThat(r.exit()).as(r.err()).isZero();
+        List<String> texts = texts(tokens);
+        assertThat(texts).contains("accepted draft", "bonus token (from the target)", "rejected draft (struck through)");
+        String painted = letters(String.join("", texts));
+        for (var step : run.steps()) {
+            assertThat(painted).as("step %d's text", step.step()).contains(letters(step.emittedText()));
+        }
+        // no --height: as tall as the text needs, 500 at least
+        var viewBox = java.util.regex.Pattern.compile("viewBox=['\"]0(?:\\.0)? 0(?:\\.0)? 240(?:\\.0)? ([0-9.]+)['\"]")
+                .matcher(Files.readString(tokens));
+        assertThat(viewBox.find()).isTrue();
+        assertThat(Double.parseDouble(viewBox.group(1))).isGreaterThanOrEqualTo(500);
+        Path asked = dir.resolve("tokens.png");
+        assertThat(figure("--trace", trace.toString(), "--view", "token-stream", "--out", asked.toString(),
+                "--width", "240", "--height", "120", "--scale", "2").exit()).isZero();
+        assertThat(ImageIO.read(asked.toFile()).getHeight()).as("--height is kept when given").isEqualTo(240);
+
+        Path table = dir.resolve("substitutions.svg");
+        Result t = figure("--trace", trace.toString(), "--view", "substitutions", "--step", "2", "--out", table.toString());
+        assertThat(t.exit()).as(t.err()).isZero();
+        assertThat(t.out()).contains("substitutions, step 2");
+        List<String> rows = texts(table);
+        assertThat(rows).contains("layer / natural \u2192 kept", "nodes", "on accepted path", "routing weight lost");
+        assertThat(rows).anyMatch(l -> l.startsWith("step 2 \u00b7 "));
+        for (var layer : run.steps().get(2).layers()) {
+            assertThat(rows).anyMatch(l -> l.startsWith("layer " + layer.layer() + ": "));
+        }
+    }
+
+    @Test
+    void writesASweepsParetoFrontierFromItsOutputDirectory() throws Exception {
+        Path sweep = Files.createDirectories(dir.resolve("sw"));
+        for (String name : List.of("summary.csv", "sweep.json")) {
+            try (var in = FigureCliTest.class.getResourceAsStream("sweep/" + name)) {
+                Files.copy(in, sweep.resolve(name), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            }
+        }
+        Path svg = dir.resolve("sweep.svg");
+        Result r = figure("--sweep", sweep.toString(), "--view", "sweep", "--out", svg.toString(), "--x",
+                "mean-kept-experts", "--y", "top1-agreement", "--theme", "dark");
+        assertThat(r.exit()).as(r.err()).isZero();
+        assertThat(r.out()).contains("wrote " + svg + " (sweep " + sweep);
+        assertThat(texts(svg)).contains("mean kept experts per layer  \u2190 better", "top-1 agreement", "substitute",
+                "truncate", "unbudgeted", "Pareto frontier");
+
+        Result withTrace = figure("--trace", trace.toString(), "--view", "sweep", "--out", svg.toString());
+        assertThat(withTrace.exit()).isEqualTo(2);
+        assertThat(withTrace.err()).contains("the sweep view reads --sweep DIR");
+        Result traceView = figure("--sweep", sweep.toString(), "--view", "cascade", "--out", svg.toString());
+        assertThat(traceView.exit()).isEqualTo(2);
+        assertThat(traceView.err()).contains("the cascade view reads --trace FILE.jsonl");
+        Result axis = figure("--sweep", sweep.toString(), "--view", "sweep", "--x", "fast", "--out", svg.toString());
+        assertThat(axis.exit()).isEqualTo(2);
+        assertThat(axis.err().strip()).isEqualTo(
+                "error: unknown --x axis 'fast': choose one of speedup, tokens-per-second, mean-kept-experts");
+        Result missing = figure("--sweep", dir.resolve("nowhere").toString(), "--view", "sweep", "--out", svg.toString());
+        assertThat(missing.exit()).isEqualTo(2);
+        assertThat(missing.err().lines()).singleElement().asString().startsWith("error: ").contains("summary.csv");
+    }
+
     @Test
     void writesAPngAtTheScaleAsked() throws Exception {
         Path png = dir.resolve("tree@3x.png");
@@ -146,7 +216,8 @@ class FigureCliTest {
         Result view = figure("--trace", trace.toString(), "--view", "nope", "--out", dir.resolve("h.svg").toString());
         assertThat(view.exit()).isEqualTo(2);
         assertThat(view.err().strip())
-                .isEqualTo("error: unknown view 'nope': choose one of draft-tree, cascade, distinct-experts, heatmap, usage");
+                .isEqualTo("error: unknown view 'nope': choose one of draft-tree, cascade, distinct-experts, heatmap, usage, "
+                        + "token-stream, substitutions, sweep");
 
         Result step = figure("--trace", trace.toString(), "--view", "cascade", "--step", "999", "--out",
                 dir.resolve("s.svg").toString());

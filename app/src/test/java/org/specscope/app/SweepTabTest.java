@@ -1,6 +1,8 @@
 package org.specscope.app;
 
 import javafx.concurrent.Task;
+import javafx.scene.control.MenuButton;
+import javafx.scene.control.MenuItem;
 import javafx.scene.control.Tab;
 import javafx.stage.Stage;
 import org.junit.jupiter.api.AfterEach;
@@ -88,6 +90,35 @@ class SweepTabTest {
         // Themed with the window.
         Fx.run(() -> window.themeViewModel().themeProperty().set(Themes.DARK));
         assertThat(Fx.call(() -> view.themeProperty().get())).isEqualTo(Themes.DARK);
+    }
+
+    @Test
+    void aSweepTabExportsAsSvgWithItsAxesAndLegend() throws Exception {
+        awaitDone(Fx.call(() -> window.openSweep(sweep())));
+        Fx.waitUntil(10, "the sweep tab is selected", () -> window.viewTabs().getSelectionModel().getSelectedItem()
+                .getUserData() instanceof SweepParetoView);
+        SweepParetoView view = Fx.call(() -> (SweepParetoView) window.viewTabs().getSelectionModel().getSelectedItem()
+                .getUserData());
+        assertThat(Fx.call(() -> window.selectedFigure())).containsSame(view);
+        MenuItem svgItem = Fx.call(() -> ((MenuButton) window.root().lookup("#exportMenu")).getItems().stream()
+                .filter(i -> "export-view-svg".equals(i.getId())).findFirst().orElseThrow());
+        assertThat(Fx.call(svgItem::isDisable)).isFalse();
+
+        Task<Path> export = Fx.call(() -> window.exportViewSvg(tmp.resolve("sweep.svg")));
+        Fx.awaitTask(30, "the SVG is written", export);
+        var factory = javax.xml.parsers.DocumentBuilderFactory.newInstance();
+        factory.setNamespaceAware(true);
+        var nodes = factory.newDocumentBuilder().parse(tmp.resolve("sweep.svg").toFile()).getElementsByTagNameNS("*", "text");
+        List<String> texts = new java.util.ArrayList<>();
+        for (int i = 0; i < nodes.getLength(); i++) {
+            texts.add(nodes.item(i).getTextContent().trim());
+        }
+        assertThat(texts).contains("speedup vs autoregressive  \u2192 better", "exact match with unbudgeted",
+                "substitute", "truncate", "unbudgeted", "Pareto frontier", "B=8, acc 2.50");
+
+        // The Output console has no figure: the item is off there.
+        Fx.run(() -> window.viewTabs().getSelectionModel().selectFirst());
+        assertThat(Fx.call(svgItem::isDisable)).isTrue();
     }
 
     @Test
