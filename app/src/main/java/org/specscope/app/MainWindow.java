@@ -75,9 +75,11 @@ import org.specscope.engine.moe.CoveragePolicy;
 import org.specscope.engine.session.DecodingSetup;
 import org.specscope.engine.trace.RecordedRun;
 import org.specscope.styles.Themes;
+import org.specscope.visualizers.SharedFocus;
 import org.specscope.visualizers.SvgExport;
 import org.specscope.visualizers.SweepParetoView;
 import org.specscope.visualizers.SweepResults;
+import org.specscope.visualizers.TraceFocus;
 import org.specscope.visualizers.TraceView;
 import org.specscope.visualizers.VectorFigure;
 
@@ -94,8 +96,10 @@ import java.util.function.Supplier;
 /**
  * The IDE frame: models on the left, the views in tabs in the centre, the live controls on the
  * right, the console and the step timeline at the bottom, run controls on the toolbar and the
- * backend, speed and memory in the status bar. The logic lives in {@link RunViewModel} and
- * {@link SettingsViewModel}; this class only lays out and binds.
+ * backend, speed, memory and the shared focus in the status bar. The logic lives in
+ * {@link RunViewModel} and {@link SettingsViewModel}; this class only lays out and binds. The
+ * views share one {@link SharedFocus} (what the user clicked in any of them), whose step is the
+ * timeline's selected step.
  */
 public final class MainWindow {
 
@@ -104,6 +108,7 @@ public final class MainWindow {
     private final SettingsViewModel settings = new SettingsViewModel();
     private final ThemeViewModel themes;
     private final RunViewModel run;
+    private final SharedFocus focus = new SharedFocus();
     private final ObservableList<ModelEntry> models = FXCollections.observableArrayList();
     private final BorderPane root = new BorderPane();
     private final ListView<ModelEntry> modelList = new ListView<>(models);
@@ -118,6 +123,8 @@ public final class MainWindow {
         this.run = new RunViewModel(settings, views, backends);
         this.themes = new ThemeViewModel(preferences);
         views.forEach(themes::bind);
+        views.forEach(v -> v.share(focus));
+        linkFocusToTimeline();
         run.promptProperty().set(ModelCatalog.defaultPrompt(home.resolve("sample-models")));
         run.notifierProperty().set(this::notify);
         models.setAll(ModelCatalog.bundled(home.resolve("sample-models")));
@@ -145,6 +152,24 @@ public final class MainWindow {
 
     public MainWindow(List<TraceView> views, AppPreferences preferences, Path home) {
         this(views, preferences, home, org.specscope.engine.backend.cpu.CpuBackend::new);
+    }
+
+    /**
+     * The focus's step is the timeline's: a view that picks a step moves the timeline, and
+     * scrubbing moves the focus (which drops a node of another step).
+     */
+    private void linkFocusToTimeline() {
+        run.selectedStepProperty().addListener((o, was, step) -> focus.update(f -> f.withStep(step.intValue())));
+        focus.focusProperty().addListener((o, was, now) -> {
+            if (now.step() != run.selectedStepProperty().get()) {
+                run.selectedStepProperty().set(now.step());
+            }
+        });
+    }
+
+    /** The focus the views share. */
+    public SharedFocus sharedFocus() {
+        return focus;
     }
 
     /** The root node (tests put it in their own stage). */
@@ -862,6 +887,18 @@ public final class MainWindow {
                 toEnd.run();
             }
         });
+        // A step picked elsewhere (a view's click, a new run) moves the slider and the toggle along.
+        run.selectedStepProperty().addListener((o, a, step) -> {
+            int sel = step.intValue();
+            if (sel < 0) {
+                follow.setSelected(true);
+            } else {
+                programmatic[0] = true;
+                follow.setSelected(false);
+                timeline.setValue(sel);
+                programmatic[0] = false;
+            }
+        });
         stepLabel.textProperty().bind(Bindings.createStringBinding(() -> {
             int n = run.stepCountProperty().get();
             int sel = run.selectedStepProperty().get();
@@ -897,12 +934,29 @@ public final class MainWindow {
         Label replay = new Label();
         replay.setId("statusReplay");
         replay.textProperty().bind(run.replayedTraceProperty().map(p -> "replaying " + p.getFileName()).orElse(""));
+        Label focused = new Label();
+        focused.setId("statusFocus");
+        focused.textProperty().bind(focus.focusProperty().map(f -> isPicked(f) ? "focus: " + f.describe() : ""));
+        Button clear = new Button();
+        clear.setId("clearFocusButton");
+        clear.setGraphic(new FontIcon(MaterialDesignC.CLOSE));
+        clear.setTooltip(new Tooltip("Clear the focus (layer, expert, node); the step stays"));
+        clear.setOnAction(e -> focus.update(TraceFocus::cleared));
+        clear.visibleProperty().bind(focus.focusProperty().map(MainWindow::isPicked));
+        clear.managedProperty().bind(clear.visibleProperty());
+        HBox focusBox = new HBox(4, focused, clear);
+        focusBox.setAlignment(Pos.CENTER_LEFT);
         Region spring = new Region();
         HBox.setHgrow(spring, Priority.ALWAYS);
-        HBox bar = new HBox(16, backend, replay, spring, speed, memoryLabel);
+        HBox bar = new HBox(16, backend, replay, focusBox, spring, speed, memoryLabel);
         bar.setPadding(new Insets(3, 8, 3, 8));
         bar.setAlignment(Pos.CENTER_LEFT);
         return bar;
+    }
+
+    /** Whether the focus names more than the timeline's step (which the step label shows). */
+    private static boolean isPicked(TraceFocus f) {
+        return f.hasLayer() || f.hasExpert() || f.hasNode();
     }
 
     private void updateMemory() {

@@ -17,7 +17,8 @@ import org.specscope.styles.Themes;
 /**
  * What {@link CascadeView} draws, apart from its nodes: the {@link CascadeSeries} of the run, the
  * selection, and the painting of the chart. Painting records the axes, bands and flags, which the
- * view's hover and the tests read.
+ * view's hover, its clicks and the tests read. The focus names nothing the chart shows but the
+ * step, which the selected-step marker marks.
  */
 public final class CascadeFigure implements TraceFigure {
 
@@ -33,6 +34,7 @@ public final class CascadeFigure implements TraceFigure {
     private final CascadeSeries series = new CascadeSeries();
     private int selected = -1;
     private Themes theme = Themes.LIGHT;
+    private TraceFocus focus = TraceFocus.NONE;
 
     // What the last paint showed.
     private int shownStep = -1;
@@ -62,6 +64,17 @@ public final class CascadeFigure implements TraceFigure {
     @Override
     public void setTheme(Themes theme) {
         this.theme = theme;
+    }
+
+    /** The chart has no layer, expert or node; its focus is the step, which {@link #select} marks. */
+    @Override
+    public void setFocus(TraceFocus focus) {
+        this.focus = focus;
+    }
+
+    @Override
+    public TraceFocus focus() {
+        return focus;
     }
 
     CascadeSeries series() {
@@ -148,6 +161,20 @@ public final class CascadeFigure implements TraceFigure {
             }
         }
         return -1;
+    }
+
+    /**
+     * The step number at plot point (x, y): the step whose slot holds x, anywhere from the top
+     * of the figure down to the step axis; -1 outside the plot or before any step.
+     */
+    int stepAt(double x, double y) {
+        if (xAxis == null || series.size() == 0 || y < 0 || y > uAxis.pixel0() || x < xAxis.pixel0()
+                || x > xAxis.pixel1()) {
+            return -1;
+        }
+        int step = (int) Math.round(xAxis.toValue(x));
+        int clamped = Math.clamp(step, series.firstStep(), series.lastStep());
+        return series.indexOf(clamped) < 0 ? -1 : clamped;
     }
 
     /** The index in the series of the step to mark: the selected one, or the newest. */

@@ -14,7 +14,9 @@ import org.specscope.styles.ColorMaps;
 /**
  * What {@link DraftTreeView} draws, apart from its nodes: the steps so far, the selection, and
  * the painting of one step's draft tree by {@link TreeLayout}. Painting records the layout and
- * node bounds, which the view's hover and the tests read.
+ * node bounds, which the view's hover and the tests read. The focused node of the shown step is
+ * ringed, and with a layer and an expert focused, each node that layer routed to that expert
+ * gets a dot in the focus colour.
  */
 public final class DraftTreeFigure extends StepFigure {
 
@@ -60,6 +62,41 @@ public final class DraftTreeFigure extends StepFigure {
 
     int maxMissing() {
         return maxMissing;
+    }
+
+    /** The node ringed as focused: the focus's node when it is of the shown step; -1 for none. */
+    int ringedNode() {
+        StepTrace step = stepToShow();
+        if (step == null || !focus.hasNode() || focus.step() != step.step() || focus.node() > step.tree().size()) {
+            return -1;
+        }
+        return focus.node();
+    }
+
+    /**
+     * Per node of the shown step, whether the focused layer routed it to the focused expert (after
+     * the budget: the experts it ran on); all false unless both are focused and the step has the layer.
+     */
+    boolean[] routedToFocus() {
+        StepTrace step = stepToShow();
+        if (step == null) {
+            return new boolean[0];
+        }
+        boolean[] routed = new boolean[step.tree().size()];
+        if (!focus.hasLayer() || !focus.hasExpert()) {
+            return routed;
+        }
+        for (LayerTrace l : step.layers()) {
+            if (l.layer() != focus.layer()) {
+                continue;
+            }
+            for (int node = 0; node < routed.length && node < l.nodes(); node++) {
+                for (int r = 0; r < l.topK(); r++) {
+                    routed[node] |= l.usedExpert(node, r) == focus.expert();
+                }
+            }
+        }
+        return routed;
     }
 
     @Override
@@ -172,6 +209,29 @@ public final class DraftTreeFigure extends StepFigure {
             String label = isBonus ? tree.bonusText() : tree.texts().get(i);
             g.setFill(isBonus ? pal.text : luminance(fill) > 0.45 ? Color.BLACK : Color.WHITE);
             g.fillText(shorten(visible(label)), b.getCenterX(), b.getCenterY(), b.getWidth() - 8 * scale);
+        }
+        paintFocus(g, pal);
+    }
+
+    /** The focused node's ring, just outside its box, and a dot on each node routed to the focused expert. */
+    private void paintFocus(FigureGraphics g, Palette pal) {
+        boolean[] routed = routedToFocus();
+        for (int i = 0; i < routed.length; i++) {
+            if (routed[i]) {
+                Bounds b = bounds[i];
+                double d = Math.max(6, b.getHeight() * 0.4);
+                g.setFill(pal.background);
+                g.fillOval(b.getMaxX() - d * 0.75 - 1, b.getMinY() - d * 0.25 - 1, d + 2, d + 2);
+                g.setFill(FocusStyle.colour(theme));
+                g.fillOval(b.getMaxX() - d * 0.75, b.getMinY() - d * 0.25, d, d);
+            }
+        }
+        int ringed = ringedNode();
+        if (ringed >= 0) {
+            Bounds b = bounds[ringed];
+            double out = FocusStyle.LINE + 1;
+            FocusStyle.ring(g, theme, pal.background, b.getMinX() - out, b.getMinY() - out, b.getWidth() + 2 * out,
+                    b.getHeight() + 2 * out, 10);
         }
     }
 

@@ -19,7 +19,9 @@ import org.specscope.styles.ColorMaps;
  * token the target added is a dashed node after it. Each node is filled by the MoE-Spec
  * colouring: the share of its natural experts, summed over the MoE layers, that the expert
  * budget left out ({@link LayerTrace#missingNatural}), on {@link ColorMaps#SEQUENTIAL} (dark: none
- * missing, yellow: all). Hovering a node shows its token, q, p and missing experts. The canvas
+ * missing, yellow: all). Hovering a node shows its token, q, p and missing experts; clicking it
+ * focuses it, with its step ({@link SharedFocus}). The focused node is ringed, and the nodes the
+ * focused layer routed to the focused expert are dotted. The canvas
  * is redrawn at most once per pulse, painted by a {@link DraftTreeFigure} (which also paints the
  * exported figure, legend included).
  */
@@ -115,6 +117,23 @@ public final class DraftTreeView extends FigureView<DraftTreeFigure> {
     @Override
     String hoverText(int node) {
         return describe(node);
+    }
+
+    /** A node names itself in the shown step, which the click pins (a node of the newest would move on). */
+    @Override
+    TraceFocus focusOf(int node, TraceFocus current) {
+        return current.withNode(shownStep(), node);
+    }
+
+    /** The node ringed as the focus's, -1 for none. */
+    public int ringedNode() {
+        return figure.ringedNode();
+    }
+
+    /** Whether {@code node} is dotted as routed to the focused expert in the focused layer. */
+    public boolean isRoutedToFocus(int node) {
+        boolean[] routed = figure.routedToFocus();
+        return node < routed.length && routed[node];
     }
 
     /** The tooltip text of {@code node} of the drawn tree. */

@@ -6,6 +6,7 @@ import javafx.scene.Node;
 import javafx.scene.canvas.Canvas;
 import javafx.scene.control.Label;
 import javafx.scene.control.Tooltip;
+import javafx.scene.input.MouseButton;
 import javafx.scene.layout.BorderPane;
 import javafx.scene.layout.Pane;
 import org.specscope.engine.trace.RunHeader;
@@ -17,8 +18,9 @@ import org.specscope.styles.Themes;
  * label the figure's caption goes into) on top, the canvas below it, sized to the view and
  * redrawn at most once per pulse ({@link PulseRedraw}) whenever it is resized, the theme
  * changes or the figure is fed. Hovering something the subclass can hit ({@link #hitAt}) shows
- * its tooltip text ({@link #hoverText}). Exporting paints the whole figure, caption and legend
- * included.
+ * its tooltip text ({@link #hoverText}); clicking it sets the {@link SharedFocus} to what it names
+ * ({@link #clicked}), and the figure highlights what the shared focus names. Exporting paints the
+ * whole figure, caption, legend and highlight included.
  *
  * @param <F> the figure that models and paints the view
  */
@@ -37,6 +39,7 @@ public abstract class FigureView<F extends TraceFigure> implements TraceView, Ve
     private int redraws;
     private boolean drawing;
     private int hovered = -1;
+    private SharedFocus shared;
 
     /** A view styled {@code trace-view} and {@code styleClass}, showing {@code figure}. */
     FigureView(String styleClass, F figure) {
@@ -65,6 +68,16 @@ public abstract class FigureView<F extends TraceFigure> implements TraceView, Ve
             }
         });
         canvas.setOnMouseExited(e -> unhover());
+        canvas.getStyleClass().add("figure-canvas");
+        canvas.setOnMouseClicked(e -> {
+            // a drag that ends where it began is no pick
+            if (shared != null && e.getButton() == MouseButton.PRIMARY && e.isStillSincePress()) {
+                TraceFocus picked = clicked(e.getX(), e.getY(), shared.get());
+                if (picked != null) {
+                    shared.set(picked);
+                }
+            }
+        });
     }
 
     /** The canvas's width now (it may not be drawn at it yet). */
@@ -101,6 +114,20 @@ public abstract class FigureView<F extends TraceFigure> implements TraceView, Ve
 
     /** The tooltip text of hit {@code index} of {@link #hitAt}. */
     abstract String hoverText(int index);
+
+    /**
+     * The focus a click at canvas point (x, y) picks, from {@code current}; null leaves it as it
+     * is. By default the hit under the point ({@link #hitAt}) as {@link #focusOf} names it.
+     */
+    TraceFocus clicked(double x, double y, TraceFocus current) {
+        int hit = hitAt(x, y);
+        return hit < 0 ? null : focusOf(hit, current);
+    }
+
+    /** The focus hit {@code index} of {@link #hitAt} names, from {@code current}; null for none. */
+    TraceFocus focusOf(int index, TraceFocus current) {
+        return null;
+    }
 
     /**
      * What the hover indexes into: when a redraw changes it (by identity), the tooltip is
@@ -141,6 +168,25 @@ public abstract class FigureView<F extends TraceFigure> implements TraceView, Ve
     @Override
     public void select(int index) {
         figure.select(index);
+        redraw.request();
+    }
+
+    /** Shows the focus's step, highlights what it names and sets it to what the user clicks. */
+    @Override
+    public void share(SharedFocus focus) {
+        shared = focus;
+        focus.focusProperty().addListener((o, was, now) -> focused(now));
+        focused(focus.get());
+    }
+
+    /** The shared focus this view joined; null before {@link #share}. */
+    final SharedFocus sharedFocus() {
+        return shared;
+    }
+
+    private void focused(TraceFocus f) {
+        select(f.step());
+        figure.setFocus(f);
         redraw.request();
     }
 

@@ -9,14 +9,16 @@ import java.util.List;
 
 /**
  * A figure of one step at a time: it keeps the run's steps, the selected index (-1 follows the
- * newest) and the theme, and says which step to show. The figures that draw a single step
- * (draft tree, distinct experts, expert heatmap) extend it and add their own model.
+ * newest), the focus to highlight and the theme, and says which step to show. The figures that
+ * draw a single step (draft tree, distinct experts, expert heatmap) extend it and add their own
+ * model.
  */
 public abstract class StepFigure implements TraceFigure {
 
     protected final List<StepTrace> steps = new ArrayList<>();
     protected int selected = -1;
     protected Themes theme = Themes.LIGHT;
+    protected TraceFocus focus = TraceFocus.NONE;
 
     @Override
     public void start(RunHeader header) {
@@ -37,6 +39,16 @@ public abstract class StepFigure implements TraceFigure {
     @Override
     public void setTheme(Themes theme) {
         this.theme = theme;
+    }
+
+    @Override
+    public void setFocus(TraceFocus focus) {
+        this.focus = focus;
+    }
+
+    @Override
+    public TraceFocus focus() {
+        return focus;
     }
 
     int selected() {

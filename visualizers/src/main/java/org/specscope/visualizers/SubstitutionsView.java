@@ -21,12 +21,14 @@ import org.specscope.engine.trace.StepTrace;
  * and under it one row per "natural -> kept" pair ("e12 -> e3": 4 nodes, 1 on the accepted
  * path, weight lost 0.12), heaviest first. Read from the step's {@link org.specscope.engine.trace.LayerTrace}s
  * by {@link SubstitutionSummary}; the table is rebuilt at most once per pulse, and only when the
- * shown step changes.
+ * shown step changes. Selecting a row focuses its layer, and a pair's row its natural expert too
+ * ({@link SharedFocus}); the focus, in turn, selects and scrolls to the row of its layer (the
+ * pair of its expert, as natural or as replacement, when there is one).
  */
 public final class SubstitutionsView implements TraceView {
 
-    /** One table row: a layer (pair null) or one of its pairs. */
-    record Row(String label, int nodes, int acceptedNodes, double lostWeight, SubstitutionSummary.Pair pair) {
+    /** One table row: a layer (pair null) or one of its pairs; {@code layer} is the decoder layer number. */
+    record Row(int layer, String label, int nodes, int acceptedNodes, double lostWeight, SubstitutionSummary.Pair pair) {
     }
 
     private final BorderPane root = new BorderPane();
@@ -37,6 +39,10 @@ public final class SubstitutionsView implements TraceView {
     private final List<StepTrace> steps = new ArrayList<>();
     private int selected = -1;
     private int redraws;
+    private SharedFocus shared;
+    private TraceFocus focus = TraceFocus.NONE;
+    /** Set while the focus selects a row, so that the selection is not published back as a pick. */
+    private boolean showingFocus;
 
     private StepTrace shown;
     private List<SubstitutionSummary.Layer> layers = List.of();
@@ -64,6 +70,13 @@ public final class SubstitutionsView implements TraceView {
         top.getStyleClass().add("substitutions-legend");
         root.setTop(top);
         root.setCenter(table);
+        table.getSelectionModel().selectedItemProperty().addListener((o, was, item) -> {
+            if (!showingFocus && shared != null && item != null && item.getValue() != null) {
+                Row row = item.getValue();
+                shared.update(f -> row.pair() == null ? f.withLayer(row.layer())
+                        : f.withLayerExpert(row.layer(), row.pair().natural()));
+            }
+        });
     }
 
     @Override
@@ -95,6 +108,19 @@ public final class SubstitutionsView implements TraceView {
     public void select(int index) {
         selected = index;
         redraw.request();
+    }
+
+    /** Shows the focus's step as if selected and selects its layer's (or pair's) row; selecting a row sets it. */
+    @Override
+    public void share(SharedFocus focus) {
+        shared = focus;
+        focus.focusProperty().addListener((o, was, now) -> focused(now));
+        focused(focus.get());
+    }
+
+    private void focused(TraceFocus f) {
+        focus = f;
+        select(f.step());
     }
 
     /** The step shown by the last rebuild; -1 before any. */
@@ -133,7 +159,8 @@ public final class SubstitutionsView implements TraceView {
         redraws++;
         StepTrace step = stepToShow();
         if (step == shown && step != null) {
-            return; // same records, same table: keep the user's scroll and expansion
+            showFocus(); // same records, same table: keep the user's scroll and expansion
+            return;
         }
         shown = step;
         layers = step == null ? List.of() : SubstitutionSummary.of(step);
@@ -141,10 +168,10 @@ public final class SubstitutionsView implements TraceView {
         int total = 0;
         double lost = 0;
         for (SubstitutionSummary.Layer l : layers) {
-            TreeItem<Row> item = new TreeItem<>(new Row(l.describe(), l.nodesAffected(), l.acceptedNodesAffected(),
-                    l.lostWeight(), null));
+            TreeItem<Row> item = new TreeItem<>(new Row(l.layer(), l.describe(), l.nodesAffected(),
+                    l.acceptedNodesAffected(), l.lostWeight(), null));
             for (SubstitutionSummary.Pair p : l.pairs()) {
-                item.getChildren().add(new TreeItem<>(new Row(p.describe(), p.nodes(), p.acceptedNodes(),
+                item.getChildren().add(new TreeItem<>(new Row(l.layer(), p.describe(), p.nodes(), p.acceptedNodes(),
                         p.lostWeight(), p)));
             }
             item.setExpanded(true);
@@ -160,5 +187,52 @@ public final class SubstitutionsView implements TraceView {
                             + "routing weight lost %.3f (over %d nodes)", step.step(), selected < 0 ? " (newest)" : "",
                     total, layers.size(), lost, step.tree().size()));
         }
+        showFocus();
+    }
+
+    /** Selects the focused row (see {@link #focusedItem}) and scrolls to it, or clears the selection. */
+    private void showFocus() {
+        TreeItem<Row> item = focusedItem();
+        if (item == table.getSelectionModel().getSelectedItem()) {
+            return;
+        }
+        showingFocus = true;
+        try {
+            if (item == null) {
+                table.getSelectionModel().clearSelection();
+            } else {
+                table.getSelectionModel().select(item);
+                table.scrollTo(table.getRow(item));
+            }
+        } finally {
+            showingFocus = false;
+        }
+    }
+
+    /**
+     * The row the focus names: its layer's pair of its expert (natural first, else as the
+     * replacement), else its layer's row; null when no layer is focused or the step lacks it.
+     */
+    TreeItem<Row> focusedItem() {
+        if (!focus.hasLayer()) {
+            return null;
+        }
+        for (TreeItem<Row> layerItem : table.getRoot().getChildren()) {
+            if (layerItem.getValue().layer() != focus.layer()) {
+                continue;
+            }
+            if (focus.hasExpert()) {
+                for (boolean natural : new boolean[] {true, false}) {
+                    for (TreeItem<Row> pairItem : layerItem.getChildren()) {
+                        SubstitutionSummary.Pair p = pairItem.getValue().pair();
+                        if ((natural ? p.natural() : p.replacement()) == focus.expert()) {
+                            return pairItem;
+                        }
+                    }
+                }
+            }
+            return layerItem;
+        }
+        return null;
     }
 }

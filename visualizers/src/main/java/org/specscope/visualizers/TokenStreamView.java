@@ -23,7 +23,9 @@ import org.specscope.engine.trace.TreeTrace;
  * target adds after them ({@code token-bonus}), and, after each step's emitted text, the draft
  * tokens the target rejected ({@code token-rejected}: struck through, faded; hidden when
  * {@link #showRejectedProperty()} is off). Hovering a token tells its step and fate; selecting a
- * step marks its tokens ({@code token-selected}).
+ * step marks its tokens ({@code token-selected}). Clicking a token focuses its step and tree node
+ * ({@link SharedFocus}; the bonus token is the node after the tree's, as the tree view draws it),
+ * and the focused node's token is marked ({@code token-focused}).
  *
  * <p>The rejected continuation shown is the drafter's most probable branch below the last
  * accepted node (for a chain draft, exactly the rejected tail). Token texts come from the tree
@@ -55,12 +57,18 @@ public final class TokenStreamView implements TraceView {
     private final BooleanProperty showRejected = new SimpleBooleanProperty(this, "showRejected", true);
     private final PulseRedraw redraw = new PulseRedraw(this::flush);
 
+    /** A token's tree node, in its Text's properties (absent on a segment of several tokens). */
+    private static final String NODE = "specscope.node";
+
     private final List<StepTrace> pending = new ArrayList<>();
     /** Per shown step, its Text nodes (emitted then rejected). */
     private final List<List<Text>> stepNodes = new ArrayList<>();
     private final StringBuilder text = new StringBuilder();
     private int selected = -1;
     private int markedStep = -1;
+    private TraceFocus focus = TraceFocus.NONE;
+    private Text focusedToken;
+    private SharedFocus shared;
 
     public TokenStreamView() {
         root.getStyleClass().addAll("trace-view", "token-stream-view");
@@ -71,6 +79,12 @@ public final class TokenStreamView implements TraceView {
         scroll.getStyleClass().add("token-stream-scroll");
         root.setTop(header);
         root.setCenter(scroll);
+        flow.setOnMouseClicked(e -> {
+            if (shared != null && e.getTarget() instanceof Text t && t.getUserData() instanceof Integer step) {
+                Object node = t.getProperties().get(NODE);
+                shared.update(f -> node instanceof Integer n ? f.withNode(step, n) : f.withStep(step));
+            }
+        });
         showRejected.addListener((obs, was, show) -> {
             for (List<Text> nodes : stepNodes) {
                 for (Text t : nodes) {
@@ -101,6 +115,7 @@ public final class TokenStreamView implements TraceView {
         text.setLength(0);
         selected = -1;
         markedStep = -1;
+        focusedToken = null;
         header.setText(runHeader.model() + "  \u00b7  prompt: " + oneLine(runHeader.promptText()));
     }
 
@@ -114,6 +129,24 @@ public final class TokenStreamView implements TraceView {
     public void select(int index) {
         selected = index;
         redraw.request();
+    }
+
+    /** Marks the focus's step as if selected and its node's token; clicks set it. */
+    @Override
+    public void share(SharedFocus focus) {
+        shared = focus;
+        focus.focusProperty().addListener((o, was, now) -> focused(now));
+        focused(focus.get());
+    }
+
+    private void focused(TraceFocus f) {
+        focus = f;
+        select(f.step());
+    }
+
+    /** The token marked as the focused node's, null for none. */
+    public Text focusedToken() {
+        return focusedToken;
     }
 
     /** Whether rejected draft tokens are shown (struck through after each step). */
@@ -171,6 +204,7 @@ public final class TokenStreamView implements TraceView {
     }
 
     private void markSelection() {
+        markFocus();
         if (markedStep == selected) {
             return;
         }
@@ -181,6 +215,26 @@ public final class TokenStreamView implements TraceView {
             t.getStyleClass().add("token-selected");
         }
         markedStep = selected;
+    }
+
+    private void markFocus() {
+        Text token = null;
+        if (focus.hasNode()) {
+            for (Text t : tokensOfStep(focus.step())) {
+                if (Integer.valueOf(focus.node()).equals(t.getProperties().get(NODE))) {
+                    token = t;
+                }
+            }
+        }
+        if (token != focusedToken) {
+            if (focusedToken != null) {
+                focusedToken.getStyleClass().remove("token-focused");
+            }
+            if (token != null) {
+                token.getStyleClass().add("token-focused");
+            }
+            focusedToken = token;
+        }
     }
 
     private List<Text> textsOf(StepTrace s) {
@@ -194,9 +248,11 @@ public final class TokenStreamView implements TraceView {
         if (spelled.toString().equals(s.emittedText())) {
             for (int i = 1; i < tree.acceptedPath().size(); i++) {
                 int node = tree.acceptedPath().get(i);
-                nodes.add(token(tree.texts().get(node), Kind.ACCEPTED, s, describe(s, node, "accepted draft")));
+                nodes.add(nodeToken(node, token(tree.texts().get(node), Kind.ACCEPTED, s,
+                        describe(s, node, "accepted draft"))));
             }
-            nodes.add(token(tree.bonusText(), Kind.BONUS, s, "step " + s.step() + " \u00b7 bonus token from the target"));
+            nodes.add(nodeToken(tree.size(), token(tree.bonusText(), Kind.BONUS, s,
+                    "step " + s.step() + " \u00b7 bonus token from the target")));
         } else {
             // The tokens' texts do not spell the emitted text (a character split across tokens): one segment.
             Kind kind = tree.acceptedDrafts() > 0 ? Kind.ACCEPTED : Kind.BONUS;
@@ -204,7 +260,7 @@ public final class TokenStreamView implements TraceView {
                     + " accepted drafts and the bonus token"));
         }
         for (int node : rejectedBranch(tree)) {
-            Text t = token(tree.texts().get(node), Kind.REJECTED, s, describe(s, node, "rejected draft"));
+            Text t = nodeToken(node, token(tree.texts().get(node), Kind.REJECTED, s, describe(s, node, "rejected draft")));
             t.setVisible(showRejected.get());
             t.setManaged(showRejected.get());
             nodes.add(t);
@@ -229,6 +285,11 @@ public final class TokenStreamView implements TraceView {
             branch.add(best);
             node = best;
         }
+    }
+
+    private static Text nodeToken(int node, Text t) {
+        t.getProperties().put(NODE, node);
+        return t;
     }
 
     private static String describe(StepTrace s, int node, String fate) {

@@ -26,6 +26,16 @@ public interface TraceFigure extends VectorFigure {
 
     void setTheme(Themes theme);
 
+    /**
+     * What to highlight: the layer, expert or node the focus names, where the figure shows them
+     * (the step shown stays the {@link #select selected} one). Held here, not in the view, so
+     * that an exported figure shows the highlight as the screen does.
+     */
+    void setFocus(TraceFocus focus);
+
+    /** The focus last set; {@link TraceFocus#NONE} before any. */
+    TraceFocus focus();
+
     /** What the view's step label says, e.g. "step 3 · 5 drafts, 2 accepted". */
     String caption();
 

@@ -101,4 +101,48 @@ class DraftTreeViewTest {
         onStage.feed(Traces.steps());
         assertThat(onStage.redrawsOfManyCalls(view::redrawCount)).isEqualTo(1);
     }
+
+    @Test
+    void clickingANodeFocusesItInItsStepAndTheFocusRingsIt() throws Exception {
+        SharedFocus focus = onStage.share();
+        onStage.feed(Traces.steps());
+        onStage.select(1);
+        Bounds b = Fx.call(() -> view.nodeBounds(3));
+        onStage.clickCanvas(b.getCenterX(), b.getCenterY());
+        assertThat(Fx.call(focus::get)).as("the node, with the step it belongs to").isEqualTo(new TraceFocus(1, -1, -1, 3));
+        assertThat(Fx.call(view::ringedNode)).isEqualTo(3);
+        Canvas canvas = Fx.call(() -> ViewStage.figureCanvas(view));
+        WritableImage image = Fx.call(() -> canvas.snapshot(null, null));
+        // the ring runs just outside the box
+        Color ring = image.getPixelReader().getColor((int) b.getMinX() - 3, (int) b.getCenterY());
+        assertThat(distance(ring, FocusStyle.LIGHT)).isLessThan(0.1);
+        Bounds other = Fx.call(() -> view.nodeBounds(2));
+        Color noRing = image.getPixelReader().getColor((int) other.getMinX() - 3, (int) other.getCenterY());
+        assertThat(distance(noRing, FocusStyle.LIGHT)).isGreaterThan(0.3);
+
+        // a node is its step's: the focus moving to another step drops it
+        onStage.focus(focus, focus.get().withStep(2));
+        assertThat(Fx.call(view::shownStep)).isEqualTo(2);
+        assertThat(Fx.call(view::ringedNode)).isEqualTo(-1);
+    }
+
+    @Test
+    void aFocusedLayerAndExpertDotTheNodesRoutedToThatExpert() throws Exception {
+        SharedFocus focus = onStage.share();
+        onStage.feed(Traces.steps());
+        // step 1, layer 0 keeps {0, 1, 2, 3}: only node 1 (naturals 1 and 4, 4 replaced by 0) runs on expert 1
+        onStage.focus(focus, new TraceFocus(1, 0, 1, -1));
+        for (int node = 0; node < 6; node++) {
+            int n = node;
+            assertThat(Fx.call(() -> view.isRoutedToFocus(n))).as("node %d", node).isEqualTo(node == 1);
+        }
+        // expert 0 took every replacement in layer 0, so every node ran on it
+        onStage.focus(focus, new TraceFocus(1, 0, 0, -1));
+        for (int node = 0; node < 6; node++) {
+            int n = node;
+            assertThat(Fx.call(() -> view.isRoutedToFocus(n))).as("node %d", node).isTrue();
+        }
+        onStage.focus(focus, new TraceFocus(1, 0, -1, -1));
+        assertThat(Fx.call(() -> view.isRoutedToFocus(0))).as("no expert, no dots").isFalse();
+    }
 }

@@ -103,4 +103,29 @@ class TokenStreamViewTest {
         assertThat(Fx.call(view::text)).isEqualTo("Hello");
         assertThat(Fx.call(view::steps)).isEqualTo(1);
     }
+
+    @Test
+    void clickingATokenFocusesItsStepAndNodeAndTheFocusedNodesTokenIsMarked() throws Exception {
+        SharedFocus focus = onStage.share();
+        onStage.feed(Traces.steps());
+        // step 1 accepted " cat" (node 1) and " sat" (node 3)
+        Text sat = Fx.call(() -> view.tokensOfStep(1).get(1));
+        assertThat(sat.getText()).isEqualTo(" sat");
+        Fx.run(() -> ViewStage.click(sat, 2, 2));
+        Fx.awaitPulse(view::isRedrawPending);
+        assertThat(Fx.call(focus::get)).isEqualTo(new TraceFocus(1, -1, -1, 3));
+        assertThat(Fx.call(view::focusedToken)).isSameAs(sat);
+        assertThat(Fx.call(() -> sat.getStyleClass().contains("token-focused"))).isTrue();
+        assertThat(Fx.call(() -> view.tokensOfStep(1).stream().allMatch(t -> t.getStyleClass().contains("token-selected"))))
+                .as("the step's tokens, as selected").isTrue();
+
+        // another view focuses step 2's bonus token (the node after its 4-node tree)
+        onStage.focus(focus, new TraceFocus(2, -1, -1, 4));
+        Text bonus = Fx.call(() -> view.tokens(TokenStreamView.Kind.BONUS).get(2));
+        assertThat(Fx.call(view::focusedToken)).isSameAs(bonus);
+        assertThat(Fx.call(() -> sat.getStyleClass().contains("token-focused"))).isFalse();
+        assertThat(Fx.call(() -> bonus.getStyleClass().contains("token-focused"))).isTrue();
+        onStage.focus(focus, TraceFocus.NONE);
+        assertThat(Fx.call(view::focusedToken)).isNull();
+    }
 }
