@@ -21,14 +21,16 @@ import org.specscope.visualizers.ExpertHeatmapFigure;
 import org.specscope.visualizers.PngExport;
 import org.specscope.visualizers.SvgExport;
 import org.specscope.visualizers.TraceFigure;
+import org.specscope.visualizers.TraceFocus;
 import org.specscope.visualizers.UsageDistributionFigure;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
  * {@code figure}: one view of a saved trace as an SVG or a PNG, without a window. The view's
- * figure is fed the trace like the app feeds the view (header, every step, the selected step),
- * then painted by the same code that draws the screen, legend and axes included.
+ * figure is fed the trace like the app feeds the view (header, every step, the selected step and
+ * the focus to highlight), then painted by the same code that draws the screen, legend and axes
+ * included.
  */
 @Command(name = "figure", mixinStandardHelpOptions = true,
         description = "Write one view of a saved trace (JSON lines) as SVG (vector) or PNG, headless.")
@@ -55,6 +57,18 @@ final class FigureCommand implements Callable<Integer> {
     @Option(names = "--step", defaultValue = "-1", paramLabel = "N",
             description = "The step to show (0 is the prefill; default: the last).")
     int step;
+
+    @Option(names = "--layer", defaultValue = "-1", paramLabel = "L",
+            description = "Highlight decoder layer L, as the app's focus does (default: none).")
+    int layer;
+
+    @Option(names = "--expert", defaultValue = "-1", paramLabel = "E",
+            description = "Highlight expert E (of --layer), as the app's focus does (default: none).")
+    int expert;
+
+    @Option(names = "--node", defaultValue = "-1", paramLabel = "N",
+            description = "Ring node N of --step's draft tree (the bonus token is the tree's size; default: none).")
+    int node;
 
     @Option(names = "--out", required = true, paramLabel = "FILE.svg|FILE.png", description = "The file to write.")
     Path out;
@@ -109,6 +123,7 @@ final class FigureCommand implements Callable<Integer> {
             figure.append(s);
         }
         figure.select(step);
+        figure.setFocus(new TraceFocus(step, layer, expert, node));
         try {
             if (png) {
                 PngExport.write(figure, width, height, scale, out);
