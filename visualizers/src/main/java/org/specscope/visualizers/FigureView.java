@@ -179,11 +179,6 @@ public abstract class FigureView<F extends TraceFigure> implements TraceView, Ve
         focused(focus.get());
     }
 
-    /** The shared focus this view joined; null before {@link #share}. */
-    final SharedFocus sharedFocus() {
-        return shared;
-    }
-
     private void focused(TraceFocus f) {
         select(f.step());
         figure.setFocus(f);
