@@ -281,7 +281,7 @@ public final class RunViewModel implements AutoCloseable {
         int run = ++runNumber;
         RunHeader header = s.header(drafter, clock, promptIds, prompt.get(), initial);
         CoalescingTraceSink sink = new CoalescingTraceSink(Platform::runLater, batch -> deliver(run, batch));
-        GenerationSession next = new GenerationSession(s.newDecoder(drafter, clock, CascadeConfig.PAPER), promptIds,
+        GenerationSession next = new GenerationSession(s.newDecoder(drafter, clock, CascadeConfig.DEFAULT), promptIds,
                 maxTokens.get(), initial, header, sink);
         clearShownRun();
         session = next;
