@@ -254,7 +254,7 @@ public final class TokenStreamView implements TraceView {
 
     /** The flag before a step whose settings changed: not part of the text, its tooltip tells the change. */
     private static Text mark(SettingsChange change) {
-        Text t = new Text(SettingsChange.FLAG + "\u2009");
+        Text t = new Text("\u2009" + SettingsChange.FLAG + "\u2009");   // thin spaces: apart from the tokens either side
         t.getStyleClass().add("settings-mark");
         t.setUserData(change.step());
         Tooltip tooltip = new Tooltip(change.describe());

@@ -115,7 +115,7 @@ class TokenStreamViewTest {
             Text first = Fx.call(() -> view.tokensOfStep(step).getFirst());
             assertThat(flow.indexOf(mark)).as("the flag of step %d stands just before its first token", step)
                     .isEqualTo(flow.indexOf(first) - 1);
-            assertThat(mark.getText()).startsWith(SettingsChange.FLAG);
+            assertThat(mark.getText().strip()).isEqualTo(SettingsChange.FLAG);
             assertThat(mark.getStyleClass()).contains("settings-mark");
         }
         Object tip = Fx.call(() -> marks.getFirst().getProperties().values().stream()
