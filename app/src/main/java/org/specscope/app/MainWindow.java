@@ -75,12 +75,14 @@ import org.specscope.engine.moe.CoveragePolicy;
 import org.specscope.engine.session.DecodingSetup;
 import org.specscope.engine.trace.RecordedRun;
 import org.specscope.styles.Themes;
+import org.specscope.visualizers.PngExport;
 import org.specscope.visualizers.SvgExport;
 import org.specscope.visualizers.SweepParetoView;
 import org.specscope.visualizers.SweepResults;
 import org.specscope.visualizers.TraceView;
 import org.specscope.visualizers.VectorFigure;
 
+import java.awt.image.BufferedImage;
 import java.io.File;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -253,11 +255,23 @@ public final class MainWindow {
         return run.exportTrace(format, file);
     }
 
-    /** Writes the selected tab's view as a PNG at {@code scale} (2 or 3 for print). */
+    /**
+     * Writes the selected tab's view as a PNG at {@code scale} (2 or 3 for print): a view that
+     * paints itself is painted whole (a scrolled draft tree included), any other is snapshot.
+     */
     public Task<Path> exportViewPng(Path file, int scale) {
         Tab tab = tabs.getSelectionModel().getSelectedItem();
+        String what = tab.getText() + " view (PNG " + scale + "x)";
+        Optional<VectorFigure> figure = selectedFigure();
+        if (figure.isPresent()) {
+            Bounds size = tab.getContent().getLayoutBounds();
+            // Painted here, on the FX thread, as the views' state belongs to it; encoded in the background.
+            BufferedImage image = PngExport.toImage(figure.get(), Math.max(1, size.getWidth()),
+                    Math.max(1, size.getHeight()), scale);
+            return run.writeFile(what, file, () -> FigureExport.writePng(image, file));
+        }
         WritableImage image = FigureExport.snapshot(tab.getContent(), scale, themes.background());
-        return run.writeFile(tab.getText() + " view (PNG " + scale + "x)", file, () -> FigureExport.writePng(image, file));
+        return run.writeFile(what, file, () -> FigureExport.writePng(image, file));
     }
 
     /** The selected tab's view if it paints itself as a vector figure (SVG export). */
