@@ -535,6 +535,11 @@ public final class MainWindow {
         progress.setId("loadProgress");
         progress.progressProperty().bind(run.loadProgressProperty());
         progress.visibleProperty().bind(phase.isEqualTo(Phase.LOADING));
+        Label loadMessage = new Label();
+        loadMessage.setId("loadMessage");
+        loadMessage.textProperty().bind(run.loadMessageProperty());
+        loadMessage.visibleProperty().bind(phase.isEqualTo(Phase.LOADING));
+        loadMessage.managedProperty().bind(loadMessage.visibleProperty());
         Button cancelLoad = iconButton("cancelLoadButton", MaterialDesignC.CLOSE, "Cancel loading", run::cancelLoad);
         cancelLoad.visibleProperty().bind(phase.isEqualTo(Phase.LOADING));
         Label phaseLabel = new Label();
@@ -544,7 +549,7 @@ public final class MainWindow {
                 "Open a saved trace and replay it, no model needed (Ctrl+Shift+O)", this::chooseTrace);
         openTraceButton.setText("Open trace...");
         return new ToolBar(runButton, pauseButton, stepButton, stopButton, startPaused, new Separator(), openButton,
-                openTraceButton, exportMenu(), new Separator(), phaseLabel, progress, cancelLoad);
+                openTraceButton, exportMenu(), new Separator(), phaseLabel, progress, loadMessage, cancelLoad);
     }
 
     private MenuButton exportMenu() {
