@@ -11,6 +11,7 @@ import javafx.scene.paint.Paint;
 import javafx.scene.transform.Transform;
 
 import javax.imageio.ImageIO;
+import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.file.AccessDeniedException;
@@ -19,7 +20,8 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 
 /**
- * Figures as PNG: a snapshot of a view's node at a print scale, or of the whole window. The
+ * Figures as PNG: a snapshot of a view's node at a print scale, or of the whole window, or a
+ * figure painted by {@link org.specscope.visualizers.PngExport}. The
  * snapshot is taken on the FX thread (it must be); encoding and writing the PNG can happen on
  * any thread.
  */
@@ -57,9 +59,14 @@ public final class FigureExport {
 
     /** Encodes {@code image} as a PNG into {@code file} (created or replaced). Any thread. */
     public static void writePng(Image image, Path file) throws IOException {
+        writePng(SwingFXUtils.fromFXImage(image, null), file);
+    }
+
+    /** Encodes a painted {@code image} as a PNG into {@code file} (created or replaced). Any thread. */
+    public static void writePng(BufferedImage image, Path file) throws IOException {
         // Opened here rather than by ImageIO, whose "Can't create an ImageOutputStream!" hides why.
         try (OutputStream out = Files.newOutputStream(file)) {
-            if (!ImageIO.write(SwingFXUtils.fromFXImage(image, null), "png", out)) {
+            if (!ImageIO.write(image, "png", out)) {
                 throw new IOException("this Java has no PNG writer");
             }
         }

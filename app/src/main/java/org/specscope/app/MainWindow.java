@@ -75,6 +75,7 @@ import org.specscope.engine.moe.CoveragePolicy;
 import org.specscope.engine.session.DecodingSetup;
 import org.specscope.engine.trace.RecordedRun;
 import org.specscope.styles.Themes;
+import org.specscope.visualizers.PngExport;
 import org.specscope.visualizers.SharedFocus;
 import org.specscope.visualizers.SvgExport;
 import org.specscope.visualizers.SweepParetoView;
@@ -83,6 +84,7 @@ import org.specscope.visualizers.TraceFocus;
 import org.specscope.visualizers.TraceView;
 import org.specscope.visualizers.VectorFigure;
 
+import java.awt.image.BufferedImage;
 import java.io.File;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -278,11 +280,23 @@ public final class MainWindow {
         return run.exportTrace(format, file);
     }
 
-    /** Writes the selected tab's view as a PNG at {@code scale} (2 or 3 for print). */
+    /**
+     * Writes the selected tab's view as a PNG at {@code scale} (2 or 3 for print): a view that
+     * paints itself is painted whole (a scrolled draft tree included), any other is snapshot.
+     */
     public Task<Path> exportViewPng(Path file, int scale) {
         Tab tab = tabs.getSelectionModel().getSelectedItem();
+        String what = tab.getText() + " view (PNG " + scale + "x)";
+        Optional<VectorFigure> figure = selectedFigure();
+        if (figure.isPresent()) {
+            Bounds size = tab.getContent().getLayoutBounds();
+            // Painted here, on the FX thread, as the views' state belongs to it; encoded in the background.
+            BufferedImage image = PngExport.toImage(figure.get(), Math.max(1, size.getWidth()),
+                    Math.max(1, size.getHeight()), scale);
+            return run.writeFile(what, file, () -> FigureExport.writePng(image, file));
+        }
         WritableImage image = FigureExport.snapshot(tab.getContent(), scale, themes.background());
-        return run.writeFile(tab.getText() + " view (PNG " + scale + "x)", file, () -> FigureExport.writePng(image, file));
+        return run.writeFile(what, file, () -> FigureExport.writePng(image, file));
     }
 
     /** The selected tab's view if it paints itself as a vector figure (SVG export). */
@@ -546,6 +560,11 @@ public final class MainWindow {
         progress.setId("loadProgress");
         progress.progressProperty().bind(run.loadProgressProperty());
         progress.visibleProperty().bind(phase.isEqualTo(Phase.LOADING));
+        Label loadMessage = new Label();
+        loadMessage.setId("loadMessage");
+        loadMessage.textProperty().bind(run.loadMessageProperty());
+        loadMessage.visibleProperty().bind(phase.isEqualTo(Phase.LOADING));
+        loadMessage.managedProperty().bind(loadMessage.visibleProperty());
         Button cancelLoad = iconButton("cancelLoadButton", MaterialDesignC.CLOSE, "Cancel loading", run::cancelLoad);
         cancelLoad.visibleProperty().bind(phase.isEqualTo(Phase.LOADING));
         Label phaseLabel = new Label();
@@ -555,7 +574,7 @@ public final class MainWindow {
                 "Open a saved trace and replay it, no model needed (Ctrl+Shift+O)", this::chooseTrace);
         openTraceButton.setText("Open trace...");
         return new ToolBar(runButton, pauseButton, stepButton, stopButton, startPaused, new Separator(), openButton,
-                openTraceButton, exportMenu(), new Separator(), phaseLabel, progress, cancelLoad);
+                openTraceButton, exportMenu(), new Separator(), phaseLabel, progress, loadMessage, cancelLoad);
     }
 
     private MenuButton exportMenu() {

@@ -153,7 +153,7 @@ public final class CascadeFigure implements TraceFigure {
         if (xAxis == null || y > TOP + 2 || y < 0) {
             return -1;
         }
-        List<CascadeSeries.SettingsChange> changes = series.settingsChanges();
+        List<SettingsChange> changes = series.settingsChanges();
         for (int i = 0; i < changes.size(); i++) {
             double fx = xAxis.toPixel(changes.get(i).step());
             if (x >= fx - 3 && x <= fx + 11) {
@@ -354,16 +354,41 @@ public final class CascadeFigure implements TraceFigure {
             g.strokeLine(x, TOP, x, yBottom);
         }
 
-        // a flag over each step whose settings changed
+        // a flag over each step whose settings changed, labelled with what changed as far as
+        // the next flag (an exported figure has no tooltip to tell it)
         g.setLineWidth(1.5);
-        for (CascadeSeries.SettingsChange change : series.settingsChanges()) {
+        g.setFont(FONT, 10);
+        g.setTextAlign(TextAlignment.LEFT);
+        g.setTextBaseline(VPos.CENTER);
+        List<SettingsChange> changes = series.settingsChanges();
+        for (int i = 0; i < changes.size(); i++) {
+            SettingsChange change = changes.get(i);
             double x = snap(xAxis.toPixel(change.step()));
             g.setStroke(pal.flag);
             g.strokeLine(x, TOP, x, TOP - 18);
             g.setFill(pal.flag);
             g.fillPolygon(new double[] {x, x + 10, x}, new double[] {TOP - 18, TOP - 14, TOP - 10}, 3);
+            double room = (i + 1 < changes.size() ? xAxis.toPixel(changes.get(i + 1).step()) : w) - x - 18;
+            String label = fit(g, change.summary(), room);
+            if (!label.isEmpty()) {
+                g.fillText(label, x + 13, TOP - 14);
+            }
             flagSteps.add(change.step());
         }
+    }
+
+    /** {@code text}, cut with an ellipsis to at most {@code room} wide in the current font; "" when not even a few letters fit. */
+    static String fit(FigureGraphics g, String text, double room) {
+        if (g.textWidth(text) <= room) {
+            return text;
+        }
+        for (int n = text.length() - 1; n >= 3; n--) {
+            String cut = text.substring(0, n) + "\u2026";
+            if (g.textWidth(cut) <= room) {
+                return cut;
+            }
+        }
+        return "";
     }
 
     @Override

@@ -18,7 +18,8 @@ import org.specscope.engine.control.ControllerPhase;
  * the draft length K it chose as a step line against the right axis; the controller's phases as
  * background bands (baseline K = 0 runs, test, set; fixed K has none), each set band labelled
  * with its length S. A vertical marker shows the selected step, and a flag at the top each step
- * whose settings differ from the previous step's (hover it for what changed). Everything comes
+ * whose settings differ from the previous step's, labelled with what changed (hover it for the
+ * settings before and after; {@link SettingsChanges} finds them, as for every view). Everything comes
  * from the steps' {@link ControllerState} and settings, modelled by {@link CascadeSeries}; the
  * canvas is redrawn at most once per pulse. Clicking a step's slot (or its flag) focuses that
  * step ({@link SharedFocus}), which the marker then marks.

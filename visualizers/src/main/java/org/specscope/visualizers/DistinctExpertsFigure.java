@@ -111,8 +111,8 @@ public final class DistinctExpertsFigure extends StepFigure {
         if (step == null) {
             return "no step yet";
         }
-        return "step " + step.step() + (selected < 0 ? " (newest)" : "") + " \u00b7 "
-                + step.tree().draftNodes() + " drafts, " + step.acceptedDrafts() + " accepted";
+        return markingChange("step " + step.step() + (selected < 0 ? " (newest)" : "") + " \u00b7 "
+                + step.tree().draftNodes() + " drafts, " + step.acceptedDrafts() + " accepted", step);
     }
 
     @Override

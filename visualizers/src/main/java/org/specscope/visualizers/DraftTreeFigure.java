@@ -3,6 +3,7 @@ package org.specscope.visualizers;
 import java.util.List;
 import javafx.geometry.BoundingBox;
 import javafx.geometry.Bounds;
+import javafx.geometry.Dimension2D;
 import javafx.geometry.VPos;
 import javafx.scene.paint.Color;
 import javafx.scene.text.TextAlignment;
@@ -27,7 +28,7 @@ public final class DraftTreeFigure extends StepFigure {
     static final double MARGIN = 16;
     static final String FONT = "Monospaced";
     static final double FONT_SIZE = 12;
-    /** The smallest label and box a crowded tree gets; beyond that it overflows the canvas. */
+    /** The smallest label and box a crowded tree gets; beyond that it needs a bigger canvas ({@link #neededSize}). */
     static final double MIN_FONT_SIZE = 8;
     static final double MIN_BOX_W = 56;
     static final double MIN_BOX_H = 13;
@@ -106,8 +107,8 @@ public final class DraftTreeFigure extends StepFigure {
             return "no step yet";
         }
         TreeTrace tree = step.tree();
-        return "step " + step.step() + (selected < 0 ? " (newest)" : "") + " \u00b7 " + tree.draftNodes()
-                + " drafts, " + tree.acceptedDrafts() + " accepted";
+        return markingChange("step " + step.step() + (selected < 0 ? " (newest)" : "") + " \u00b7 "
+                + tree.draftNodes() + " drafts, " + tree.acceptedDrafts() + " accepted", step);
     }
 
     @Override
@@ -137,11 +138,8 @@ public final class DraftTreeFigure extends StepFigure {
         Palette pal = palette();
         g.setFill(pal.background);
         g.fillRect(0, 0, w, h);
-        StepTrace step = stepToShow();
-        if (step != shown) {
-            shown = step;
-            computeModel();
-        }
+        ensureModel();
+        StepTrace step = shown;
         if (step == null) {
             return;
         }
@@ -235,6 +233,30 @@ public final class DraftTreeFigure extends StepFigure {
         }
     }
 
+    /**
+     * The canvas the shown tree needs: the asked size where its layout fits at a readable box
+     * size, else as tall (and wide) as the rows (and columns) need at the smallest readable box.
+     */
+    @Override
+    public Dimension2D plotSizeFor(double w, double h) {
+        ensureModel();
+        return layout == null ? new Dimension2D(w, h) : neededSize(layout, w, h);
+    }
+
+    /** The canvas {@code layout} needs, at least w x h: where {@link #place} puts every box inside it. */
+    static Dimension2D neededSize(TreeLayout layout, double w, double h) {
+        // Past the readable minimum, a crowded axis keeps its smallest step whatever the room:
+        // placing it in the room there is gives the extent it needs.
+        Placement p = place(layout, Math.max(w, 2 * MARGIN + 1), Math.max(h, 2 * MARGIN + 1));
+        double right = 0;
+        double bottom = 0;
+        for (Bounds b : p.bounds()) {
+            right = Math.max(right, b.getMaxX());
+            bottom = Math.max(bottom, b.getMaxY());
+        }
+        return new Dimension2D(Math.max(w, Math.ceil(right + MARGIN)), Math.max(h, Math.ceil(bottom + MARGIN)));
+    }
+
     /** Node boxes on a w x h canvas and the labels' font size. */
     record Placement(Bounds[] bounds, double fontSize) {
     }
@@ -243,7 +265,8 @@ public final class DraftTreeFigure extends StepFigure {
      * Places the layout's nodes on a w x h canvas, scaling columns and rows independently:
      * columns spread across the width and rows across the height (up to {@link #MAX_SPREAD}
      * times their natural step), and a crowded axis shrinks its step and boxes, down to a
-     * readable minimum box and font, past which the tree overflows. Null for an empty canvas.
+     * readable minimum box and font, past which the tree overflows (the view then scrolls a
+     * canvas of {@link #neededSize}). Null for an empty canvas.
      */
     static Placement place(TreeLayout layout, double w, double h) {
         double availW = w - 2 * MARGIN;
@@ -278,6 +301,15 @@ public final class DraftTreeFigure extends StepFigure {
         // a step that fits, but never so small that boxes touch
         double s = count > 1 ? Math.max(b + 2, (avail - b) / (count - 1)) : step;
         return new double[]{s, b};
+    }
+
+    /** Lays out the step to show, when it is not the one laid out last. */
+    private void ensureModel() {
+        StepTrace step = stepToShow();
+        if (step != shown) {
+            shown = step;
+            computeModel();
+        }
     }
 
     private void computeModel() {

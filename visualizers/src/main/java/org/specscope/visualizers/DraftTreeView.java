@@ -1,6 +1,7 @@
 package org.specscope.visualizers;
 
 import java.util.Locale;
+import javafx.geometry.BoundingBox;
 import javafx.geometry.Bounds;
 import javafx.geometry.Pos;
 import javafx.scene.canvas.Canvas;
@@ -21,15 +22,16 @@ import org.specscope.styles.ColorMaps;
  * budget left out ({@link LayerTrace#missingNatural}), on {@link ColorMaps#SEQUENTIAL} (dark: none
  * missing, yellow: all). Hovering a node shows its token, q, p and missing experts; clicking it
  * focuses it, with its step ({@link SharedFocus}). The focused node is ringed, and the nodes the
- * focused layer routed to the focused expert are dotted. The canvas
- * is redrawn at most once per pulse, painted by a {@link DraftTreeFigure} (which also paints the
- * exported figure, legend included).
+ * focused layer routed to the focused expert are dotted. A tree too big for the view at a
+ * readable box size scrolls: the canvas grows to the size it needs. The canvas is redrawn at
+ * most once per pulse, painted by a {@link DraftTreeFigure} (which also paints the exported
+ * figure, legend included, at the size the whole tree needs).
  */
 public final class DraftTreeView extends FigureView<DraftTreeFigure> {
 
     public DraftTreeView() {
         super("draft-tree", new DraftTreeFigure());
-        layOut(legend());
+        layOutScrolling(legend());
     }
 
     private FlowPane legend() {
@@ -91,6 +93,16 @@ public final class DraftTreeView extends FigureView<DraftTreeFigure> {
     /** Natural experts of {@code node} the budget left out, summed over the drawn step's MoE layers. */
     public int missingExperts(int node) {
         return figure.missing()[node];
+    }
+
+    /** The canvas's size: the view's, or larger when the tree needs it (then scrolled). */
+    public Bounds canvasBounds() {
+        return new BoundingBox(0, 0, canvasWidth(), canvasHeight());
+    }
+
+    /** The size of the part of the canvas the view shows. */
+    public Bounds viewportBounds() {
+        return visibleBounds();
     }
 
     /** The node drawn at canvas point (x, y), -1 for none (the bonus is {@link #nodeCount()}). */

@@ -46,6 +46,7 @@ public final class ExpertHeatmapFigure extends StepFigure {
     // The model of the last computation: the hover and the tests read it.
     private StepTrace shown;
     private int windowSteps;
+    private int windowFirstStep;
     private int rows;
     private int experts;
     private double[] values = new double[0];
@@ -188,8 +189,12 @@ public final class ExpertHeatmapFigure extends StepFigure {
         if (shown == null) {
             return "no step yet";
         }
-        return "step " + shown.step() + (selected < 0 ? " (newest)" : "")
+        String caption = "step " + shown.step() + (selected < 0 ? " (newest)" : "")
                 + (windowSteps > 1 ? " \u00b7 mean of " + windowSteps + " steps" : "");
+        // a mean over steps that ran different settings mixes them: say so
+        List<SettingsChange> spanned = windowSteps > 1 ? changes.within(windowFirstStep, shown.step()) : List.of();
+        return spanned.isEmpty() ? markingChange(caption, shown)
+                : caption + " \u00b7 " + SettingsChange.spanned("window", spanned);
     }
 
     @Override
@@ -316,6 +321,7 @@ public final class ExpertHeatmapFigure extends StepFigure {
         int cells = rows * experts;
         values = new double[cells];
         int first = Math.max(0, end - Math.max(1, window) + 1);
+        windowFirstStep = steps.get(first).step();
         windowSteps = 0;
         for (int s = first; s <= end; s++) {
             List<LayerTrace> layers = steps.get(s).layers();

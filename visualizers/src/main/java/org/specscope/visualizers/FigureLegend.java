@@ -59,6 +59,17 @@ public final class FigureLegend {
 
     /** Paints the caption and the items from the top left; returns the height used. */
     static double paint(FigureGraphics g, String caption, List<Item> items, Color ink, double width) {
+        return layOut(g, caption, items, ink, width, true);
+    }
+
+    /** The height {@link #paint} would use, painting nothing ({@code g} measures the text). */
+    static double height(FigureGraphics g, String caption, List<Item> items, double width) {
+        return layOut(g, caption, items, Color.BLACK, width, false);
+    }
+
+    /** Wraps the items into rows of {@code width}, painting them if asked; returns the height used. */
+    private static double layOut(FigureGraphics g, String caption, List<Item> items, Color ink, double width,
+                                 boolean paint) {
         g.save();
         g.setFont(FONT, FONT_SIZE);
         g.setTextAlign(TextAlignment.LEFT);
@@ -74,7 +85,9 @@ public final class FigureLegend {
                 x = PAD;
                 y += TraceFigure.LEGEND_ROW;
             }
-            paintItem(g, item, ink, x, y);
+            if (paint) {
+                paintItem(g, item, ink, x, y);
+            }
             x += w + GAP;
         }
         g.restore();

@@ -2,9 +2,13 @@ package org.specscope.visualizers;
 
 import javafx.beans.property.ObjectProperty;
 import javafx.beans.property.SimpleObjectProperty;
+import javafx.css.PseudoClass;
+import javafx.geometry.Bounds;
+import javafx.geometry.Dimension2D;
 import javafx.scene.Node;
 import javafx.scene.canvas.Canvas;
 import javafx.scene.control.Label;
+import javafx.scene.control.ScrollPane;
 import javafx.scene.control.Tooltip;
 import javafx.scene.input.MouseButton;
 import javafx.scene.layout.BorderPane;
@@ -20,11 +24,17 @@ import org.specscope.styles.Themes;
  * changes or the figure is fed. Hovering something the subclass can hit ({@link #hitAt}) shows
  * its tooltip text ({@link #hoverText}); clicking it sets the {@link SharedFocus} to what it names
  * ({@link #clicked}), and the figure highlights what the shared focus names. Exporting paints the
- * whole figure, caption, legend and highlight included.
+ * whole figure, caption, legend and highlight included. A figure that cannot shrink into the view
+ * ({@link TraceFigure#plotSizeFor}) is drawn on a canvas of the size it needs, in a scroll pane
+ * ({@link #layOutScrolling}). A caption that tells of a settings change at the shown step styles
+ * the step label {@code :settings-changed}.
  *
  * @param <F> the figure that models and paints the view
  */
 public abstract class FigureView<F extends TraceFigure> implements TraceView, VectorFigure, Themed {
+
+    /** The step label's state while the caption tells of a settings change. */
+    static final PseudoClass SETTINGS_CHANGED = PseudoClass.getPseudoClass("settings-changed");
 
     /** The figure the canvas shows; fed and themed by this class. */
     protected final F figure;
@@ -40,6 +50,7 @@ public abstract class FigureView<F extends TraceFigure> implements TraceView, Ve
     private boolean drawing;
     private int hovered = -1;
     private SharedFocus shared;
+    private ScrollPane scroll;
 
     /** A view styled {@code trace-view} and {@code styleClass}, showing {@code figure}. */
     FigureView(String styleClass, F figure) {
@@ -90,6 +101,11 @@ public abstract class FigureView<F extends TraceFigure> implements TraceView, Ve
         return canvas.getHeight();
     }
 
+    /** The part of the canvas a scrolling view shows (its viewport's size); the whole canvas otherwise. */
+    final Bounds visibleBounds() {
+        return scroll == null ? canvas.getLayoutBounds() : scroll.getViewportBounds();
+    }
+
     /** Redraws at the next pulse (for changes the figure's feeding does not cover). */
     final void requestRedraw() {
         redraw.request();
@@ -107,6 +123,21 @@ public abstract class FigureView<F extends TraceFigure> implements TraceView, Ve
     final void layOut(Node legend) {
         root.setTop(legend);
         root.setCenter(canvasPane);
+    }
+
+    /**
+     * Like {@link #layOut}, with the canvas in a scroll pane: as large as the view while the figure
+     * fits it, else as large as the figure needs, scrolled.
+     */
+    final void layOutScrolling(Node legend) {
+        scroll = new ScrollPane(canvasPane);
+        scroll.setFitToWidth(true);    // fills the viewport, or grows past it by its minimum size
+        scroll.setFitToHeight(true);
+        scroll.setPannable(false);
+        scroll.getStyleClass().add("figure-scroll");
+        scroll.viewportBoundsProperty().addListener(o -> resized());
+        root.setTop(legend);
+        root.setCenter(scroll);
     }
 
     /** The index of what is drawn at canvas point (x, y) and has a tooltip, -1 for none. */
@@ -185,6 +216,12 @@ public abstract class FigureView<F extends TraceFigure> implements TraceView, Ve
         redraw.request();
     }
 
+    /** The figure's size for export: larger than the view's where it cannot shrink into it. */
+    @Override
+    public Dimension2D sizeFor(FigureGraphics g, double width, double height) {
+        return figure.sizeFor(g, width, height);
+    }
+
     /** Paints the figure as it stands, caption and legend included (for export). */
     @Override
     public void paint(FigureGraphics g, double width, double height) {
@@ -225,18 +262,18 @@ public abstract class FigureView<F extends TraceFigure> implements TraceView, Ve
         try {
             paintLegend();
             Object before = hoverSubject();
+            fitCanvas();
             paintCanvas();
             String caption = figure.caption();
+            stepLabel.pseudoClassStateChanged(SETTINGS_CHANGED, caption.contains(SettingsChange.FLAG));
             if (!caption.equals(stepLabel.getText())) {
                 // the legend wraps, so a new caption may move the canvas: lay out now and repaint
                 // at the new size in this pulse rather than redraw again at the next
                 stepLabel.setText(caption);
                 double w = canvas.getWidth();
                 double h = canvas.getHeight();
-                if (root.getScene() != null) {
-                    root.applyCss();
-                    root.layout();
-                }
+                layOutNow();
+                fitCanvas();
                 if (canvas.getWidth() != w || canvas.getHeight() != h) {
                     paintCanvas();
                 }
@@ -246,6 +283,35 @@ public abstract class FigureView<F extends TraceFigure> implements TraceView, Ve
             }
         } finally {
             drawing = false;
+        }
+    }
+
+    /**
+     * A scrolling view's canvas: the viewport's size, or what the figure needs there. Laid out at
+     * once, so that the scroll bars this brings (which narrow the viewport) settle in this redraw.
+     */
+    private void fitCanvas() {
+        if (scroll == null) {
+            return;
+        }
+        for (int round = 0; round < 3; round++) {   // a bar narrows the viewport, which may need the other
+            Bounds viewport = scroll.getViewportBounds();
+            Dimension2D need = figure.plotSizeFor(viewport.getWidth(), viewport.getHeight());
+            // a minimum past the viewport makes the pane (and its bound canvas) grow; 0 fits it
+            double minW = need.getWidth() > viewport.getWidth() ? need.getWidth() : 0;
+            double minH = need.getHeight() > viewport.getHeight() ? need.getHeight() : 0;
+            if (minW == canvasPane.getMinWidth() && minH == canvasPane.getMinHeight()) {
+                return;
+            }
+            canvasPane.setMinSize(minW, minH);
+            layOutNow();
+        }
+    }
+
+    private void layOutNow() {
+        if (root.getScene() != null) {
+            root.applyCss();
+            root.layout();
         }
     }
 

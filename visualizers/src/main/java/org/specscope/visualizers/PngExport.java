@@ -4,6 +4,7 @@ import java.awt.Graphics2D;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Path;
+import javafx.geometry.Dimension2D;
 import javax.imageio.ImageIO;
 
 /**
@@ -16,7 +17,11 @@ public final class PngExport {
     private PngExport() {
     }
 
-    public static BufferedImage toImage(VectorFigure figure, double width, double height, double scale) {
+    /** The figure painted at width by height, or larger where it needs to show everything ({@link VectorFigure#sizeFor}). */
+    public static BufferedImage toImage(VectorFigure figure, double askedWidth, double askedHeight, double scale) {
+        Dimension2D size = sizeFor(figure, askedWidth, askedHeight);
+        double width = size.getWidth();
+        double height = size.getHeight();
         BufferedImage image = new BufferedImage((int) Math.ceil(width * scale), (int) Math.ceil(height * scale),
                 BufferedImage.TYPE_INT_ARGB);
         Graphics2D g2 = image.createGraphics();
@@ -27,6 +32,15 @@ public final class PngExport {
             g2.dispose();
         }
         return image;
+    }
+
+    private static Dimension2D sizeFor(VectorFigure figure, double width, double height) {
+        Graphics2D measure = new BufferedImage(1, 1, BufferedImage.TYPE_INT_ARGB).createGraphics();
+        try {
+            return figure.sizeFor(new Graphics2DFigureGraphics(measure), width, height);
+        } finally {
+            measure.dispose();
+        }
     }
 
     public static void write(VectorFigure figure, double width, double height, double scale, Path file)

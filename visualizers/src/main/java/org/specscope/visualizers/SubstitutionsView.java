@@ -21,7 +21,8 @@ import org.specscope.engine.trace.StepTrace;
  * and under it one row per "natural -> kept" pair ("e12 -> e3": 4 nodes, 1 on the accepted
  * path, weight lost 0.12), heaviest first. Read from the step's {@link org.specscope.engine.trace.LayerTrace}s
  * by {@link SubstitutionSummary}; the table is rebuilt at most once per pulse, and only when the
- * shown step changes. Selecting a row focuses its layer, and a pair's row its natural expert too
+ * shown step changes. A step whose settings changed says what changed above the table.
+ * Selecting a row focuses its layer, and a pair's row its natural expert too
  * ({@link SharedFocus}); the focus, in turn, selects and scrolls to the row of its layer (the
  * pair of its expert, as natural or as replacement, when there is one).
  */
@@ -37,6 +38,7 @@ public final class SubstitutionsView implements TraceView {
     private final PulseRedraw redraw = new PulseRedraw(this::draw);
 
     private final List<StepTrace> steps = new ArrayList<>();
+    private final SettingsChanges changes = new SettingsChanges();
     private int selected = -1;
     private int redraws;
     private SharedFocus shared;
@@ -92,6 +94,7 @@ public final class SubstitutionsView implements TraceView {
     @Override
     public void start(RunHeader header) {
         steps.clear();
+        changes.clear();
         selected = -1;
         redraw.request();
     }
@@ -99,6 +102,7 @@ public final class SubstitutionsView implements TraceView {
     @Override
     public void append(StepTrace step) {
         steps.add(step);
+        changes.add(step);
         if (selected < 0) {
             redraw.request();
         }
@@ -131,6 +135,11 @@ public final class SubstitutionsView implements TraceView {
     /** The per-layer summaries the table shows. */
     List<SubstitutionSummary.Layer> shownLayers() {
         return layers;
+    }
+
+    /** What the label above the table says: the step, its totals, and a settings change at it. */
+    String caption() {
+        return stepLabel.getText();
     }
 
     /** The table: one item per layer under a hidden root, one child per pair. */
@@ -180,13 +189,16 @@ public final class SubstitutionsView implements TraceView {
             lost += l.lostWeight();
         }
         table.setRoot(rootItem);
+        SettingsChange change = step == null ? null : changes.at(step.step());
         if (step == null) {
             stepLabel.setText("no step yet");
         } else {
             stepLabel.setText(String.format(Locale.ROOT, "step %d%s \u00b7 %d substitutions in %d layers \u00b7 "
                             + "routing weight lost %.3f (over %d nodes)", step.step(), selected < 0 ? " (newest)" : "",
-                    total, layers.size(), lost, step.tree().size()));
+                    total, layers.size(), lost, step.tree().size())
+                    + (change == null ? "" : " \u00b7 " + change.atThisStep()));
         }
+        stepLabel.pseudoClassStateChanged(FigureView.SETTINGS_CHANGED, change != null);
         showFocus();
     }
 

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import javafx.geometry.Dimension2D;
 import org.jfree.svg.SVGGraphics2D;
 import org.jfree.svg.ViewBox;
 
@@ -13,8 +14,15 @@ public final class SvgExport {
     private SvgExport() {
     }
 
-    /** The SVG document of {@code figure} painted at width by height (user units, one per pixel). */
-    public static String toSvg(VectorFigure figure, double width, double height) {
+    /**
+     * The SVG document of {@code figure} painted at width by height (user units, one per pixel),
+     * or larger where the figure needs it to show everything ({@link VectorFigure#sizeFor}).
+     */
+    public static String toSvg(VectorFigure figure, double askedWidth, double askedHeight) {
+        Dimension2D size = figure.sizeFor(new Graphics2DFigureGraphics(new SVGGraphics2D(askedWidth, askedHeight)),
+                askedWidth, askedHeight);
+        double width = size.getWidth();
+        double height = size.getHeight();
         SVGGraphics2D g2 = new SVGGraphics2D(width, height);
         figure.paint(new Graphics2DFigureGraphics(g2), width, height);
         return "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"

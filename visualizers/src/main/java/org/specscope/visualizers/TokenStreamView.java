@@ -31,7 +31,8 @@ import org.specscope.engine.trace.TreeTrace;
  * accepted node (for a chain draft, exactly the rejected tail). Token texts come from the tree
  * ({@code TreeTrace.texts}, {@code bonusText}) when they spell the step's {@code emittedText};
  * otherwise (a token's bytes split a character) the emitted text is kept whole, as one segment.
- * Steps append Text nodes at most once per pulse.
+ * Steps append Text nodes at most once per pulse. Before the first token of a step whose settings
+ * changed stands a flag ({@code settings-mark}) whose tooltip tells what changed.
  */
 public final class TokenStreamView implements TraceView {
 
@@ -64,6 +65,8 @@ public final class TokenStreamView implements TraceView {
     /** Per shown step, its Text nodes (emitted then rejected). */
     private final List<List<Text>> stepNodes = new ArrayList<>();
     private final StringBuilder text = new StringBuilder();
+    private final SettingsChanges changes = new SettingsChanges();
+    private final List<Text> marks = new ArrayList<>();
     private int selected = -1;
     private int markedStep = -1;
     private TraceFocus focus = TraceFocus.NONE;
@@ -111,6 +114,8 @@ public final class TokenStreamView implements TraceView {
     public void start(RunHeader runHeader) {
         pending.clear();
         stepNodes.clear();
+        changes.clear();
+        marks.clear();
         flow.getChildren().clear();
         text.setLength(0);
         selected = -1;
@@ -175,6 +180,11 @@ public final class TokenStreamView implements TraceView {
         return index >= 0 && index < stepNodes.size() ? List.copyOf(stepNodes.get(index)) : List.of();
     }
 
+    /** The flags before the steps whose settings changed, in order; each one's user data is its step number. */
+    public List<Text> settingsMarks() {
+        return List.copyOf(marks);
+    }
+
     /** Steps shown. */
     public int steps() {
         return stepNodes.size();
@@ -189,6 +199,12 @@ public final class TokenStreamView implements TraceView {
         if (!pending.isEmpty()) {
             List<Node> added = new ArrayList<>();
             for (StepTrace s : pending) {
+                SettingsChange change = changes.add(s);
+                if (change != null) {
+                    Text mark = mark(change);
+                    marks.add(mark);
+                    added.add(mark);
+                }
                 List<Text> nodes = textsOf(s);
                 stepNodes.add(nodes);
                 added.addAll(nodes);
@@ -295,6 +311,17 @@ public final class TokenStreamView implements TraceView {
     private static String describe(StepTrace s, int node, String fate) {
         return String.format(Locale.ROOT, "step %d \u00b7 %s \u00b7 q %.3f \u00b7 p %.3f", s.step(), fate,
                 s.tree().draftProbs().get(node), s.tree().targetProbs().get(node));
+    }
+
+    /** The flag before a step whose settings changed: not part of the text, its tooltip tells the change. */
+    private static Text mark(SettingsChange change) {
+        Text t = new Text("\u2009" + SettingsChange.FLAG + "\u2009");   // thin spaces: apart from the tokens either side
+        t.getStyleClass().add("settings-mark");
+        t.setUserData(change.step());
+        Tooltip tooltip = new Tooltip(change.describe());
+        tooltip.setShowDelay(Duration.millis(250));
+        Tooltip.install(t, tooltip);
+        return t;
     }
 
     private static Text token(String content, Kind kind, StepTrace s, String tip) {

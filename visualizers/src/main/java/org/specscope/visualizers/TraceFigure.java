@@ -1,6 +1,7 @@
 package org.specscope.visualizers;
 
 import java.util.List;
+import javafx.geometry.Dimension2D;
 import javafx.scene.paint.Color;
 import org.specscope.engine.trace.RunHeader;
 import org.specscope.engine.trace.StepTrace;
@@ -48,6 +49,26 @@ public interface TraceFigure extends VectorFigure {
 
     /** Paints what the view's canvas shows, in (0, 0) to (width, height). */
     void paintPlot(FigureGraphics g, double width, double height);
+
+    /**
+     * The size the plot needs to show everything, at least {@code width} by {@code height}: a
+     * plot that cannot shrink into it (a big draft tree) scrolls on screen and exports whole.
+     */
+    default Dimension2D plotSizeFor(double width, double height) {
+        return new Dimension2D(width, height);
+    }
+
+    /** The plot's size below the caption and legend, which wrap to the figure's width. */
+    @Override
+    default Dimension2D sizeFor(FigureGraphics g, double width, double height) {
+        double w = Math.max(width, plotSizeFor(width, plotHeight(g, width, height)).getWidth());
+        double plotHeight = plotHeight(g, w, height);
+        return new Dimension2D(w, height - plotHeight + plotSizeFor(w, plotHeight).getHeight());
+    }
+
+    private double plotHeight(FigureGraphics g, double width, double height) {
+        return Math.max(0, height - FigureLegend.height(g, caption(), legend(), width));
+    }
 
     /** The caption and legend on top, the plot below them: a figure that explains itself. */
     @Override

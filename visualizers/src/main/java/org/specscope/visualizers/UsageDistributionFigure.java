@@ -35,6 +35,7 @@ public final class UsageDistributionFigure implements TraceFigure {
     static final String FONT = "Monospaced";
 
     private final ExpertUsage usage = new ExpertUsage();
+    private final SettingsChanges changes = new SettingsChanges();
     private int layer = ExpertUsage.ALL_LAYERS;
     private Measure measure = Measure.ROUTED_MASS;
     private Themes theme = Themes.LIGHT;
@@ -65,12 +66,14 @@ public final class UsageDistributionFigure implements TraceFigure {
     @Override
     public void start(RunHeader header) {
         usage.clear();
+        changes.clear();
         curvesDirty = true;
     }
 
     @Override
     public void append(StepTrace step) {
         usage.add(step);
+        changes.add(step);
         curvesDirty = true;
     }
 
@@ -307,6 +310,10 @@ public final class UsageDistributionFigure implements TraceFigure {
         title = usage.steps() == 0 ? "no step yet"
                 : String.format(Locale.ROOT, "%s \u00b7 %d steps \u00b7 %s \u00b7 %d experts, %d unused", which,
                 usage.steps(), measure.label(), rank.length, unused);
+        // use pooled over steps that ran different settings mixes them: say so
+        if (usage.steps() > 0 && !changes.all().isEmpty()) {
+            title += " \u00b7 " + SettingsChange.spanned("run", changes.all());
+        }
     }
 
     @Override

@@ -131,4 +131,21 @@ class DistinctExpertsViewTest {
         onStage.focus(focus, TraceFocus.ofStep(1));
         assertThat(Fx.call(view::highlightedGroup)).isEqualTo(-1);
     }
+
+    @Test
+    void captionsTheStepWhereTheSettingsChangedAndNoOther() throws Exception {
+        onStage.feed(CascadeTraces.steps());
+        onStage.select(5);
+        assertThat(Fx.call(() -> view.stepLabel().getText()))
+                .startsWith("step 5 ").endsWith("\u2691 settings changed at this step: B 4 -> 6");
+        onStage.select(4);
+        assertThat(Fx.call(() -> view.stepLabel().getText())).doesNotContain(SettingsChange.FLAG);
+        onStage.select(-1); // the newest, step 13, ran step 9's settings
+        assertThat(Fx.call(() -> view.stepLabel().getText())).startsWith("step 13").doesNotContain(SettingsChange.FLAG);
+        onStage.feed(Traces.steps());
+        for (int i = 0; i < 3; i++) {
+            onStage.select(i);
+            assertThat(Fx.call(() -> view.stepLabel().getText())).doesNotContain(SettingsChange.FLAG);
+        }
+    }
 }

@@ -145,4 +145,63 @@ class DraftTreeViewTest {
         onStage.focus(focus, new TraceFocus(1, 0, -1, -1));
         assertThat(Fx.call(() -> view.isRoutedToFocus(0))).as("no expert, no dots").isFalse();
     }
+
+    @Test
+    void aTreeTooTallForTheViewScrollsWithEveryNodeOnTheCanvasInOneRedraw() throws Exception {
+        StepTrace tall = Traces.tall(1);
+        onStage.feed(java.util.List.of(Traces.prefill()));
+        int redraws = onStage.redrawsOf(() -> view.append(tall), view::redrawCount);
+        assertThat(redraws).as("scroll bars settle within the one redraw").isEqualTo(1);
+        assertThat(Fx.call(view::nodeCount)).isEqualTo(128);
+        Bounds canvas = Fx.call(view::canvasBounds);
+        Bounds viewport = Fx.call(view::viewportBounds);
+        assertThat(canvas.getHeight()).as("the canvas grows past the view").isGreaterThan(viewport.getHeight() + 100);
+        assertThat(canvas.getWidth()).isCloseTo(viewport.getWidth(), org.assertj.core.data.Offset.offset(0.5));
+        for (int node = 0; node <= tall.tree().size(); node++) {
+            int n = node;
+            Bounds b = Fx.call(() -> view.nodeBounds(n));
+            assertThat(canvas.contains(b)).as("node %d at %s inside %s", node, b, canvas).isTrue();
+            assertThat(b.getHeight()).isGreaterThanOrEqualTo(DraftTreeFigure.MIN_BOX_H);
+            assertThat(Fx.call(() -> view.nodeAt(b.getCenterX(), b.getCenterY()))).isEqualTo(node);
+        }
+        // the lowest node is painted: a pixel of its outline or fill differs from the background
+        Canvas c = Fx.call(() -> (Canvas) view.node().lookup(".draft-tree").lookupAll("Canvas").stream()
+                .filter(n -> ((Canvas) n).getWidth() > 200).findFirst().orElseThrow());
+        WritableImage image = Fx.call(() -> c.snapshot(null, null));
+        Bounds lowest = Fx.call(() -> view.nodeBounds(127));
+        assertThat(distance(image.getPixelReader().getColor((int) lowest.getMinX() + 6, (int) lowest.getCenterY()),
+                Color.WHITE)).isGreaterThan(0.1);
+
+        // a small tree fits the view again: no scrolling
+        onStage.select(0);
+        Bounds small = Fx.call(view::canvasBounds);
+        assertThat(small.getHeight()).isCloseTo(Fx.call(view::viewportBounds).getHeight(),
+                org.assertj.core.data.Offset.offset(0.5));
+    }
+
+    @Test
+    void captionsTheStepWhereTheSettingsChanged() throws Exception {
+        onStage.feed(CascadeTraces.steps());
+        onStage.select(5);
+        assertThat(Fx.call(() -> view.stepLabel().getText()))
+                .endsWith(" \u00b7 \u2691 settings changed at this step: B 4 -> 6");
+        assertThat(Fx.call(() -> view.stepLabel().getPseudoClassStates()))
+                .contains(FigureView.SETTINGS_CHANGED);
+        onStage.select(9);
+        assertThat(Fx.call(() -> view.stepLabel().getText())).endsWith("settings changed at this step: chain 4 -> chain 6");
+        onStage.select(6);
+        assertThat(Fx.call(() -> view.stepLabel().getText())).doesNotContain(SettingsChange.FLAG)
+                .doesNotContain("settings");
+        assertThat(Fx.call(() -> view.stepLabel().getPseudoClassStates()))
+                .doesNotContain(FigureView.SETTINGS_CHANGED);
+    }
+
+    @Test
+    void aRunWhoseSettingsStayMarksNoStep() throws Exception {
+        onStage.feed(Traces.steps());
+        for (int i = 0; i < 3; i++) {
+            onStage.select(i);
+            assertThat(Fx.call(() -> view.stepLabel().getText())).doesNotContain(SettingsChange.FLAG);
+        }
+    }
 }

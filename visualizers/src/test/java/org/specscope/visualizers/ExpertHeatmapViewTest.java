@@ -332,4 +332,37 @@ class ExpertHeatmapViewTest {
         assertThat(distance(snap.getPixelReader().getColor((int) (row[0] + row[2] / 2), (int) row[1]), FocusStyle.LIGHT))
                 .isGreaterThan(0.3);
     }
+
+    @Test
+    void theCaptionSaysWhenTheShownStepOrTheAveragedWindowSpansASettingsChange() throws Exception {
+        feed(CascadeTraces.steps());
+        onFx(() -> view.select(5));
+        assertThat(Fx.call(() -> view.stepLabel().getText()))
+                .endsWith("\u2691 settings changed at this step: B 4 -> 6");
+        onFx(() -> view.windowProperty().set(3));
+        onFx(() -> view.select(6)); // steps 4, 5, 6: B 4 then B 6
+        assertThat(Fx.call(() -> view.stepLabel().getText())).contains("mean of 3 steps")
+                .endsWith("\u2691 window spans a settings change at step 5: B 4 -> 6");
+        onFx(() -> view.select(7)); // steps 5, 6, 7: all B 6
+        assertThat(Fx.call(() -> view.stepLabel().getText())).doesNotContain(SettingsChange.FLAG);
+        onFx(() -> view.windowProperty().set(6));
+        onFx(() -> view.select(10)); // steps 5..10: one change, at 9
+        assertThat(Fx.call(() -> view.stepLabel().getText()))
+                .endsWith("window spans a settings change at step 9: chain 4 -> chain 6");
+        onFx(() -> view.windowProperty().set(14));
+        onFx(() -> view.select(-1)); // the whole run
+        assertThat(Fx.call(() -> view.stepLabel().getText()))
+                .endsWith("\u2691 window spans 2 settings changes, at steps 5, 9");
+        onFx(() -> view.windowProperty().set(1));
+        onFx(() -> view.select(8));
+        assertThat(Fx.call(() -> view.stepLabel().getText())).doesNotContain(SettingsChange.FLAG);
+    }
+
+    @Test
+    void aRunWhoseSettingsStayMarksNoWindow() throws Exception {
+        feed(Traces.steps());
+        onFx(() -> view.windowProperty().set(3));
+        assertThat(Fx.call(() -> view.stepLabel().getText())).contains("mean of 3 steps")
+                .doesNotContain(SettingsChange.FLAG);
+    }
 }

@@ -100,4 +100,19 @@ class SubstitutionsViewTest {
         assertThat(Fx.call(focus::get)).as("another layer: its expert ids are not the last one's")
                 .isEqualTo(new TraceFocus(1, 1, -1, -1));
     }
+
+    @Test
+    void saysAboveTheTableWhenTheShownStepsSettingsChanged() throws Exception {
+        onStage.feed(CascadeTraces.steps());
+        onStage.select(9);
+        assertThat(Fx.call(view::caption)).startsWith("step 9 ")
+                .endsWith("\u2691 settings changed at this step: chain 4 -> chain 6");
+        onStage.select(10);
+        assertThat(Fx.call(view::caption)).startsWith("step 10 ").doesNotContain(SettingsChange.FLAG);
+        onStage.feed(Traces.steps());
+        for (int i = 0; i < 3; i++) {
+            onStage.select(i);
+            assertThat(Fx.call(view::caption)).doesNotContain(SettingsChange.FLAG);
+        }
+    }
 }

@@ -128,4 +128,35 @@ class TokenStreamViewTest {
         onStage.focus(focus, TraceFocus.NONE);
         assertThat(Fx.call(view::focusedToken)).isNull();
     }
+
+    @Test
+    void flagsTheFirstTokenOfEachStepWhoseSettingsChanged() throws Exception {
+        onStage.feed(CascadeTraces.steps());
+        List<Text> marks = Fx.call(view::settingsMarks);
+        assertThat(marks).extracting(Text::getUserData).containsExactly(5, 9);
+        List<javafx.scene.Node> flow = Fx.call(() -> List.copyOf(marks.getFirst().getParent().getChildrenUnmodifiable()));
+        for (Text mark : marks) {
+            int step = (Integer) mark.getUserData();
+            Text first = Fx.call(() -> view.tokensOfStep(step).getFirst());
+            assertThat(flow.indexOf(mark)).as("the flag of step %d stands just before its first token", step)
+                    .isEqualTo(flow.indexOf(first) - 1);
+            assertThat(mark.getText().strip()).isEqualTo(SettingsChange.FLAG);
+            assertThat(mark.getStyleClass()).contains("settings-mark");
+        }
+        Object tip = Fx.call(() -> marks.getFirst().getProperties().values().stream()
+                .filter(Tooltip.class::isInstance).findFirst().orElse(null));
+        assertThat(((Tooltip) tip).getText()).startsWith("step 5: settings changed: B 4 -> 6");
+        // the flags are not text
+        StringBuilder emitted = new StringBuilder();
+        CascadeTraces.steps().forEach(s -> emitted.append(s.emittedText()));
+        assertThat(Fx.call(view::text)).isEqualTo(emitted.toString());
+    }
+
+    @Test
+    void aRunWhoseSettingsStayHasNoFlagAndANewRunForgetsTheLastOnes() throws Exception {
+        onStage.feed(CascadeTraces.steps());
+        onStage.feed(Traces.steps());
+        assertThat(Fx.call(view::settingsMarks)).isEmpty();
+        assertThat(Fx.call(() -> view.node().lookupAll(".settings-mark"))).isEmpty();
+    }
 }

@@ -187,4 +187,14 @@ class UsageDistributionViewTest {
         assertThat(Fx.call(focus::get)).isEqualTo(new TraceFocus(-1, other, -1, -1));
         assertThat(Fx.call(view::isFocusedLayerShown)).isTrue();
     }
+
+    @Test
+    void theTitleSaysWhenTheRunSoFarSpansSettingsChanges() throws Exception {
+        feed(CascadeTraces.steps().subList(0, 7));
+        assertThat(Fx.call(view::titleText)).endsWith("\u2691 run spans a settings change at step 5: B 4 -> 6");
+        feed(CascadeTraces.steps());
+        assertThat(Fx.call(view::titleText)).endsWith("\u2691 run spans 2 settings changes, at steps 5, 9");
+        feed(Traces.steps());
+        assertThat(Fx.call(view::titleText)).doesNotContain(SettingsChange.FLAG);
+    }
 }
