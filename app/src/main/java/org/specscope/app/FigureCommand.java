@@ -10,6 +10,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.function.Supplier;
+import javafx.geometry.Dimension2D;
 import org.specscope.engine.trace.RecordedRun;
 import org.specscope.engine.trace.StepTrace;
 import org.specscope.engine.trace.TraceReader;
@@ -25,6 +26,7 @@ import org.specscope.visualizers.SweepParetoFigure;
 import org.specscope.visualizers.SweepResults;
 import org.specscope.visualizers.TokenStreamFigure;
 import org.specscope.visualizers.TraceFigure;
+import org.specscope.visualizers.TraceFocus;
 import org.specscope.visualizers.UsageDistributionFigure;
 import org.specscope.visualizers.VectorFigure;
 import picocli.CommandLine.Command;
@@ -32,9 +34,9 @@ import picocli.CommandLine.Option;
 
 /**
  * {@code figure}: one view of a saved trace as an SVG or a PNG, without a window. The view's
- * figure is fed the trace like the app feeds the view (header, every step, the selected step),
- * then painted by the same code that draws the screen, legend and axes included. The
- * {@code sweep} view reads a sweep's output directory instead of a trace.
+ * figure is fed the trace like the app feeds the view (header, every step, the selected step and
+ * the focus to highlight), then painted by the same code that draws the screen, legend and axes
+ * included. The {@code sweep} view reads a sweep's output directory instead of a trace.
  */
 @Command(name = "figure", mixinStandardHelpOptions = true,
         description = "Write one view of a saved trace (JSON lines), or a sweep's Pareto frontier, as SVG (vector) "
@@ -80,15 +82,28 @@ final class FigureCommand implements Callable<Integer> {
             description = "The step to show (0 is the prefill; default: the last).")
     int step;
 
+    @Option(names = "--layer", defaultValue = "-1", paramLabel = "L",
+            description = "Highlight decoder layer L, as the app's focus does (default: none).")
+    int layer;
+
+    @Option(names = "--expert", defaultValue = "-1", paramLabel = "E",
+            description = "Highlight expert E (of --layer), as the app's focus does (default: none).")
+    int expert;
+
+    @Option(names = "--node", defaultValue = "-1", paramLabel = "N",
+            description = "Ring node N of --step's draft tree (the bonus token is the tree's size; default: none).")
+    int node;
+
     @Option(names = "--out", required = true, paramLabel = "FILE.svg|FILE.png", description = "The file to write.")
     Path out;
 
     @Option(names = "--width", defaultValue = "900", paramLabel = "W", description = "Width in pixels (default: 900).")
     double width;
 
-    /** Null when not given: 500, or what a text or a table needs to be shown whole. */
+    /** Null when not given: 500, or what the figure needs to be shown whole (a big tree, a long text, a table). */
     @Option(names = "--height", paramLabel = "H",
-            description = "Height in pixels (default: 500, or taller where the token stream or the substitutions need it).")
+            description = "Height in pixels (default: 500, or larger where the figure needs it to be shown whole: "
+                    + "a big draft tree, the token stream, the substitutions).")
     Double height;
 
     @Option(names = "--scale", defaultValue = "1", paramLabel = "S",
@@ -141,12 +156,13 @@ final class FigureCommand implements Callable<Integer> {
             figure = traceFigure(make.get(), run, palette);
             what = view + ", step " + (step < 0 ? run.steps().getLast().step() : step);
         }
-        double h = height == null ? figure.exportHeight(width, asked) : asked;
+        // asked for a height, exactly that; else 500, or what the figure needs to be shown whole
+        Dimension2D size = height == null ? figure.exportSize(width, asked) : new Dimension2D(width, asked);
         try {
             if (png) {
-                PngExport.write(figure, width, h, scale, out);
+                PngExport.write(figure, size.getWidth(), size.getHeight(), scale, out);
             } else {
-                SvgExport.write(figure, width, h, out);
+                SvgExport.write(figure, size.getWidth(), size.getHeight(), out);
             }
         } catch (IOException e) {
             String why = switch (e) {
@@ -158,13 +174,14 @@ final class FigureCommand implements Callable<Integer> {
         }
         PrintWriter o = spec.commandLine().getOut();
         o.printf(Locale.ROOT, "wrote %s (%s, %s)%n", out, what,
-                png ? String.format(Locale.ROOT, "PNG %dx%d", (int) Math.ceil(width * scale), (int) Math.ceil(h * scale))
+                png ? String.format(Locale.ROOT, "PNG %dx%d", (int) Math.ceil(size.getWidth() * scale),
+                        (int) Math.ceil(size.getHeight() * scale))
                         : "SVG");
         o.flush();
         return 0;
     }
 
-    /** The trace's view fed as the app feeds it: the header, every step, then the step selected. */
+    /** The trace's view fed as the app feeds it: the header, every step, then the step selected and the focus. */
     private TraceFigure traceFigure(TraceFigure figure, RecordedRun run, Themes palette) {
         int steps = run.steps().size();
         if (steps == 0) {
@@ -179,6 +196,7 @@ final class FigureCommand implements Callable<Integer> {
             figure.append(s);
         }
         figure.select(step);
+        figure.setFocus(new TraceFocus(step, layer, expert, node));
         return figure;
     }
 

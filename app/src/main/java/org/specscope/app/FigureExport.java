@@ -20,8 +20,9 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 
 /**
- * Figures as PNG: a snapshot of a view's node at a print scale, or of the whole window (views
- * that paint a vector figure are painted instead, see {@code MainWindow.exportViewPng}). The
+ * Figures as PNG: a snapshot of a view's node at a print scale, or of the whole window, or a
+ * figure painted by {@link org.specscope.visualizers.PngExport} (views that paint a vector figure
+ * are painted rather than snapshot, see {@code MainWindow.exportViewPng}). The
  * snapshot is taken on the FX thread (it must be); encoding and writing the PNG can happen on
  * any thread.
  */
@@ -62,7 +63,7 @@ public final class FigureExport {
         writePng(SwingFXUtils.fromFXImage(image, null), file);
     }
 
-    /** Encodes {@code image} (a figure painted by Java2D) as a PNG into {@code file}. Any thread. */
+    /** Encodes {@code image} (a figure painted by Java2D) as a PNG into {@code file} (created or replaced). Any thread. */
     public static void writePng(BufferedImage image, Path file) throws IOException {
         // Opened here rather than by ImageIO, whose "Can't create an ImageOutputStream!" hides why.
         try (OutputStream out = Files.newOutputStream(file)) {

@@ -8,6 +8,7 @@ import javafx.collections.ObservableList;
 import javafx.concurrent.Task;
 import javafx.concurrent.WorkerStateEvent;
 import javafx.geometry.Bounds;
+import javafx.geometry.Dimension2D;
 import javafx.geometry.Insets;
 import javafx.geometry.Orientation;
 import javafx.geometry.Pos;
@@ -76,9 +77,11 @@ import org.specscope.engine.session.DecodingSetup;
 import org.specscope.engine.trace.RecordedRun;
 import org.specscope.styles.Themes;
 import org.specscope.visualizers.PngExport;
+import org.specscope.visualizers.SharedFocus;
 import org.specscope.visualizers.SvgExport;
 import org.specscope.visualizers.SweepParetoView;
 import org.specscope.visualizers.SweepResults;
+import org.specscope.visualizers.TraceFocus;
 import org.specscope.visualizers.TraceView;
 import org.specscope.visualizers.VectorFigure;
 
@@ -96,8 +99,10 @@ import java.util.function.Supplier;
 /**
  * The IDE frame: models on the left, the views in tabs in the centre, the live controls on the
  * right, the console and the step timeline at the bottom, run controls on the toolbar and the
- * backend, speed and memory in the status bar. The logic lives in {@link RunViewModel} and
- * {@link SettingsViewModel}; this class only lays out and binds.
+ * backend, speed, memory and the shared focus in the status bar. The logic lives in
+ * {@link RunViewModel} and {@link SettingsViewModel}; this class only lays out and binds. The
+ * views share one {@link SharedFocus} (what the user clicked in any of them), whose step is the
+ * timeline's selected step.
  */
 public final class MainWindow {
 
@@ -106,6 +111,7 @@ public final class MainWindow {
     private final SettingsViewModel settings = new SettingsViewModel();
     private final ThemeViewModel themes;
     private final RunViewModel run;
+    private final SharedFocus focus = new SharedFocus();
     private final ObservableList<ModelEntry> models = FXCollections.observableArrayList();
     private final BorderPane root = new BorderPane();
     private final ListView<ModelEntry> modelList = new ListView<>(models);
@@ -120,6 +126,8 @@ public final class MainWindow {
         this.run = new RunViewModel(settings, views, backends);
         this.themes = new ThemeViewModel(preferences);
         views.forEach(themes::bind);
+        views.forEach(v -> v.share(focus));
+        linkFocusToTimeline();
         run.promptProperty().set(ModelCatalog.defaultPrompt(home.resolve("sample-models")));
         run.notifierProperty().set(this::notify);
         models.setAll(ModelCatalog.bundled(home.resolve("sample-models")));
@@ -147,6 +155,24 @@ public final class MainWindow {
 
     public MainWindow(List<TraceView> views, AppPreferences preferences, Path home) {
         this(views, preferences, home, org.specscope.engine.backend.cpu.CpuBackend::new);
+    }
+
+    /**
+     * The focus's step is the timeline's: a view that picks a step moves the timeline, and
+     * scrubbing moves the focus (which drops a node of another step).
+     */
+    private void linkFocusToTimeline() {
+        run.selectedStepProperty().addListener((o, was, step) -> focus.update(f -> f.withStep(step.intValue())));
+        focus.focusProperty().addListener((o, was, now) -> {
+            if (now.step() != run.selectedStepProperty().get()) {
+                run.selectedStepProperty().set(now.step());
+            }
+        });
+    }
+
+    /** The focus the views share. */
+    public SharedFocus sharedFocus() {
+        return focus;
     }
 
     /** The root node (tests put it in their own stage). */
@@ -258,21 +284,22 @@ public final class MainWindow {
     /**
      * Writes the selected tab's view as a PNG at {@code scale} (2 or 3 for print). A view that
      * paints a vector figure is painted, as its SVG is: the same picture in both files and from
-     * {@code ./specscope figure}, sharp at any scale, the whole text or table rather than the part
-     * scrolled to, and no scroll bars, hover or focus marks. Other views are snapshotted.
+     * {@code ./specscope figure}, sharp at any scale, whole (a scrolled draft tree, the whole text
+     * or table rather than the part scrolled to), the focus highlighted, and no scroll bars or
+     * hover. Other views are snapshot.
      */
     public Task<Path> exportViewPng(Path file, int scale) {
         Tab tab = tabs.getSelectionModel().getSelectedItem();
+        String what = tab.getText() + " view (PNG " + scale + "x)";
         Optional<VectorFigure> figure = selectedFigure();
         if (figure.isPresent()) {
-            double[] size = exportSize(tab, figure.get());
+            Dimension2D size = exportSize(tab, figure.get());
             // Painted here, on the FX thread, as the views' state belongs to it; encoded in the background.
-            BufferedImage image = PngExport.toImage(figure.get(), size[0], size[1], scale);
-            return run.writeFile(tab.getText() + " view (PNG " + scale + "x)", file,
-                    () -> FigureExport.writePng(image, file));
+            BufferedImage image = PngExport.toImage(figure.get(), size.getWidth(), size.getHeight(), scale);
+            return run.writeFile(what, file, () -> FigureExport.writePng(image, file));
         }
         WritableImage image = FigureExport.snapshot(tab.getContent(), scale, themes.background());
-        return run.writeFile(tab.getText() + " view (PNG " + scale + "x)", file, () -> FigureExport.writePng(image, file));
+        return run.writeFile(what, file, () -> FigureExport.writePng(image, file));
     }
 
     /** The selected tab's view if it paints itself as a vector figure (SVG export): a run's view or a sweep's. */
@@ -289,23 +316,22 @@ public final class MainWindow {
                 .map(v -> (VectorFigure) v).findFirst();
     }
 
-    /** Writes the selected tab's view as SVG, as wide as on screen, axes and legend included. */
+    /** Writes the selected tab's view as SVG, as wide as on screen and whole, axes and legend included. */
     public Task<Path> exportViewSvg(Path file) {
         Tab tab = tabs.getSelectionModel().getSelectedItem();
         VectorFigure figure = selectedFigure().orElseThrow(
                 () -> new IllegalStateException("the " + tab.getText() + " view has no vector export"));
-        double[] size = exportSize(tab, figure);
+        Dimension2D size = exportSize(tab, figure);
         // Painted here, on the FX thread, as the views' state belongs to it; written in the background.
-        String svg = SvgExport.toSvg(figure, size[0], size[1]);
+        String svg = SvgExport.toSvg(figure, size.getWidth(), size.getHeight());
         return run.writeFile(tab.getText() + " view (SVG)", file,
                 () -> Files.writeString(file, svg, StandardCharsets.UTF_8));
     }
 
-    /** The view's size on screen, taller where its figure needs more to be shown whole (a long text). */
-    private static double[] exportSize(Tab tab, VectorFigure figure) {
-        Bounds size = tab.getContent().getLayoutBounds();
-        double width = Math.max(1, size.getWidth());
-        return new double[] {width, figure.exportHeight(width, Math.max(1, size.getHeight()))};
+    /** The size to export the tab's figure at: the view's on screen, or larger where the figure needs it to be whole. */
+    private static Dimension2D exportSize(Tab tab, VectorFigure figure) {
+        Bounds shown = tab.getContent().getLayoutBounds();
+        return figure.exportSize(Math.max(1, shown.getWidth()), Math.max(1, shown.getHeight()));
     }
 
     /** Writes the whole window as it is on screen as a PNG. */
@@ -549,6 +575,11 @@ public final class MainWindow {
         progress.setId("loadProgress");
         progress.progressProperty().bind(run.loadProgressProperty());
         progress.visibleProperty().bind(phase.isEqualTo(Phase.LOADING));
+        Label loadMessage = new Label();
+        loadMessage.setId("loadMessage");
+        loadMessage.textProperty().bind(run.loadMessageProperty());
+        loadMessage.visibleProperty().bind(phase.isEqualTo(Phase.LOADING));
+        loadMessage.managedProperty().bind(loadMessage.visibleProperty());
         Button cancelLoad = iconButton("cancelLoadButton", MaterialDesignC.CLOSE, "Cancel loading", run::cancelLoad);
         cancelLoad.visibleProperty().bind(phase.isEqualTo(Phase.LOADING));
         Label phaseLabel = new Label();
@@ -558,7 +589,7 @@ public final class MainWindow {
                 "Open a saved trace and replay it, no model needed (Ctrl+Shift+O)", this::chooseTrace);
         openTraceButton.setText("Open trace...");
         return new ToolBar(runButton, pauseButton, stepButton, stopButton, startPaused, new Separator(), openButton,
-                openTraceButton, exportMenu(), new Separator(), phaseLabel, progress, cancelLoad);
+                openTraceButton, exportMenu(), new Separator(), phaseLabel, progress, loadMessage, cancelLoad);
     }
 
     private MenuButton exportMenu() {
@@ -890,6 +921,18 @@ public final class MainWindow {
                 toEnd.run();
             }
         });
+        // A step picked elsewhere (a view's click, a new run) moves the slider and the toggle along.
+        run.selectedStepProperty().addListener((o, a, step) -> {
+            int sel = step.intValue();
+            if (sel < 0) {
+                follow.setSelected(true);
+            } else {
+                programmatic[0] = true;
+                follow.setSelected(false);
+                timeline.setValue(sel);
+                programmatic[0] = false;
+            }
+        });
         stepLabel.textProperty().bind(Bindings.createStringBinding(() -> {
             int n = run.stepCountProperty().get();
             int sel = run.selectedStepProperty().get();
@@ -925,12 +968,29 @@ public final class MainWindow {
         Label replay = new Label();
         replay.setId("statusReplay");
         replay.textProperty().bind(run.replayedTraceProperty().map(p -> "replaying " + p.getFileName()).orElse(""));
+        Label focused = new Label();
+        focused.setId("statusFocus");
+        focused.textProperty().bind(focus.focusProperty().map(f -> isPicked(f) ? "focus: " + f.describe() : ""));
+        Button clear = new Button();
+        clear.setId("clearFocusButton");
+        clear.setGraphic(new FontIcon(MaterialDesignC.CLOSE));
+        clear.setTooltip(new Tooltip("Clear the focus (layer, expert, node); the step stays"));
+        clear.setOnAction(e -> focus.update(TraceFocus::cleared));
+        clear.visibleProperty().bind(focus.focusProperty().map(MainWindow::isPicked));
+        clear.managedProperty().bind(clear.visibleProperty());
+        HBox focusBox = new HBox(4, focused, clear);
+        focusBox.setAlignment(Pos.CENTER_LEFT);
         Region spring = new Region();
         HBox.setHgrow(spring, Priority.ALWAYS);
-        HBox bar = new HBox(16, backend, replay, spring, speed, memoryLabel);
+        HBox bar = new HBox(16, backend, replay, focusBox, spring, speed, memoryLabel);
         bar.setPadding(new Insets(3, 8, 3, 8));
         bar.setAlignment(Pos.CENTER_LEFT);
         return bar;
+    }
+
+    /** Whether the focus names more than the timeline's step (which the step label shows). */
+    private static boolean isPicked(TraceFocus f) {
+        return f.hasLayer() || f.hasExpert() || f.hasNode();
     }
 
     private void updateMemory() {

@@ -25,6 +25,7 @@ import org.specscope.engine.backend.Backend;
 import org.specscope.engine.backend.cpu.CpuBackend;
 import org.specscope.engine.control.CascadeConfig;
 import org.specscope.engine.control.Clock;
+import org.specscope.engine.model.LoadMonitor;
 import org.specscope.engine.session.DecodingSetup;
 import org.specscope.engine.session.GenerationSession;
 import org.specscope.engine.session.Settings;
@@ -78,6 +79,7 @@ public final class RunViewModel implements AutoCloseable {
     private final ReadOnlyObjectWrapper<Phase> phase = new ReadOnlyObjectWrapper<>(Phase.EMPTY);
     private final ReadOnlyObjectWrapper<ModelEntry> model = new ReadOnlyObjectWrapper<>();
     private final ReadOnlyDoubleWrapper loadProgress = new ReadOnlyDoubleWrapper(0);
+    private final ReadOnlyStringWrapper loadMessage = new ReadOnlyStringWrapper("");
     private final ReadOnlyStringWrapper backend = new ReadOnlyStringWrapper("no model loaded");
     private final ReadOnlyIntegerWrapper stepCount = new ReadOnlyIntegerWrapper(0);
     private final ReadOnlyDoubleWrapper tokensPerSecond = new ReadOnlyDoubleWrapper(0);
@@ -123,7 +125,11 @@ public final class RunViewModel implements AutoCloseable {
 
     // ---- loading -----------------------------------------------------------------------
 
-    /** Opens {@code entry} in the background; the model loaded before stays until it succeeds. */
+    /**
+     * Opens {@code entry} in the background, its progress in {@link #loadProgressProperty()} and
+     * {@link #loadMessageProperty()}; the model loaded before stays until it succeeds.
+     * {@link #cancelLoad()} stops the engine at its next unit of work.
+     */
     public Task<DecodingSetup> load(ModelEntry entry) {
         cancelLoad();
         log("loading " + entry.directory() + entry.draft().map(d -> " with draft " + d.getFileName()).orElse("") + " ...");
@@ -133,8 +139,13 @@ public final class RunViewModel implements AutoCloseable {
             protected DecodingSetup call() {
                 updateProgress(-1, 1);
                 updateMessage("opening " + entry.name());
-                DecodingSetup opened = DecodingSetup.open(backends.get(), entry.directory(), entry.draft());
-                if (isCancelled()) {
+                // Task coalesces these updates to one per pulse, however often the engine reports.
+                LoadMonitor monitor = LoadMonitor.of(step -> {
+                    updateMessage(step.message());
+                    updateProgress(step.total() > 0 ? step.done() : -1, Math.max(1, step.total()));
+                }, this::isCancelled);
+                DecodingSetup opened = DecodingSetup.open(backends.get(), entry.directory(), entry.draft(), monitor);
+                if (isCancelled()) {   // cancelled after the engine's last check
                     opened.close();
                     return null;
                 }
@@ -144,10 +155,13 @@ public final class RunViewModel implements AutoCloseable {
         };
         loading = task;
         loadProgress.bind(task.progressProperty());
+        loadMessage.bind(task.messageProperty());
         phase.set(Phase.LOADING);
         task.setOnSucceeded(e -> {
             loadProgress.unbind();
             loadProgress.set(1);
+            loadMessage.unbind();
+            loadMessage.set("");
             loading = null;
             DecodingSetup opened = task.getValue();
             if (opened == null) {
@@ -177,6 +191,8 @@ public final class RunViewModel implements AutoCloseable {
         task.setOnFailed(e -> {
             loadProgress.unbind();
             loadProgress.set(0);
+            loadMessage.unbind();
+            loadMessage.set("");
             loading = null;
             phase.set(before);
             error("could not open " + entry.directory(), task.getException());
@@ -184,6 +200,8 @@ public final class RunViewModel implements AutoCloseable {
         task.setOnCancelled(e -> {
             loadProgress.unbind();
             loadProgress.set(0);
+            loadMessage.unbind();
+            loadMessage.set("");
             loading = null;
             phase.set(before);
             log("loading " + entry.name() + " cancelled");
@@ -192,10 +210,13 @@ public final class RunViewModel implements AutoCloseable {
         return task;
     }
 
-    /** Abandons a load in progress (the setup it opens is closed when it arrives). */
+    /**
+     * Abandons a load in progress: the engine stops at its next unit of work and closes what it
+     * had opened (the interrupt also ends a blocking file read). The model loaded before stays.
+     */
     public void cancelLoad() {
         if (loading != null) {
-            loading.cancel(false);
+            loading.cancel(true);
             loading = null;
         }
     }
@@ -281,7 +302,7 @@ public final class RunViewModel implements AutoCloseable {
         int run = ++runNumber;
         RunHeader header = s.header(drafter, clock, promptIds, prompt.get(), initial);
         CoalescingTraceSink sink = new CoalescingTraceSink(Platform::runLater, batch -> deliver(run, batch));
-        GenerationSession next = new GenerationSession(s.newDecoder(drafter, clock, CascadeConfig.PAPER), promptIds,
+        GenerationSession next = new GenerationSession(s.newDecoder(drafter, clock, CascadeConfig.DEFAULT), promptIds,
                 maxTokens.get(), initial, header, sink);
         clearShownRun();
         session = next;
@@ -540,6 +561,8 @@ public final class RunViewModel implements AutoCloseable {
     public ReadOnlyObjectProperty<Phase> phaseProperty() { return phase.getReadOnlyProperty(); }
     public ReadOnlyObjectProperty<ModelEntry> modelProperty() { return model.getReadOnlyProperty(); }
     public ReadOnlyDoubleProperty loadProgressProperty() { return loadProgress.getReadOnlyProperty(); }
+    /** What the load in progress is doing ("mapping model-00002-of-00003.safetensors"); empty otherwise. */
+    public ReadOnlyStringProperty loadMessageProperty() { return loadMessage.getReadOnlyProperty(); }
     public ReadOnlyStringProperty backendProperty() { return backend.getReadOnlyProperty(); }
     public ReadOnlyIntegerProperty stepCountProperty() { return stepCount.getReadOnlyProperty(); }
     public ReadOnlyDoubleProperty tokensPerSecondProperty() { return tokensPerSecond.getReadOnlyProperty(); }

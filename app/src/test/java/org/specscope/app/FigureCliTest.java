@@ -228,4 +228,17 @@ class FigureCliTest {
         assertThat(format.exit()).isEqualTo(2);
         assertThat(format.err()).contains("--out must end in .svg or .png");
     }
+
+    @Test
+    void aFocusedLayerAndExpertAreOutlinedInTheFileAsOnScreen() throws Exception {
+        Path plain = dir.resolve("heatmap.svg");
+        Path focused = dir.resolve("heatmap-focused.svg");
+        assertThat(figure("--trace", trace.toString(), "--view", "heatmap", "--out", plain.toString()).exit()).isZero();
+        assertThat(figure("--trace", trace.toString(), "--view", "heatmap", "--layer", "2", "--expert", "5", "--out",
+                focused.toString()).exit()).isZero();
+        // the focus colour (FocusStyle's light cyan, #00b4d8) strokes the row and column
+        String focus = "rgb(0,180,216)";
+        assertThat(Files.readString(plain)).doesNotContain(focus);
+        assertThat(Files.readString(focused)).contains(focus);
+    }
 }

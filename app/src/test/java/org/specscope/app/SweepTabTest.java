@@ -99,6 +99,8 @@ class SweepTabTest {
                 .getUserData() instanceof SweepParetoView);
         SweepParetoView view = Fx.call(() -> (SweepParetoView) window.viewTabs().getSelectionModel().getSelectedItem()
                 .getUserData());
+        // exported at its size on screen: a tab not laid out yet is too small for the chart
+        Fx.waitUntil(10, "the sweep tab is laid out", () -> view.node().getLayoutBounds().getWidth() > 200);
         assertThat(Fx.call(() -> window.selectedFigure())).containsSame(view);
         MenuItem svgItem = Fx.call(() -> ((MenuButton) window.root().lookup("#exportMenu")).getItems().stream()
                 .filter(i -> "export-view-svg".equals(i.getId())).findFirst().orElseThrow());

@@ -8,8 +8,10 @@ import java.util.Objects;
 /** The application's two themes, each one stylesheet on the classpath. */
 public enum Themes {
 
-    LIGHT("light.css", false, "#ffffff", "#1f2328", "#6a737d", "#d6d9de", "#f5f6f8", "#0072b2", "#d55e00", "#8c959f"),
-    DARK("dark.css", true, "#1e1f22", "#dfe1e5", "#8c9097", "#43454a", "#2b2d30", "#56b4e9", "#e69f00", "#7d828a");
+    LIGHT("light.css", false, "#ffffff", "#1f2328", "#6a737d", "#d6d9de", "#f5f6f8", "#0072b2", "#d55e00", "#8c959f",
+            "#cc2f00"),
+    DARK("dark.css", true, "#1e1f22", "#dfe1e5", "#8c9097", "#43454a", "#2b2d30", "#56b4e9", "#e69f00", "#7d828a",
+            "#ff6e54");
 
     private final String resource;
     private final boolean dark;
@@ -21,11 +23,12 @@ public enum Themes {
     private final Color accepted;
     private final Color bonus;
     private final Color rejected;
+    private final Color settingsMark;
 
     // The same values as the stylesheet's -ss-* colours: figures snapshot on them, and the figures
     // of views styled by the stylesheet (token stream, substitutions) paint with them.
     Themes(String resource, boolean dark, String background, String text, String textMuted, String border,
-           String surface, String accepted, String bonus, String rejected) {
+           String surface, String accepted, String bonus, String rejected, String settingsMark) {
         this.resource = resource;
         this.dark = dark;
         this.background = Color.web(background);
@@ -36,6 +39,7 @@ public enum Themes {
         this.accepted = Color.web(accepted);
         this.bonus = Color.web(bonus);
         this.rejected = Color.web(rejected);
+        this.settingsMark = Color.web(settingsMark);
     }
 
     /** The stylesheet's URL, for {@code Scene.getStylesheets()}. */
@@ -91,5 +95,10 @@ public enum Themes {
     /** Rejected draft tokens ({@code -ss-rejected}). */
     public Color rejected() {
         return rejected;
+    }
+
+    /** The flag before a step whose settings changed ({@code -ss-settings-mark}). */
+    public Color settingsMark() {
+        return settingsMark;
     }
 }

@@ -28,6 +28,7 @@ class ThemesTest {
             assertThat(theme.accepted()).as(theme + " accepted").isEqualTo(colour(css, "-ss-accepted"));
             assertThat(theme.bonus()).as(theme + " bonus").isEqualTo(colour(css, "-ss-bonus"));
             assertThat(theme.rejected()).as(theme + " rejected").isEqualTo(colour(css, "-ss-rejected"));
+            assertThat(theme.settingsMark()).as(theme + " settings mark").isEqualTo(colour(css, "-ss-settings-mark"));
         }
         assertThat(Themes.DARK.background().getBrightness()).isLessThan(Themes.LIGHT.background().getBrightness());
     }

@@ -17,7 +17,8 @@ import org.specscope.styles.Themes;
 /**
  * What {@link CascadeView} draws, apart from its nodes: the {@link CascadeSeries} of the run, the
  * selection, and the painting of the chart. Painting records the axes, bands and flags, which the
- * view's hover and the tests read.
+ * view's hover, its clicks and the tests read. The focus names nothing the chart shows but the
+ * step, which the selected-step marker marks.
  */
 public final class CascadeFigure implements TraceFigure {
 
@@ -33,6 +34,7 @@ public final class CascadeFigure implements TraceFigure {
     private final CascadeSeries series = new CascadeSeries();
     private int selected = -1;
     private Themes theme = Themes.LIGHT;
+    private TraceFocus focus = TraceFocus.NONE;
 
     // What the last paint showed.
     private int shownStep = -1;
@@ -62,6 +64,17 @@ public final class CascadeFigure implements TraceFigure {
     @Override
     public void setTheme(Themes theme) {
         this.theme = theme;
+    }
+
+    /** The chart has no layer, expert or node; its focus is the step, which {@link #select} marks. */
+    @Override
+    public void setFocus(TraceFocus focus) {
+        this.focus = focus;
+    }
+
+    @Override
+    public TraceFocus focus() {
+        return focus;
     }
 
     CascadeSeries series() {
@@ -140,7 +153,7 @@ public final class CascadeFigure implements TraceFigure {
         if (xAxis == null || y > TOP + 2 || y < 0) {
             return -1;
         }
-        List<CascadeSeries.SettingsChange> changes = series.settingsChanges();
+        List<SettingsChange> changes = series.settingsChanges();
         for (int i = 0; i < changes.size(); i++) {
             double fx = xAxis.toPixel(changes.get(i).step());
             if (x >= fx - 3 && x <= fx + 11) {
@@ -148,6 +161,20 @@ public final class CascadeFigure implements TraceFigure {
             }
         }
         return -1;
+    }
+
+    /**
+     * The step number at plot point (x, y): the step whose slot holds x, anywhere from the top
+     * of the figure down to the step axis; -1 outside the plot or before any step.
+     */
+    int stepAt(double x, double y) {
+        if (xAxis == null || series.size() == 0 || y < 0 || y > uAxis.pixel0() || x < xAxis.pixel0()
+                || x > xAxis.pixel1()) {
+            return -1;
+        }
+        int step = (int) Math.round(xAxis.toValue(x));
+        int clamped = Math.clamp(step, series.firstStep(), series.lastStep());
+        return series.indexOf(clamped) < 0 ? -1 : clamped;
     }
 
     /** The index in the series of the step to mark: the selected one, or the newest. */
@@ -327,16 +354,41 @@ public final class CascadeFigure implements TraceFigure {
             g.strokeLine(x, TOP, x, yBottom);
         }
 
-        // a flag over each step whose settings changed
+        // a flag over each step whose settings changed, labelled with what changed as far as
+        // the next flag (an exported figure has no tooltip to tell it)
         g.setLineWidth(1.5);
-        for (CascadeSeries.SettingsChange change : series.settingsChanges()) {
+        g.setFont(FONT, 10);
+        g.setTextAlign(TextAlignment.LEFT);
+        g.setTextBaseline(VPos.CENTER);
+        List<SettingsChange> changes = series.settingsChanges();
+        for (int i = 0; i < changes.size(); i++) {
+            SettingsChange change = changes.get(i);
             double x = snap(xAxis.toPixel(change.step()));
             g.setStroke(pal.flag);
             g.strokeLine(x, TOP, x, TOP - 18);
             g.setFill(pal.flag);
             g.fillPolygon(new double[] {x, x + 10, x}, new double[] {TOP - 18, TOP - 14, TOP - 10}, 3);
+            double room = (i + 1 < changes.size() ? xAxis.toPixel(changes.get(i + 1).step()) : w) - x - 18;
+            String label = fit(g, change.summary(), room);
+            if (!label.isEmpty()) {
+                g.fillText(label, x + 13, TOP - 14);
+            }
             flagSteps.add(change.step());
         }
+    }
+
+    /** {@code text}, cut with an ellipsis to at most {@code room} wide in the current font; "" when not even a few letters fit. */
+    static String fit(FigureGraphics g, String text, double room) {
+        if (g.textWidth(text) <= room) {
+            return text;
+        }
+        for (int n = text.length() - 1; n >= 3; n--) {
+            String cut = text.substring(0, n) + "\u2026";
+            if (g.textWidth(cut) <= room) {
+                return cut;
+            }
+        }
+        return "";
     }
 
     @Override

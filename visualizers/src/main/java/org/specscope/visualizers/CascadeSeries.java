@@ -5,14 +5,13 @@ import java.util.Collections;
 import java.util.List;
 import org.specscope.engine.control.ControllerPhase;
 import org.specscope.engine.control.ControllerState;
-import org.specscope.engine.session.Settings;
 import org.specscope.engine.trace.StepTrace;
 
 /**
  * What the Cascade view plots, read from the steps' records alone: per step the controller's
  * utility U, the draft length K it ran with, the set length S and its phase; the runs of equal
  * phase (the shaded bands); and the steps whose settings differ from the previous step's (the
- * flags). No JavaFX: the tests check it against the records directly.
+ * flags, found by {@link SettingsChanges}). No JavaFX: the tests check it against the records directly.
  */
 final class CascadeSeries {
 
@@ -24,19 +23,10 @@ final class CascadeSeries {
         }
     }
 
-    /** At {@code step} the settings became {@code after}; the previous step ran {@code before}. */
-    record SettingsChange(int step, Settings before, Settings after) {
-
-        String describe() {
-            return "step " + step + ": settings changed\nfrom " + before.describe() + "\nto   " + after.describe();
-        }
-    }
-
     private final List<Integer> steps = new ArrayList<>();
     private final List<ControllerState> states = new ArrayList<>();
     private final List<PhaseBand> bands = new ArrayList<>();
-    private final List<SettingsChange> changes = new ArrayList<>();
-    private Settings lastSettings;
+    private final SettingsChanges changes = new SettingsChanges();
     private int maxK;
     private double maxUtility = Double.NaN;
 
@@ -45,7 +35,6 @@ final class CascadeSeries {
         states.clear();
         bands.clear();
         changes.clear();
-        lastSettings = null;
         maxK = 0;
         maxUtility = Double.NaN;
     }
@@ -66,11 +55,7 @@ final class CascadeSeries {
         } else {
             bands.add(new PhaseBand(step.step(), step.step(), c.phase()));
         }
-        // Settings are values: equals says whether any knob moved between the two steps.
-        if (lastSettings != null && !lastSettings.equals(step.settings())) {
-            changes.add(new SettingsChange(step.step(), lastSettings, step.settings()));
-        }
-        lastSettings = step.settings();
+        changes.add(step);
     }
 
     int size() {
@@ -109,7 +94,7 @@ final class CascadeSeries {
     }
 
     List<SettingsChange> settingsChanges() {
-        return Collections.unmodifiableList(changes);
+        return changes.all();
     }
 
     /** The largest K run so far (0 before any step). */

@@ -18,9 +18,11 @@ import org.specscope.engine.control.ControllerPhase;
  * the draft length K it chose as a step line against the right axis; the controller's phases as
  * background bands (baseline K = 0 runs, test, set; fixed K has none), each set band labelled
  * with its length S. A vertical marker shows the selected step, and a flag at the top each step
- * whose settings differ from the previous step's (hover it for what changed). Everything comes
+ * whose settings differ from the previous step's, labelled with what changed (hover it for the
+ * settings before and after; {@link SettingsChanges} finds them, as for every view). Everything comes
  * from the steps' {@link ControllerState} and settings, modelled by {@link CascadeSeries}; the
- * canvas is redrawn at most once per pulse.
+ * canvas is redrawn at most once per pulse. Clicking a step's slot (or its flag) focuses that
+ * step ({@link SharedFocus}), which the marker then marks.
  */
 public final class CascadeView extends FigureView<CascadeFigure> {
 
@@ -131,6 +133,19 @@ public final class CascadeView extends FigureView<CascadeFigure> {
     @Override
     String hoverText(int flag) {
         return figure.series().settingsChanges().get(flag).describe();
+    }
+
+    /** A click picks the step of the flag under it, else the step whose slot holds it. */
+    @Override
+    TraceFocus clicked(double x, double y, TraceFocus current) {
+        int flag = flagAt(x, y);
+        int step = flag >= 0 ? figure.series().settingsChanges().get(flag).step() : figure.stepAt(x, y);
+        return step < 0 ? null : current.withStep(step);
+    }
+
+    /** The step number whose slot holds canvas point (x, y), -1 outside the plot. */
+    public int stepAt(double x, double y) {
+        return figure.stepAt(x, y);
     }
 
     /** The index of the settings change whose flag is at canvas point (x, y), -1 for none. */

@@ -16,8 +16,9 @@ import org.specscope.visualizers.DistinctExpertStats.Summary;
 
 /**
  * What {@link DistinctExpertsView} draws, apart from its nodes: the steps and their
- * {@link DistinctExpertStats}, the selection, and the painting of the grouped bars. Painting
- * records the bars and layer groups, which the view's hover and the tests read.
+ * {@link DistinctExpertStats}, the selection, and the painting of the grouped bars, the focused
+ * layer's group outlined. Painting records the bars and layer groups, which the view's hover and
+ * the tests read.
  */
 public final class DistinctExpertsFigure extends StepFigure {
 
@@ -74,6 +75,18 @@ public final class DistinctExpertsFigure extends StepFigure {
         return groups;
     }
 
+    /** The index in {@link #shownCounts()} of the focused layer's group, outlined; -1 for none. */
+    int highlightedGroup() {
+        if (focus.hasLayer()) {
+            for (int i = 0; i < counts.size(); i++) {
+                if (counts.get(i).layer() == focus.layer()) {
+                    return i;
+                }
+            }
+        }
+        return -1;
+    }
+
     Color measureColor(Measure m) {
         return palette().measure(m);
     }
@@ -98,8 +111,8 @@ public final class DistinctExpertsFigure extends StepFigure {
         if (step == null) {
             return "no step yet";
         }
-        return "step " + step.step() + (selected < 0 ? " (newest)" : "") + " \u00b7 "
-                + step.tree().draftNodes() + " drafts, " + step.acceptedDrafts() + " accepted";
+        return markingChange("step " + step.step() + (selected < 0 ? " (newest)" : "") + " \u00b7 "
+                + step.tree().draftNodes() + " drafts, " + step.acceptedDrafts() + " accepted", step);
     }
 
     @Override
@@ -203,6 +216,12 @@ public final class DistinctExpertsFigure extends StepFigure {
         }
         g.setFill(pal.text);
         g.fillText("MoE layer", (x0 + x1) / 2, yBottom + 19);
+        int focused = highlightedGroup();
+        if (focused >= 0) {
+            Bounds b = groups.get(focused);
+            FocusStyle.outline(g, theme, pal.background, b.getMinX() + 1, b.getMinY() - 2, b.getWidth() - 2,
+                    b.getHeight() + 2);
+        }
     }
 
     /** Mean, P90 and P99 as short horizontal strokes across the bar, a little wider than it. */

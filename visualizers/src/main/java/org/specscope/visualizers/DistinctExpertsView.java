@@ -22,8 +22,9 @@ import org.specscope.visualizers.DistinctExpertStats.Summary;
  * natural routing. The gap between the first and the last is the verification traffic spent
  * on drafts that were thrown away; between the first and second, what the budget saved. Across
  * each bar, its layer's mean (solid), P90 (dashed) and P99 (dotted) over all steps so far
- * ({@link DistinctExpertStats}). Hovering a layer tells its numbers. The canvas is redrawn at
- * most once per pulse.
+ * ({@link DistinctExpertStats}). Hovering a layer tells its numbers; clicking it focuses the layer
+ * in the shown step ({@link SharedFocus}), and the focused layer's group is outlined. The canvas
+ * is redrawn at most once per pulse.
  */
 public final class DistinctExpertsView extends FigureView<DistinctExpertsFigure> {
 
@@ -119,6 +120,17 @@ public final class DistinctExpertsView extends FigureView<DistinctExpertsFigure>
     @Override
     String hoverText(int layer) {
         return describe(layer);
+    }
+
+    /** A layer's bars name the layer in the shown step. */
+    @Override
+    TraceFocus focusOf(int i, TraceFocus current) {
+        return current.withStep(shownStep()).withLayer(figure.shownCounts().get(i).layer());
+    }
+
+    /** The index in the drawn layers of the focused layer's group, outlined; -1 for none. */
+    public int highlightedGroup() {
+        return figure.highlightedGroup();
     }
 
     /** The tooltip text of the {@code i}-th drawn layer. */

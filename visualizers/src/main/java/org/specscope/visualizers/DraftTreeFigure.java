@@ -3,6 +3,7 @@ package org.specscope.visualizers;
 import java.util.List;
 import javafx.geometry.BoundingBox;
 import javafx.geometry.Bounds;
+import javafx.geometry.Dimension2D;
 import javafx.geometry.VPos;
 import javafx.scene.paint.Color;
 import javafx.scene.text.TextAlignment;
@@ -14,7 +15,9 @@ import org.specscope.styles.ColorMaps;
 /**
  * What {@link DraftTreeView} draws, apart from its nodes: the steps so far, the selection, and
  * the painting of one step's draft tree by {@link TreeLayout}. Painting records the layout and
- * node bounds, which the view's hover and the tests read.
+ * node bounds, which the view's hover and the tests read. The focused node of the shown step is
+ * ringed, and with a layer and an expert focused, each node that layer routed to that expert
+ * gets a dot in the focus colour.
  */
 public final class DraftTreeFigure extends StepFigure {
 
@@ -25,7 +28,7 @@ public final class DraftTreeFigure extends StepFigure {
     static final double MARGIN = 16;
     static final String FONT = "Monospaced";
     static final double FONT_SIZE = 12;
-    /** The smallest label and box a crowded tree gets; beyond that it overflows the canvas. */
+    /** The smallest label and box a crowded tree gets; beyond that it needs a bigger canvas ({@link #neededSize}). */
     static final double MIN_FONT_SIZE = 8;
     static final double MIN_BOX_W = 56;
     static final double MIN_BOX_H = 13;
@@ -62,6 +65,41 @@ public final class DraftTreeFigure extends StepFigure {
         return maxMissing;
     }
 
+    /** The node ringed as focused: the focus's node when it is of the shown step; -1 for none. */
+    int ringedNode() {
+        StepTrace step = stepToShow();
+        if (step == null || !focus.hasNode() || focus.step() != step.step() || focus.node() > step.tree().size()) {
+            return -1;
+        }
+        return focus.node();
+    }
+
+    /**
+     * Per node of the shown step, whether the focused layer routed it to the focused expert (after
+     * the budget: the experts it ran on); all false unless both are focused and the step has the layer.
+     */
+    boolean[] routedToFocus() {
+        StepTrace step = stepToShow();
+        if (step == null) {
+            return new boolean[0];
+        }
+        boolean[] routed = new boolean[step.tree().size()];
+        if (!focus.hasLayer() || !focus.hasExpert()) {
+            return routed;
+        }
+        for (LayerTrace l : step.layers()) {
+            if (l.layer() != focus.layer()) {
+                continue;
+            }
+            for (int node = 0; node < routed.length && node < l.nodes(); node++) {
+                for (int r = 0; r < l.topK(); r++) {
+                    routed[node] |= l.usedExpert(node, r) == focus.expert();
+                }
+            }
+        }
+        return routed;
+    }
+
     @Override
     public String caption() {
         StepTrace step = stepToShow();
@@ -69,8 +107,8 @@ public final class DraftTreeFigure extends StepFigure {
             return "no step yet";
         }
         TreeTrace tree = step.tree();
-        return "step " + step.step() + (selected < 0 ? " (newest)" : "") + " \u00b7 " + tree.draftNodes()
-                + " drafts, " + tree.acceptedDrafts() + " accepted";
+        return markingChange("step " + step.step() + (selected < 0 ? " (newest)" : "") + " \u00b7 "
+                + tree.draftNodes() + " drafts, " + tree.acceptedDrafts() + " accepted", step);
     }
 
     @Override
@@ -100,11 +138,8 @@ public final class DraftTreeFigure extends StepFigure {
         Palette pal = palette();
         g.setFill(pal.background);
         g.fillRect(0, 0, w, h);
-        StepTrace step = stepToShow();
-        if (step != shown) {
-            shown = step;
-            computeModel();
-        }
+        ensureModel();
+        StepTrace step = shown;
         if (step == null) {
             return;
         }
@@ -173,6 +208,53 @@ public final class DraftTreeFigure extends StepFigure {
             g.setFill(isBonus ? pal.text : luminance(fill) > 0.45 ? Color.BLACK : Color.WHITE);
             g.fillText(shorten(visible(label)), b.getCenterX(), b.getCenterY(), b.getWidth() - 8 * scale);
         }
+        paintFocus(g, pal);
+    }
+
+    /** The focused node's ring, just outside its box, and a dot on each node routed to the focused expert. */
+    private void paintFocus(FigureGraphics g, Palette pal) {
+        boolean[] routed = routedToFocus();
+        for (int i = 0; i < routed.length; i++) {
+            if (routed[i]) {
+                Bounds b = bounds[i];
+                double d = Math.max(6, b.getHeight() * 0.4);
+                g.setFill(pal.background);
+                g.fillOval(b.getMaxX() - d * 0.75 - 1, b.getMinY() - d * 0.25 - 1, d + 2, d + 2);
+                g.setFill(FocusStyle.colour(theme));
+                g.fillOval(b.getMaxX() - d * 0.75, b.getMinY() - d * 0.25, d, d);
+            }
+        }
+        int ringed = ringedNode();
+        if (ringed >= 0) {
+            Bounds b = bounds[ringed];
+            double out = FocusStyle.LINE + 1;
+            FocusStyle.ring(g, theme, pal.background, b.getMinX() - out, b.getMinY() - out, b.getWidth() + 2 * out,
+                    b.getHeight() + 2 * out, 10);
+        }
+    }
+
+    /**
+     * The canvas the shown tree needs: the asked size where its layout fits at a readable box
+     * size, else as tall (and wide) as the rows (and columns) need at the smallest readable box.
+     */
+    @Override
+    public Dimension2D plotSizeFor(double w, double h) {
+        ensureModel();
+        return layout == null ? new Dimension2D(w, h) : neededSize(layout, w, h);
+    }
+
+    /** The canvas {@code layout} needs, at least w x h: where {@link #place} puts every box inside it. */
+    static Dimension2D neededSize(TreeLayout layout, double w, double h) {
+        // Past the readable minimum, a crowded axis keeps its smallest step whatever the room:
+        // placing it in the room there is gives the extent it needs.
+        Placement p = place(layout, Math.max(w, 2 * MARGIN + 1), Math.max(h, 2 * MARGIN + 1));
+        double right = 0;
+        double bottom = 0;
+        for (Bounds b : p.bounds()) {
+            right = Math.max(right, b.getMaxX());
+            bottom = Math.max(bottom, b.getMaxY());
+        }
+        return new Dimension2D(Math.max(w, Math.ceil(right + MARGIN)), Math.max(h, Math.ceil(bottom + MARGIN)));
     }
 
     /** Node boxes on a w x h canvas and the labels' font size. */
@@ -183,7 +265,8 @@ public final class DraftTreeFigure extends StepFigure {
      * Places the layout's nodes on a w x h canvas, scaling columns and rows independently:
      * columns spread across the width and rows across the height (up to {@link #MAX_SPREAD}
      * times their natural step), and a crowded axis shrinks its step and boxes, down to a
-     * readable minimum box and font, past which the tree overflows. Null for an empty canvas.
+     * readable minimum box and font, past which the tree overflows (the view then scrolls a
+     * canvas of {@link #neededSize}). Null for an empty canvas.
      */
     static Placement place(TreeLayout layout, double w, double h) {
         double availW = w - 2 * MARGIN;
@@ -218,6 +301,15 @@ public final class DraftTreeFigure extends StepFigure {
         // a step that fits, but never so small that boxes touch
         double s = count > 1 ? Math.max(b + 2, (avail - b) / (count - 1)) : step;
         return new double[]{s, b};
+    }
+
+    /** Lays out the step to show, when it is not the one laid out last. */
+    private void ensureModel() {
+        StepTrace step = stepToShow();
+        if (step != shown) {
+            shown = step;
+            computeModel();
+        }
     }
 
     private void computeModel() {

@@ -1,6 +1,7 @@
 package org.specscope.visualizers;
 
 import java.util.Locale;
+import javafx.geometry.BoundingBox;
 import javafx.geometry.Bounds;
 import javafx.geometry.Pos;
 import javafx.scene.canvas.Canvas;
@@ -19,15 +20,18 @@ import org.specscope.styles.ColorMaps;
  * token the target added is a dashed node after it. Each node is filled by the MoE-Spec
  * colouring: the share of its natural experts, summed over the MoE layers, that the expert
  * budget left out ({@link LayerTrace#missingNatural}), on {@link ColorMaps#SEQUENTIAL} (dark: none
- * missing, yellow: all). Hovering a node shows its token, q, p and missing experts. The canvas
- * is redrawn at most once per pulse, painted by a {@link DraftTreeFigure} (which also paints the
- * exported figure, legend included).
+ * missing, yellow: all). Hovering a node shows its token, q, p and missing experts; clicking it
+ * focuses it, with its step ({@link SharedFocus}). The focused node is ringed, and the nodes the
+ * focused layer routed to the focused expert are dotted. A tree too big for the view at a
+ * readable box size scrolls: the canvas grows to the size it needs. The canvas is redrawn at
+ * most once per pulse, painted by a {@link DraftTreeFigure} (which also paints the exported
+ * figure, legend included, at the size the whole tree needs).
  */
 public final class DraftTreeView extends FigureView<DraftTreeFigure> {
 
     public DraftTreeView() {
         super("draft-tree", new DraftTreeFigure());
-        layOut(legend());
+        layOutScrolling(legend());
     }
 
     private FlowPane legend() {
@@ -91,6 +95,16 @@ public final class DraftTreeView extends FigureView<DraftTreeFigure> {
         return figure.missing()[node];
     }
 
+    /** The canvas's size: the view's, or larger when the tree needs it (then scrolled). */
+    public Bounds canvasBounds() {
+        return new BoundingBox(0, 0, canvasWidth(), canvasHeight());
+    }
+
+    /** The size of the part of the canvas the view shows. */
+    public Bounds viewportBounds() {
+        return visibleBounds();
+    }
+
     /** The node drawn at canvas point (x, y), -1 for none (the bonus is {@link #nodeCount()}). */
     public int nodeAt(double x, double y) {
         Bounds[] bounds = figure.bounds();
@@ -115,6 +129,23 @@ public final class DraftTreeView extends FigureView<DraftTreeFigure> {
     @Override
     String hoverText(int node) {
         return describe(node);
+    }
+
+    /** A node names itself in the shown step, which the click pins (a node of the newest would move on). */
+    @Override
+    TraceFocus focusOf(int node, TraceFocus current) {
+        return current.withNode(shownStep(), node);
+    }
+
+    /** The node ringed as the focus's, -1 for none. */
+    public int ringedNode() {
+        return figure.ringedNode();
+    }
+
+    /** Whether {@code node} is dotted as routed to the focused expert in the focused layer. */
+    public boolean isRoutedToFocus(int node) {
+        boolean[] routed = figure.routedToFocus();
+        return node < routed.length && routed[node];
     }
 
     /** The tooltip text of {@code node} of the drawn tree. */

@@ -14,7 +14,7 @@ import org.specscope.styles.ColorMaps;
 /**
  * What {@link ExpertHeatmapView} draws, apart from its nodes: the steps, the selection and window,
  * the model of the shown step (cell values, kept outlines, marks) and the painting of the grid and
- * its axes.
+ * its axes, with the focused layer's row and expert's column outlined.
  *
  * <p>Cells, outlines and marks are baked, with plain loops over an {@code int[]}, into one
  * {@link PixelImage} at the grid's size in pixels (each cell a whole number of pixels wide and high,
@@ -46,6 +46,7 @@ public final class ExpertHeatmapFigure extends StepFigure {
     // The model of the last computation: the hover and the tests read it.
     private StepTrace shown;
     private int windowSteps;
+    private int windowFirstStep;
     private int rows;
     private int experts;
     private double[] values = new double[0];
@@ -150,6 +151,25 @@ public final class ExpertHeatmapFigure extends StepFigure {
         return pixels[layer * experts + expert];
     }
 
+    /** The row of the focused layer, outlined across the grid; -1 when no layer is focused or it is not shown. */
+    int highlightedRow() {
+        ensureModel();
+        if (focus.hasLayer()) {
+            for (int row = 0; row < rows; row++) {
+                if (layerNumber(row) == focus.layer()) {
+                    return row;
+                }
+            }
+        }
+        return -1;
+    }
+
+    /** The focused expert's column, outlined down the grid; -1 for none. */
+    int highlightedExpert() {
+        ensureModel();
+        return focus.hasExpert() && focus.expert() < experts ? focus.expert() : -1;
+    }
+
     int modelComputeCount() {
         return modelComputations;
     }
@@ -169,8 +189,12 @@ public final class ExpertHeatmapFigure extends StepFigure {
         if (shown == null) {
             return "no step yet";
         }
-        return "step " + shown.step() + (selected < 0 ? " (newest)" : "")
+        String caption = "step " + shown.step() + (selected < 0 ? " (newest)" : "")
                 + (windowSteps > 1 ? " \u00b7 mean of " + windowSteps + " steps" : "");
+        // a mean over steps that ran different settings mixes them: say so
+        List<SettingsChange> spanned = windowSteps > 1 ? changes.within(windowFirstStep, shown.step()) : List.of();
+        return spanned.isEmpty() ? markingChange(caption, shown)
+                : caption + " \u00b7 " + SettingsChange.spanned("window", spanned);
     }
 
     @Override
@@ -297,6 +321,7 @@ public final class ExpertHeatmapFigure extends StepFigure {
         int cells = rows * experts;
         values = new double[cells];
         int first = Math.max(0, end - Math.max(1, window) + 1);
+        windowFirstStep = steps.get(first).step();
         windowSteps = 0;
         for (int s = first; s <= end; s++) {
             List<LayerTrace> layers = steps.get(s).layers();
@@ -489,7 +514,25 @@ public final class ExpertHeatmapFigure extends StepFigure {
             bake(gw, gh);
         }
         g.drawPixels(image, LEFT, TOP, gw, gh); // crisp cells, not a blur (1:1 unless capped or tiny)
+        paintFocus(g, w, h, gw, gh);
         paintAxes(g, text, gw, gh);
+    }
+
+    /**
+     * The focused layer's row and expert's column outlined over the grid: strokes, not baked
+     * into the image, so that a new focus costs no bake.
+     */
+    private void paintFocus(FigureGraphics g, double w, double h, int gw, int gh) {
+        int row = highlightedRow();
+        int col = highlightedExpert();
+        if (row >= 0) {
+            double[] b = cellBounds(row, 0, w, h);
+            FocusStyle.outline(g, theme, background(), LEFT, b[1], gw, b[3]);
+        }
+        if (col >= 0) {
+            double[] b = cellBounds(0, col, w, h);
+            FocusStyle.outline(g, theme, background(), b[0], TOP, b[2], gh);
+        }
     }
 
     private void paintAxes(FigureGraphics g, Color text, int pw, int ph) {

@@ -19,7 +19,8 @@ import org.specscope.styles.ColorMaps;
  * averaged. Colour is {@link ColorMaps#SEQUENTIAL} from 0 to the hottest cell. Over it, for the
  * shown step: the budget's kept set outlined per cell (budgeted layers only; an unbudgeted layer
  * keeps everything), a cross on each natural expert the budget left out (substituted away or
- * truncated) and a dot on each expert that ran as a replacement.
+ * truncated) and a dot on each expert that ran as a replacement. Clicking a cell focuses its layer
+ * and expert ({@link SharedFocus}); the focused layer's row and expert's column are outlined.
  *
  * <p>Built for 48 layers x 128 experts: {@link ExpertHeatmapFigure} bakes cells, outlines and
  * marks into one image at the grid's size in canvas pixels, and a redraw is one {@code drawImage}
@@ -112,6 +113,22 @@ public final class ExpertHeatmapView extends FigureView<ExpertHeatmapFigure> {
     @Override
     String hoverText(int index) {
         return describe(index / figure.experts(), index % figure.experts());
+    }
+
+    /** A cell names its layer and expert, whatever the step. */
+    @Override
+    TraceFocus focusOf(int index, TraceFocus current) {
+        return current.withLayerExpert(layerNumber(index / figure.experts()), index % figure.experts());
+    }
+
+    /** The row outlined as the focused layer; -1 for none. */
+    public int highlightedRow() {
+        return figure.highlightedRow();
+    }
+
+    /** The expert column outlined as focused; -1 for none. */
+    public int highlightedExpert() {
+        return figure.highlightedExpert();
     }
 
     /** W: how many steps, up to the shown one, the cell values average (at least 1). */

@@ -97,6 +97,7 @@ public final class FigureLegend {
         return all;
     }
 
+    /** Wraps the items into rows of {@code width}, painting them if asked; returns the height used. */
     private static double layOut(FigureGraphics g, List<Item> all, Color ink, double width, boolean paint) {
         g.save();
         g.setFont(FONT, FONT_SIZE);

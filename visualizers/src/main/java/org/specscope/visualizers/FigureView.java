@@ -2,10 +2,15 @@ package org.specscope.visualizers;
 
 import javafx.beans.property.ObjectProperty;
 import javafx.beans.property.SimpleObjectProperty;
+import javafx.css.PseudoClass;
+import javafx.geometry.Bounds;
+import javafx.geometry.Dimension2D;
 import javafx.scene.Node;
 import javafx.scene.canvas.Canvas;
 import javafx.scene.control.Label;
+import javafx.scene.control.ScrollPane;
 import javafx.scene.control.Tooltip;
+import javafx.scene.input.MouseButton;
 import javafx.scene.layout.BorderPane;
 import javafx.scene.layout.Pane;
 import org.specscope.engine.trace.RunHeader;
@@ -17,12 +22,19 @@ import org.specscope.styles.Themes;
  * label the figure's caption goes into) on top, the canvas below it, sized to the view and
  * redrawn at most once per pulse ({@link PulseRedraw}) whenever it is resized, the theme
  * changes or the figure is fed. Hovering something the subclass can hit ({@link #hitAt}) shows
- * its tooltip text ({@link #hoverText}). Exporting paints the whole figure, caption and legend
- * included.
+ * its tooltip text ({@link #hoverText}); clicking it sets the {@link SharedFocus} to what it names
+ * ({@link #clicked}), and the figure highlights what the shared focus names. Exporting paints the
+ * whole figure, caption, legend and highlight included. A figure that cannot shrink into the view
+ * ({@link TraceFigure#plotSizeFor}) is drawn on a canvas of the size it needs, in a scroll pane
+ * ({@link #layOutScrolling}). A caption that tells of a settings change at the shown step styles
+ * the step label {@code :settings-changed}.
  *
  * @param <F> the figure that models and paints the view
  */
 public abstract class FigureView<F extends TraceFigure> implements TraceView, VectorFigure, Themed {
+
+    /** The step label's state while the caption tells of a settings change. */
+    static final PseudoClass SETTINGS_CHANGED = PseudoClass.getPseudoClass("settings-changed");
 
     /** The figure the canvas shows; fed and themed by this class. */
     protected final F figure;
@@ -37,6 +49,8 @@ public abstract class FigureView<F extends TraceFigure> implements TraceView, Ve
     private int redraws;
     private boolean drawing;
     private int hovered = -1;
+    private SharedFocus shared;
+    private ScrollPane scroll;
 
     /** A view styled {@code trace-view} and {@code styleClass}, showing {@code figure}. */
     FigureView(String styleClass, F figure) {
@@ -65,6 +79,16 @@ public abstract class FigureView<F extends TraceFigure> implements TraceView, Ve
             }
         });
         canvas.setOnMouseExited(e -> unhover());
+        canvas.getStyleClass().add("figure-canvas");
+        canvas.setOnMouseClicked(e -> {
+            // a drag that ends where it began is no pick
+            if (shared != null && e.getButton() == MouseButton.PRIMARY && e.isStillSincePress()) {
+                TraceFocus picked = clicked(e.getX(), e.getY(), shared.get());
+                if (picked != null) {
+                    shared.set(picked);
+                }
+            }
+        });
     }
 
     /** The canvas's width now (it may not be drawn at it yet). */
@@ -75,6 +99,11 @@ public abstract class FigureView<F extends TraceFigure> implements TraceView, Ve
     /** The canvas's height now. */
     final double canvasHeight() {
         return canvas.getHeight();
+    }
+
+    /** The part of the canvas a scrolling view shows (its viewport's size); the whole canvas otherwise. */
+    final Bounds visibleBounds() {
+        return scroll == null ? canvas.getLayoutBounds() : scroll.getViewportBounds();
     }
 
     /** Redraws at the next pulse (for changes the figure's feeding does not cover). */
@@ -96,11 +125,40 @@ public abstract class FigureView<F extends TraceFigure> implements TraceView, Ve
         root.setCenter(canvasPane);
     }
 
+    /**
+     * Like {@link #layOut}, with the canvas in a scroll pane: as large as the view while the figure
+     * fits it, else as large as the figure needs, scrolled.
+     */
+    final void layOutScrolling(Node legend) {
+        scroll = new ScrollPane(canvasPane);
+        scroll.setFitToWidth(true);    // fills the viewport, or grows past it by its minimum size
+        scroll.setFitToHeight(true);
+        scroll.setPannable(false);
+        scroll.getStyleClass().add("figure-scroll");
+        scroll.viewportBoundsProperty().addListener(o -> resized());
+        root.setTop(legend);
+        root.setCenter(scroll);
+    }
+
     /** The index of what is drawn at canvas point (x, y) and has a tooltip, -1 for none. */
     abstract int hitAt(double x, double y);
 
     /** The tooltip text of hit {@code index} of {@link #hitAt}. */
     abstract String hoverText(int index);
+
+    /**
+     * The focus a click at canvas point (x, y) picks, from {@code current}; null leaves it as it
+     * is. By default the hit under the point ({@link #hitAt}) as {@link #focusOf} names it.
+     */
+    TraceFocus clicked(double x, double y, TraceFocus current) {
+        int hit = hitAt(x, y);
+        return hit < 0 ? null : focusOf(hit, current);
+    }
+
+    /** The focus hit {@code index} of {@link #hitAt} names, from {@code current}; null for none. */
+    TraceFocus focusOf(int index, TraceFocus current) {
+        return null;
+    }
 
     /**
      * What the hover indexes into: when a redraw changes it (by identity), the tooltip is
@@ -144,6 +202,26 @@ public abstract class FigureView<F extends TraceFigure> implements TraceView, Ve
         redraw.request();
     }
 
+    /** Shows the focus's step, highlights what it names and sets it to what the user clicks. */
+    @Override
+    public void share(SharedFocus focus) {
+        shared = focus;
+        focus.focusProperty().addListener((o, was, now) -> focused(now));
+        focused(focus.get());
+    }
+
+    private void focused(TraceFocus f) {
+        select(f.step());
+        figure.setFocus(f);
+        redraw.request();
+    }
+
+    /** The figure's size for export: larger than the view's where it cannot shrink into it. */
+    @Override
+    public Dimension2D exportSize(double width, double height) {
+        return figure.exportSize(width, height);
+    }
+
     /** Paints the figure as it stands, caption and legend included (for export). */
     @Override
     public void paint(FigureGraphics g, double width, double height) {
@@ -184,18 +262,18 @@ public abstract class FigureView<F extends TraceFigure> implements TraceView, Ve
         try {
             paintLegend();
             Object before = hoverSubject();
+            fitCanvas();
             paintCanvas();
             String caption = figure.caption();
+            stepLabel.pseudoClassStateChanged(SETTINGS_CHANGED, caption.contains(SettingsChange.FLAG));
             if (!caption.equals(stepLabel.getText())) {
                 // the legend wraps, so a new caption may move the canvas: lay out now and repaint
                 // at the new size in this pulse rather than redraw again at the next
                 stepLabel.setText(caption);
                 double w = canvas.getWidth();
                 double h = canvas.getHeight();
-                if (root.getScene() != null) {
-                    root.applyCss();
-                    root.layout();
-                }
+                layOutNow();
+                fitCanvas();
                 if (canvas.getWidth() != w || canvas.getHeight() != h) {
                     paintCanvas();
                 }
@@ -205,6 +283,35 @@ public abstract class FigureView<F extends TraceFigure> implements TraceView, Ve
             }
         } finally {
             drawing = false;
+        }
+    }
+
+    /**
+     * A scrolling view's canvas: the viewport's size, or what the figure needs there. Laid out at
+     * once, so that the scroll bars this brings (which narrow the viewport) settle in this redraw.
+     */
+    private void fitCanvas() {
+        if (scroll == null) {
+            return;
+        }
+        for (int round = 0; round < 3; round++) {   // a bar narrows the viewport, which may need the other
+            Bounds viewport = scroll.getViewportBounds();
+            Dimension2D need = figure.plotSizeFor(viewport.getWidth(), viewport.getHeight());
+            // a minimum past the viewport makes the pane (and its bound canvas) grow; 0 fits it
+            double minW = need.getWidth() > viewport.getWidth() ? need.getWidth() : 0;
+            double minH = need.getHeight() > viewport.getHeight() ? need.getHeight() : 0;
+            if (minW == canvasPane.getMinWidth() && minH == canvasPane.getMinHeight()) {
+                return;
+            }
+            canvasPane.setMinSize(minW, minH);
+            layOutNow();
+        }
+    }
+
+    private void layOutNow() {
+        if (root.getScene() != null) {
+            root.applyCss();
+            root.layout();
         }
     }
 

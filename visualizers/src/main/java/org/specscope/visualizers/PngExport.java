@@ -16,6 +16,7 @@ public final class PngExport {
     private PngExport() {
     }
 
+    /** The figure painted at width by height; {@link VectorFigure#exportSize} says what size shows it whole. */
     public static BufferedImage toImage(VectorFigure figure, double width, double height, double scale) {
         BufferedImage image = new BufferedImage((int) Math.ceil(width * scale), (int) Math.ceil(height * scale),
                 BufferedImage.TYPE_INT_ARGB);

@@ -9,24 +9,29 @@ import java.util.List;
 
 /**
  * A figure of one step at a time: it keeps the run's steps, the selected index (-1 follows the
- * newest) and the theme, and says which step to show. The figures that draw a single step
- * (draft tree, distinct experts, expert heatmap) extend it and add their own model.
+ * newest), the focus to highlight, the theme and the steps where the settings changed, and says
+ * which step to show. The figures that draw a single step (draft tree, distinct experts, expert
+ * heatmap) extend it and add their own model.
  */
 public abstract class StepFigure implements TraceFigure {
 
     protected final List<StepTrace> steps = new ArrayList<>();
     protected int selected = -1;
     protected Themes theme = Themes.LIGHT;
+    protected TraceFocus focus = TraceFocus.NONE;
+    protected final SettingsChanges changes = new SettingsChanges();
 
     @Override
     public void start(RunHeader header) {
         steps.clear();
+        changes.clear();
         selected = -1;
     }
 
     @Override
     public void append(StepTrace step) {
         steps.add(step);
+        changes.add(step);
     }
 
     @Override
@@ -37,6 +42,16 @@ public abstract class StepFigure implements TraceFigure {
     @Override
     public void setTheme(Themes theme) {
         this.theme = theme;
+    }
+
+    @Override
+    public void setFocus(TraceFocus focus) {
+        this.focus = focus;
+    }
+
+    @Override
+    public TraceFocus focus() {
+        return focus;
     }
 
     int selected() {
@@ -55,5 +70,16 @@ public abstract class StepFigure implements TraceFigure {
     StepTrace stepToShow() {
         int i = shownIndex();
         return i < 0 ? null : steps.get(i);
+    }
+
+    /** The settings change at {@code step}, or null when its settings stayed (or for no step). */
+    SettingsChange changeAt(StepTrace step) {
+        return step == null ? null : changes.at(step.step());
+    }
+
+    /** {@code caption} with the settings change at {@code step} told after it, when there is one. */
+    String markingChange(String caption, StepTrace step) {
+        SettingsChange change = changeAt(step);
+        return change == null ? caption : caption + " \u00b7 " + change.atThisStep();
     }
 }

@@ -3,6 +3,7 @@ package org.specscope.visualizers;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import javafx.geometry.Dimension2D;
 import javafx.geometry.VPos;
 import javafx.scene.paint.Color;
 import javafx.scene.text.TextAlignment;
@@ -12,8 +13,10 @@ import org.specscope.engine.trace.StepTrace;
  * The table of {@link SubstitutionsView} as a figure: the shown step's MoE layers, each a shaded
  * row with its totals, under it its "natural -> kept" pairs, heaviest first; the columns of the
  * view's table (nodes, on the accepted path, routing weight lost) and a bar for the weight lost,
- * against the step's heaviest layer. On screen the view stays a TreeTableView (sorting,
- * scrolling, expanding); this paints the same rows for export, all of them ({@link #exportHeight}).
+ * against the step's heaviest layer; the row the focus names outlined in the focus colour, and a
+ * settings change at the step told in the caption. On screen the view stays a TreeTableView
+ * (sorting, scrolling, expanding); this paints the same rows for export, all of them
+ * ({@link #plotSizeFor}).
  */
 public final class SubstitutionsFigure extends StepFigure {
 
@@ -39,12 +42,17 @@ public final class SubstitutionsFigure extends StepFigure {
     record Columns(double label, double nodes, double accepted, double lost, double right) {
     }
 
+    /** A row of the table: the {@code layer}th of {@link #layers()}, its {@code pair}th pair's or its own (-1). */
+    record RowIndex(int layer, int pair) {
+    }
+
     private StepTrace summarised;
     private List<SubstitutionSummary.Layer> layers = List.of();
 
     // the last paint's geometry, for the tests
     private List<PaintedRow> painted = List.of();
     private Columns columns = new Columns(0, 0, 0, 0, 0);
+    private double focusedY = -1;
 
     /** The shown step's layers, summarised once per step. */
     List<SubstitutionSummary.Layer> layers() {
@@ -65,6 +73,11 @@ public final class SubstitutionsFigure extends StepFigure {
         return columns;
     }
 
+    /** The top of the row the last paint outlined as the focus's; -1 for none. */
+    double focusedRowY() {
+        return focusedY;
+    }
+
     @Override
     public String caption() {
         StepTrace step = stepToShow();
@@ -77,9 +90,37 @@ public final class SubstitutionsFigure extends StepFigure {
             total += l.substitutions();
             lost += l.lostWeight();
         }
-        return String.format(Locale.ROOT, "step %d%s \u00b7 %d substitutions in %d layers \u00b7 "
+        return markingChange(String.format(Locale.ROOT, "step %d%s \u00b7 %d substitutions in %d layers \u00b7 "
                         + "routing weight lost %.3f (over %d nodes)", step.step(), selected() < 0 ? " (newest)" : "",
-                total, layers().size(), lost, step.tree().size());
+                total, layers().size(), lost, step.tree().size()), step);
+    }
+
+    /**
+     * The row the focus names: its layer's pair of its expert (natural first, else as the
+     * replacement), else its layer's row; null when no layer is focused or the step lacks it.
+     */
+    RowIndex focusedRow() {
+        if (!focus.hasLayer()) {
+            return null;
+        }
+        List<SubstitutionSummary.Layer> shown = layers();
+        for (int i = 0; i < shown.size(); i++) {
+            if (shown.get(i).layer() != focus.layer()) {
+                continue;
+            }
+            if (focus.hasExpert()) {
+                for (boolean natural : new boolean[] {true, false}) {
+                    List<SubstitutionSummary.Pair> pairs = shown.get(i).pairs();
+                    for (int j = 0; j < pairs.size(); j++) {
+                        if ((natural ? pairs.get(j).natural() : pairs.get(j).replacement()) == focus.expert()) {
+                            return new RowIndex(i, j);
+                        }
+                    }
+                }
+            }
+            return new RowIndex(i, -1);
+        }
+        return null;
     }
 
     @Override
@@ -116,11 +157,11 @@ public final class SubstitutionsFigure extends StepFigure {
         return n;
     }
 
-    /** Tall enough for the caption, the legend, the header and every row. */
+    /** Tall enough for the header and every row (up to {@link #MAX_EXPORT_HEIGHT}). */
     @Override
-    public double exportHeight(double width, double height) {
-        double legend = FigureLegend.height(Graphics2DFigureGraphics.measuring(), caption(), legend(), width);
-        return Math.max(height, Math.min(MAX_EXPORT_HEIGHT, legend + 2 * PAD + ROW * (1 + Math.max(1, rowCount()))));
+    public Dimension2D plotSizeFor(double width, double height) {
+        return new Dimension2D(width,
+                Math.max(height, Math.min(MAX_EXPORT_HEIGHT, 2 * PAD + ROW * (1 + Math.max(1, rowCount())))));
     }
 
     @Override
@@ -163,8 +204,11 @@ public final class SubstitutionsFigure extends StepFigure {
         int fit = (int) Math.max(0, Math.floor((h - y - PAD) / ROW));
         // Cut off: the last row that fits says how many more there are.
         int room = total <= fit ? total : Math.max(0, fit - 1);
+        RowIndex focused = focusedRow();
+        double focusY = -1;
         outer:
-        for (SubstitutionSummary.Layer l : shown) {
+        for (int i = 0; i < shown.size(); i++) {
+            SubstitutionSummary.Layer l = shown.get(i);
             if (rows.size() >= room) {
                 break;
             }
@@ -172,16 +216,24 @@ public final class SubstitutionsFigure extends StepFigure {
             g.fillRect(c.label() - 4, y, c.right() - c.label() + 4, ROW);
             row(g, c, y, 0, l.describe(), l.nodesAffected(), l.acceptedNodesAffected(), l.lostWeight(), heaviest);
             rows.add(new PaintedRow(l.describe(), true, y));
+            focusY = new RowIndex(i, -1).equals(focused) ? y : focusY;
             y += ROW;
-            for (SubstitutionSummary.Pair p : l.pairs()) {
+            for (int j = 0; j < l.pairs().size(); j++) {
+                SubstitutionSummary.Pair p = l.pairs().get(j);
                 if (rows.size() >= room) {
                     break outer;
                 }
                 row(g, c, y, INDENT, p.describe(), p.nodes(), p.acceptedNodes(), p.lostWeight(), heaviest);
                 rows.add(new PaintedRow(p.describe(), false, y));
+                focusY = new RowIndex(i, j).equals(focused) ? y : focusY;
                 y += ROW;
             }
         }
+        if (focusY >= 0) {
+            FocusStyle.outline(g, theme, theme.background(), c.label() - 4, focusY + 1, c.right() - c.label() + 4,
+                    ROW - 2);
+        }
+        focusedY = focusY;
         if (rows.size() < total && fit > 0) {
             g.setFill(theme.textMuted());
             g.setTextAlign(TextAlignment.LEFT);

@@ -5,6 +5,7 @@ import java.util.Locale;
 import javafx.beans.property.ObjectProperty;
 import javafx.beans.property.ReadOnlyObjectWrapper;
 import javafx.beans.property.SimpleObjectProperty;
+import javafx.geometry.Dimension2D;
 import javafx.geometry.Pos;
 import javafx.scene.Node;
 import javafx.scene.control.Label;
@@ -23,13 +24,17 @@ import org.specscope.styles.Themes;
  * and under it one row per "natural -> kept" pair ("e12 -> e3": 4 nodes, 1 on the accepted
  * path, weight lost 0.12), heaviest first. Read from the step's {@link org.specscope.engine.trace.LayerTrace}s
  * by {@link SubstitutionSummary}; the table is rebuilt at most once per pulse, and only when the
- * shown step changes. The steps, the selection and the summary are {@link SubstitutionsFigure}'s,
- * which paints the same rows for export.
+ * shown step changes. A step whose settings changed says what changed above the table.
+ * Selecting a row focuses its layer, and a pair's row its natural expert too
+ * ({@link SharedFocus}); the focus, in turn, selects and scrolls to the row of its layer (the
+ * pair of its expert, as natural or as replacement, when there is one). The steps, the
+ * selection, the focus and the summary are {@link SubstitutionsFigure}'s, which paints the same
+ * rows for export.
  */
 public final class SubstitutionsView implements TraceView, VectorFigure, Themed {
 
-    /** One table row: a layer (pair null) or one of its pairs. */
-    record Row(String label, int nodes, int acceptedNodes, double lostWeight, SubstitutionSummary.Pair pair) {
+    /** One table row: a layer (pair null) or one of its pairs; {@code layer} is the decoder layer number. */
+    record Row(int layer, String label, int nodes, int acceptedNodes, double lostWeight, SubstitutionSummary.Pair pair) {
     }
 
     private final BorderPane root = new BorderPane();
@@ -39,6 +44,9 @@ public final class SubstitutionsView implements TraceView, VectorFigure, Themed 
     private final ObjectProperty<Themes> theme = new SimpleObjectProperty<>(this, "theme", Themes.LIGHT);
     private final SubstitutionsFigure figure = new SubstitutionsFigure();
     private int redraws;
+    private SharedFocus shared;
+    /** Set while the focus selects a row, so that the selection is not published back as a pick. */
+    private boolean showingFocus;
 
     private StepTrace shown;
     private List<SubstitutionSummary.Layer> layers = List.of();
@@ -67,6 +75,13 @@ public final class SubstitutionsView implements TraceView, VectorFigure, Themed 
         root.setTop(top);
         root.setCenter(table);
         theme.addListener(o -> figure.setTheme(theme.get()));
+        table.getSelectionModel().selectedItemProperty().addListener((o, was, item) -> {
+            if (!showingFocus && shared != null && item != null && item.getValue() != null) {
+                Row row = item.getValue();
+                shared.update(f -> row.pair() == null ? f.withLayer(row.layer())
+                        : f.withLayerExpert(row.layer(), row.pair().natural()));
+            }
+        });
     }
 
     @Override
@@ -113,8 +128,21 @@ public final class SubstitutionsView implements TraceView, VectorFigure, Themed 
 
     /** Tall enough for every row, not only those scrolled to. */
     @Override
-    public double exportHeight(double width, double height) {
-        return figure.exportHeight(width, height);
+    public Dimension2D exportSize(double width, double height) {
+        return figure.exportSize(width, height);
+    }
+
+    /** Shows the focus's step as if selected and selects its layer's (or pair's) row; selecting a row sets it. */
+    @Override
+    public void share(SharedFocus focus) {
+        shared = focus;
+        focus.focusProperty().addListener((o, was, now) -> focused(now));
+        focused(focus.get());
+    }
+
+    private void focused(TraceFocus f) {
+        figure.setFocus(f);
+        select(f.step());
     }
 
     /** The step shown by the last rebuild; -1 before any. */
@@ -125,6 +153,11 @@ public final class SubstitutionsView implements TraceView, VectorFigure, Themed 
     /** The per-layer summaries the table shows. */
     List<SubstitutionSummary.Layer> shownLayers() {
         return layers;
+    }
+
+    /** What the label above the table says: the step, its totals, and a settings change at it. */
+    String caption() {
+        return stepLabel.getText();
     }
 
     /** The table: one item per layer under a hidden root, one child per pair. */
@@ -146,16 +179,17 @@ public final class SubstitutionsView implements TraceView, VectorFigure, Themed 
         redraws++;
         StepTrace step = figure.stepToShow();
         if (step == shown && step != null) {
-            return; // same records, same table: keep the user's scroll and expansion
+            showFocus(); // same records, same table: keep the user's scroll and expansion
+            return;
         }
         shown = step;
         layers = figure.layers();
         TreeItem<Row> rootItem = new TreeItem<>();
         for (SubstitutionSummary.Layer l : layers) {
-            TreeItem<Row> item = new TreeItem<>(new Row(l.describe(), l.nodesAffected(), l.acceptedNodesAffected(),
-                    l.lostWeight(), null));
+            TreeItem<Row> item = new TreeItem<>(new Row(l.layer(), l.describe(), l.nodesAffected(),
+                    l.acceptedNodesAffected(), l.lostWeight(), null));
             for (SubstitutionSummary.Pair p : l.pairs()) {
-                item.getChildren().add(new TreeItem<>(new Row(p.describe(), p.nodes(), p.acceptedNodes(),
+                item.getChildren().add(new TreeItem<>(new Row(l.layer(), p.describe(), p.nodes(), p.acceptedNodes(),
                         p.lostWeight(), p)));
             }
             item.setExpanded(true);
@@ -163,5 +197,36 @@ public final class SubstitutionsView implements TraceView, VectorFigure, Themed 
         }
         table.setRoot(rootItem);
         stepLabel.setText(figure.caption());
+        stepLabel.pseudoClassStateChanged(FigureView.SETTINGS_CHANGED, figure.changeAt(step) != null);
+        showFocus();
+    }
+
+    /** Selects the focused row (see {@link #focusedItem}) and scrolls to it, or clears the selection. */
+    private void showFocus() {
+        TreeItem<Row> item = focusedItem();
+        if (item == table.getSelectionModel().getSelectedItem()) {
+            return;
+        }
+        showingFocus = true;
+        try {
+            if (item == null) {
+                table.getSelectionModel().clearSelection();
+            } else {
+                table.getSelectionModel().select(item);
+                table.scrollTo(table.getRow(item));
+            }
+        } finally {
+            showingFocus = false;
+        }
+    }
+
+    /** The row the focus names ({@link SubstitutionsFigure#focusedRow}); null for none. */
+    TreeItem<Row> focusedItem() {
+        SubstitutionsFigure.RowIndex row = figure.focusedRow();
+        if (row == null) {
+            return null;
+        }
+        TreeItem<Row> layer = table.getRoot().getChildren().get(row.layer());   // the table lists figure.layers()
+        return row.pair() < 0 ? layer : layer.getChildren().get(row.pair());
     }
 }

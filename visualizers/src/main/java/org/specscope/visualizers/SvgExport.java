@@ -13,7 +13,10 @@ public final class SvgExport {
     private SvgExport() {
     }
 
-    /** The SVG document of {@code figure} painted at width by height (user units, one per pixel). */
+    /**
+     * The SVG document of {@code figure} painted at width by height (user units, one per pixel);
+     * {@link VectorFigure#exportSize} says what size shows it whole.
+     */
     public static String toSvg(VectorFigure figure, double width, double height) {
         SVGGraphics2D g2 = new SVGGraphics2D(width, height);
         figure.paint(new Graphics2DFigureGraphics(g2), width, height);

@@ -6,6 +6,7 @@ import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
+import javafx.geometry.Dimension2D;
 import javafx.geometry.VPos;
 import javafx.scene.paint.Color;
 import javafx.scene.text.TextAlignment;
@@ -18,10 +19,12 @@ import org.specscope.visualizers.TokenStreamView.Kind;
 /**
  * The generated text of {@link TokenStreamView} as a figure: the tokens of every step so far,
  * wrapped at word boundaries to the figure's width, accepted drafts, bonus tokens and rejected
- * drafts (struck through) in the theme's colours, the selected step underlined, and a legend.
- * Also what a step's tokens are ({@link #tokensOf}), which the view builds its Text nodes from.
- * On screen the view stays a TextFlow (text selection, scrolling); this paints the same content
- * for export, the whole text rather than the part scrolled to ({@link #exportHeight}).
+ * drafts (struck through) in the theme's colours, the selected step underlined, the focused
+ * node's token ringed in the focus colour, a flag before each step whose settings changed (the
+ * legend tells what changed), and a legend. Also what a step's pieces are ({@link #tokensOfStep}),
+ * which the view builds its Text nodes from. On screen the view stays a TextFlow (text selection,
+ * scrolling); this paints the same content for export, the whole text rather than the part
+ * scrolled to ({@link #plotSizeFor}).
  */
 public final class TokenStreamFigure implements TraceFigure {
 
@@ -32,9 +35,11 @@ public final class TokenStreamFigure implements TraceFigure {
     static final double PAD = 8;
 
     /**
-     * One token as shown: its text, its fate, its step, and what hovering it tells.
+     * One piece of the stream as shown: its text, its kind (a token's fate, or a settings flag),
+     * its step, the tree node it is (the bonus token being the tree's size; -1 for a segment of
+     * several tokens and for a flag), and what hovering it tells.
      */
-    public record Token(String text, Kind kind, int step, String description) {
+    public record Token(String text, Kind kind, int step, int node, String description) {
     }
 
     /** A piece of a token placed on a line: x from the text's left edge, the line from 0. */
@@ -42,10 +47,12 @@ public final class TokenStreamFigure implements TraceFigure {
     }
 
     private final List<List<Token>> steps = new ArrayList<>();
+    private final SettingsChanges changes = new SettingsChanges();
     private String caption = "no run yet";
     private int selected = -1;
     private boolean showRejected = true;
     private Themes theme = Themes.LIGHT;
+    private TraceFocus focus = TraceFocus.NONE;
 
     // the last paint's layout, for the tests
     private List<Run> laidOut = List.of();
@@ -54,13 +61,27 @@ public final class TokenStreamFigure implements TraceFigure {
     @Override
     public void start(RunHeader header) {
         steps.clear();
+        changes.clear();
         selected = -1;
         caption = header.model() + "  \u00b7  prompt: " + oneLine(header.promptText());
     }
 
     @Override
     public void append(StepTrace step) {
-        steps.add(tokensOf(step));
+        List<Token> pieces = new ArrayList<>();
+        SettingsChange change = changes.add(step);
+        if (change != null) {
+            // thin spaces: apart from the tokens either side
+            pieces.add(new Token("\u2009" + SettingsChange.FLAG + "\u2009", Kind.SETTINGS_MARK, step.step(), -1,
+                    change.describe()));
+        }
+        pieces.addAll(tokensOf(step));
+        steps.add(pieces);
+    }
+
+    /** The pieces of the {@code index}th step fed: its settings flag, if any, then its tokens. */
+    List<Token> tokensOfStep(int index) {
+        return steps.get(index);
     }
 
     @Override
@@ -71,6 +92,16 @@ public final class TokenStreamFigure implements TraceFigure {
     @Override
     public void setTheme(Themes theme) {
         this.theme = theme;
+    }
+
+    @Override
+    public void setFocus(TraceFocus focus) {
+        this.focus = focus;
+    }
+
+    @Override
+    public TraceFocus focus() {
+        return focus;
     }
 
     /** Whether rejected drafts are painted. */
@@ -96,6 +127,11 @@ public final class TokenStreamFigure implements TraceFigure {
         if (!marked.isEmpty()) {
             items.add(FigureLegend.Item.text("underlined: step " + marked.getFirst().step()));
         }
+        // a file has no tooltips: the legend tells what each flag marks
+        for (SettingsChange c : changes.all()) {
+            items.add(FigureLegend.Item.swatch(theme.settingsMark(), SettingsChange.FLAG + " step " + c.step() + ": "
+                    + c.summary()));
+        }
         return items;
     }
 
@@ -109,9 +145,23 @@ public final class TokenStreamFigure implements TraceFigure {
         return theme.text();
     }
 
-    /** The selected step's tokens (none when following the newest). */
+    /** The selected step's tokens, its flag left out (none when following the newest). */
     private List<Token> selectedTokens() {
-        return selected >= 0 && selected < steps.size() ? steps.get(selected) : List.of();
+        return selected >= 0 && selected < steps.size()
+                ? steps.get(selected).stream().filter(t -> t.kind() != Kind.SETTINGS_MARK).toList() : List.of();
+    }
+
+    /** The focused node's token: the focus's step's token of its node; null for none. */
+    Token focusedToken() {
+        if (!focus.hasNode() || focus.step() >= steps.size()) {
+            return null;
+        }
+        for (Token t : steps.get(focus.step())) {
+            if (t.node() == focus.node()) {
+                return t;
+            }
+        }
+        return null;
     }
 
     /** The runs the last paint placed, in reading order. */
@@ -124,14 +174,12 @@ public final class TokenStreamFigure implements TraceFigure {
         return linesShown;
     }
 
-    /** Tall enough for the caption, the legend and every line of the text at this width. */
+    /** Tall enough for every line of the text at this width (up to {@link #MAX_EXPORT_HEIGHT}). */
     @Override
-    public double exportHeight(double width, double height) {
-        FigureGraphics g = Graphics2DFigureGraphics.measuring();
-        double legend = FigureLegend.height(g, caption(), legend(), width);
-        List<Run> runs = layOut(g, width - 2 * PAD);
+    public Dimension2D plotSizeFor(double width, double height) {
+        List<Run> runs = layOut(Graphics2DFigureGraphics.measuring(), width - 2 * PAD);
         int lines = runs.isEmpty() ? 0 : runs.getLast().line() + 1;
-        return Math.max(height, Math.min(MAX_EXPORT_HEIGHT, legend + 2 * PAD + lines * LINE));
+        return new Dimension2D(width, Math.max(height, Math.min(MAX_EXPORT_HEIGHT, 2 * PAD + lines * LINE)));
     }
 
     @Override
@@ -152,11 +200,13 @@ public final class TokenStreamFigure implements TraceFigure {
         // by identity: equal tokens of other steps are not marked
         Set<Token> marked = Collections.newSetFromMap(new IdentityHashMap<>());
         marked.addAll(selectedTokens());
+        Token focused = focusedToken();
         for (Run r : runs) {
             if (r.line() >= shown) {
                 break;
             }
-            paintRun(g, r, PAD + r.x(), PAD + (r.line() + 0.5) * LINE, marked.contains(r.token()));
+            paintRun(g, r, PAD + r.x(), PAD + (r.line() + 0.5) * LINE, marked.contains(r.token()),
+                    r.token() == focused);
         }
         if (shown < lines && fit > 0) {
             g.setFill(theme.textMuted());
@@ -166,11 +216,15 @@ public final class TokenStreamFigure implements TraceFigure {
         g.restore();
     }
 
-    private void paintRun(FigureGraphics g, Run r, double x, double y, boolean marked) {
-        Color c = switch (r.token().kind()) {
+    private void paintRun(FigureGraphics g, Run r, double x, double y, boolean marked, boolean focused) {
+        if (focused) {
+            FocusStyle.ring(g, theme, theme.background(), x - 2, y - LINE / 2 + 1, r.width() + 4, LINE - 2, 6);
+        }
+        Color c = focused ? FocusStyle.colour(theme) : switch (r.token().kind()) {
             case ACCEPTED -> theme.accepted();
             case BONUS -> theme.bonus();
             case REJECTED -> rejectedColour();
+            case SETTINGS_MARK -> theme.settingsMark();
         };
         g.setFill(c);
         g.fillText(r.text(), x, y);
@@ -359,7 +413,7 @@ public final class TokenStreamFigure implements TraceFigure {
      * spell the step's emitted text; else the emitted text whole, as one segment), then the
      * rejected continuation: the drafter's most probable branch below the last accepted node.
      */
-    static List<Token> tokensOf(StepTrace s) {
+    private static List<Token> tokensOf(StepTrace s) {
         TreeTrace tree = s.tree();
         List<Token> tokens = new ArrayList<>();
         StringBuilder spelled = new StringBuilder();
@@ -370,18 +424,20 @@ public final class TokenStreamFigure implements TraceFigure {
         if (spelled.toString().equals(s.emittedText())) {
             for (int i = 1; i < tree.acceptedPath().size(); i++) {
                 int node = tree.acceptedPath().get(i);
-                tokens.add(new Token(tree.texts().get(node), Kind.ACCEPTED, s.step(), describe(s, node, "accepted draft")));
+                tokens.add(new Token(tree.texts().get(node), Kind.ACCEPTED, s.step(), node,
+                        describe(s, node, "accepted draft")));
             }
-            tokens.add(new Token(tree.bonusText(), Kind.BONUS, s.step(),
+            tokens.add(new Token(tree.bonusText(), Kind.BONUS, s.step(), tree.size(),
                     "step " + s.step() + " \u00b7 bonus token from the target"));
         } else {
             // The tokens' texts do not spell the emitted text (a character split across tokens): one segment.
             Kind kind = tree.acceptedDrafts() > 0 ? Kind.ACCEPTED : Kind.BONUS;
-            tokens.add(new Token(s.emittedText(), kind, s.step(), "step " + s.step() + " \u00b7 "
+            tokens.add(new Token(s.emittedText(), kind, s.step(), -1, "step " + s.step() + " \u00b7 "
                     + tree.acceptedDrafts() + " accepted drafts and the bonus token"));
         }
         for (int node : rejectedBranch(tree)) {
-            tokens.add(new Token(tree.texts().get(node), Kind.REJECTED, s.step(), describe(s, node, "rejected draft")));
+            tokens.add(new Token(tree.texts().get(node), Kind.REJECTED, s.step(), node,
+                    describe(s, node, "rejected draft")));
         }
         return tokens;
     }

@@ -6,6 +6,7 @@ import javafx.beans.property.BooleanProperty;
 import javafx.beans.property.ObjectProperty;
 import javafx.beans.property.SimpleBooleanProperty;
 import javafx.beans.property.SimpleObjectProperty;
+import javafx.geometry.Dimension2D;
 import javafx.scene.Node;
 import javafx.scene.control.Label;
 import javafx.scene.control.ScrollPane;
@@ -24,22 +25,26 @@ import org.specscope.styles.Themes;
  * target adds after them ({@code token-bonus}), and, after each step's emitted text, the draft
  * tokens the target rejected ({@code token-rejected}: struck through, faded; hidden when
  * {@link #showRejectedProperty()} is off). Hovering a token tells its step and fate; selecting a
- * step marks its tokens ({@code token-selected}).
+ * step marks its tokens ({@code token-selected}). Clicking a token focuses its step and tree node
+ * ({@link SharedFocus}; the bonus token is the node after the tree's, as the tree view draws it),
+ * and the focused node's token is marked ({@code token-focused}).
  *
  * <p>The rejected continuation shown is the drafter's most probable branch below the last
  * accepted node (for a chain draft, exactly the rejected tail). Token texts come from the tree
  * ({@code TreeTrace.texts}, {@code bonusText}) when they spell the step's {@code emittedText};
  * otherwise (a token's bytes split a character) the emitted text is kept whole, as one segment.
- * Steps append Text nodes at most once per pulse.
+ * Steps append Text nodes at most once per pulse. Before the first token of a step whose settings
+ * changed stands a flag ({@code settings-mark}) whose tooltip tells what changed.
  *
- * <p>For export it paints {@link TokenStreamFigure}, fed alongside the Text nodes: the same
- * tokens in the theme's colours (the stylesheet's), wrapped to the export's width, with a legend.
+ * <p>For export it paints {@link TokenStreamFigure}, fed alongside the Text nodes, which are built
+ * from its pieces: the same tokens and flags in the theme's colours (the stylesheet's), wrapped to
+ * the export's width, the selection and the focus marked, with a legend.
  */
 public final class TokenStreamView implements TraceView, VectorFigure, Themed {
 
-    /** A token's fate, with its style class. */
+    /** What a piece of the stream is, with its style class: a token's fate, or the flag before a changed step. */
     public enum Kind {
-        ACCEPTED("token-accepted"), BONUS("token-bonus"), REJECTED("token-rejected");
+        ACCEPTED("token-accepted"), BONUS("token-bonus"), REJECTED("token-rejected"), SETTINGS_MARK("settings-mark");
 
         private final String styleClass;
 
@@ -61,12 +66,18 @@ public final class TokenStreamView implements TraceView, VectorFigure, Themed {
     private final PulseRedraw redraw = new PulseRedraw(this::flush);
     private final TokenStreamFigure figure = new TokenStreamFigure();
 
+    /** A token's tree node, in its Text's properties (absent on a segment of several tokens). */
+    private static final String NODE = "specscope.node";
+
     private final List<StepTrace> pending = new ArrayList<>();
     /** Per shown step, its Text nodes (emitted then rejected). */
     private final List<List<Text>> stepNodes = new ArrayList<>();
     private final StringBuilder text = new StringBuilder();
+    private final List<Text> marks = new ArrayList<>();
     private int selected = -1;
     private int markedStep = -1;
+    private Text focusedToken;
+    private SharedFocus shared;
 
     public TokenStreamView() {
         root.getStyleClass().addAll("trace-view", "token-stream-view");
@@ -78,6 +89,12 @@ public final class TokenStreamView implements TraceView, VectorFigure, Themed {
         root.setTop(header);
         root.setCenter(scroll);
         theme.addListener(o -> figure.setTheme(theme.get()));
+        flow.setOnMouseClicked(e -> {
+            if (shared != null && e.getTarget() instanceof Text t && t.getUserData() instanceof Integer step) {
+                Object node = t.getProperties().get(NODE);
+                shared.update(f -> node instanceof Integer n ? f.withNode(step, n) : f.withStep(step));
+            }
+        });
         showRejected.addListener((obs, was, show) -> {
             figure.setShowRejected(show);
             for (List<Text> nodes : stepNodes) {
@@ -105,10 +122,12 @@ public final class TokenStreamView implements TraceView, VectorFigure, Themed {
     public void start(RunHeader runHeader) {
         pending.clear();
         stepNodes.clear();
+        marks.clear();
         flow.getChildren().clear();
         text.setLength(0);
         selected = -1;
         markedStep = -1;
+        focusedToken = null;
         figure.start(runHeader);
         header.setText(figure.caption());
     }
@@ -141,8 +160,26 @@ public final class TokenStreamView implements TraceView, VectorFigure, Themed {
 
     /** Tall enough for the whole text, not only the part scrolled to. */
     @Override
-    public double exportHeight(double width, double height) {
-        return figure.exportHeight(width, height);
+    public Dimension2D exportSize(double width, double height) {
+        return figure.exportSize(width, height);
+    }
+
+    /** Marks the focus's step as if selected and its node's token; clicks set it. */
+    @Override
+    public void share(SharedFocus focus) {
+        shared = focus;
+        focus.focusProperty().addListener((o, was, now) -> focused(now));
+        focused(focus.get());
+    }
+
+    private void focused(TraceFocus f) {
+        figure.setFocus(f);
+        select(f.step());
+    }
+
+    /** The token marked as the focused node's, null for none. */
+    public Text focusedToken() {
+        return focusedToken;
     }
 
     /** Whether rejected draft tokens are shown (struck through after each step). */
@@ -171,6 +208,11 @@ public final class TokenStreamView implements TraceView, VectorFigure, Themed {
         return index >= 0 && index < stepNodes.size() ? List.copyOf(stepNodes.get(index)) : List.of();
     }
 
+    /** The flags before the steps whose settings changed, in order; each one's user data is its step number. */
+    public List<Text> settingsMarks() {
+        return List.copyOf(marks);
+    }
+
     /** Steps shown. */
     public int steps() {
         return stepNodes.size();
@@ -185,9 +227,18 @@ public final class TokenStreamView implements TraceView, VectorFigure, Themed {
         if (!pending.isEmpty()) {
             List<Node> added = new ArrayList<>();
             for (StepTrace s : pending) {
-                List<Text> nodes = textsOf(s);
+                List<Text> nodes = new ArrayList<>();
+                // the figure was fed this step in append: the same pieces, flag included
+                for (TokenStreamFigure.Token piece : figure.tokensOfStep(stepNodes.size())) {
+                    Text t = text(piece);
+                    if (piece.kind() == Kind.SETTINGS_MARK) {
+                        marks.add(t);   // before the step's tokens, but not one of them
+                    } else {
+                        nodes.add(t);
+                    }
+                    added.add(t);
+                }
                 stepNodes.add(nodes);
-                added.addAll(nodes);
                 text.append(s.emittedText());
             }
             pending.clear();
@@ -200,6 +251,7 @@ public final class TokenStreamView implements TraceView, VectorFigure, Themed {
     }
 
     private void markSelection() {
+        markFocus();
         if (markedStep == selected) {
             return;
         }
@@ -212,24 +264,43 @@ public final class TokenStreamView implements TraceView, VectorFigure, Themed {
         markedStep = selected;
     }
 
-    private List<Text> textsOf(StepTrace s) {
-        List<Text> nodes = new ArrayList<>();
-        for (TokenStreamFigure.Token token : TokenStreamFigure.tokensOf(s)) {
-            Text t = token(token);
-            if (token.kind() == Kind.REJECTED) {
-                t.setVisible(showRejected.get());
-                t.setManaged(showRejected.get());
+    private void markFocus() {
+        TraceFocus focus = figure.focus();
+        Text token = null;
+        if (focus.hasNode()) {
+            for (Text t : tokensOfStep(focus.step())) {
+                if (Integer.valueOf(focus.node()).equals(t.getProperties().get(NODE))) {
+                    token = t;
+                }
             }
-            nodes.add(t);
         }
-        return nodes;
+        if (token != focusedToken) {
+            if (focusedToken != null) {
+                focusedToken.getStyleClass().remove("token-focused");
+            }
+            if (token != null) {
+                token.getStyleClass().add("token-focused");
+            }
+            focusedToken = token;
+        }
     }
 
-    private static Text token(TokenStreamFigure.Token token) {
-        Text t = new Text(token.text());
-        t.getStyleClass().addAll("token", token.kind().styleClass());
-        t.setUserData(token.step());
-        Tooltip tooltip = new Tooltip(token.description());
+    /** A piece's Text node: styled by its kind, its step and node kept, its description as the tooltip. */
+    private Text text(TokenStreamFigure.Token piece) {
+        Text t = new Text(piece.text());
+        if (piece.kind() != Kind.SETTINGS_MARK) {
+            t.getStyleClass().add("token");
+        }
+        t.getStyleClass().add(piece.kind().styleClass());
+        t.setUserData(piece.step());
+        if (piece.node() >= 0) {
+            t.getProperties().put(NODE, piece.node());
+        }
+        if (piece.kind() == Kind.REJECTED) {
+            t.setVisible(showRejected.get());
+            t.setManaged(showRejected.get());
+        }
+        Tooltip tooltip = new Tooltip(piece.description());
         tooltip.setShowDelay(Duration.millis(250));
         Tooltip.install(t, tooltip);
         return t;

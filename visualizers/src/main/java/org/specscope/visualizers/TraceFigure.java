@@ -1,6 +1,7 @@
 package org.specscope.visualizers;
 
 import java.util.List;
+import javafx.geometry.Dimension2D;
 import javafx.scene.paint.Color;
 import org.specscope.engine.trace.RunHeader;
 import org.specscope.engine.trace.StepTrace;
@@ -26,6 +27,16 @@ public interface TraceFigure extends VectorFigure {
 
     void setTheme(Themes theme);
 
+    /**
+     * What to highlight: the layer, expert or node the focus names, where the figure shows them
+     * (the step shown stays the {@link #select selected} one). Held here, not in the view, so
+     * that an exported figure shows the highlight as the screen does.
+     */
+    void setFocus(TraceFocus focus);
+
+    /** The focus last set; {@link TraceFocus#NONE} before any. */
+    TraceFocus focus();
+
     /** What the view's step label says, e.g. "step 3 · 5 drafts, 2 accepted". */
     String caption();
 
@@ -38,6 +49,32 @@ public interface TraceFigure extends VectorFigure {
 
     /** Paints what the view's canvas shows, in (0, 0) to (width, height). */
     void paintPlot(FigureGraphics g, double width, double height);
+
+    /**
+     * The size the plot needs to show everything, at least {@code width} by {@code height}: a
+     * plot that cannot shrink into it (a big draft tree) or that scrolls on screen (a long text, a
+     * tall table) asks for more. A {@link FigureView} scrolls a canvas of this size; exports grow
+     * to it ({@link #exportSize}).
+     */
+    default Dimension2D plotSizeFor(double width, double height) {
+        return new Dimension2D(width, height);
+    }
+
+    /**
+     * The caption and legend, wrapped to the width, over the plot at the size it needs. Measured
+     * with Java2D's font metrics, which both exports lay their text out with.
+     */
+    @Override
+    default Dimension2D exportSize(double width, double height) {
+        FigureGraphics g = Graphics2DFigureGraphics.measuring();
+        double top = FigureLegend.height(g, caption(), legend(), width);
+        Dimension2D plot = plotSizeFor(width, Math.max(0, height - top));
+        if (plot.getWidth() > width) {   // wider, the legend may wrap into fewer rows
+            top = FigureLegend.height(g, caption(), legend(), plot.getWidth());
+            plot = plotSizeFor(plot.getWidth(), Math.max(0, height - top));
+        }
+        return new Dimension2D(plot.getWidth(), Math.max(height, top + plot.getHeight()));
+    }
 
     /** The caption and legend on top, the plot below them: a figure that explains itself. */
     @Override

@@ -1,7 +1,9 @@
 package org.specscope.visualizers;
 
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import java.util.stream.IntStream;
 import javafx.geometry.VPos;
 import javafx.scene.paint.Color;
 import javafx.scene.text.TextAlignment;
@@ -15,6 +17,11 @@ import org.specscope.visualizers.ExpertUsage.Measure;
  * What {@link UsageDistributionView} draws, apart from its nodes: the {@link ExpertUsage} of the
  * run so far, the layer and measure shown, the curves (recomputed only when those change) and the
  * painting of the two plots. The selected step does not matter: the figure shows the run so far.
+ *
+ * <p>The focus: the focused layer's curves are drawn heavier when it is the layer shown, and
+ * overlaid in the focus colour over another layer or the pooled curves; the focused expert's
+ * point is marked on both curves. Painting records each rank's point on both curves, which the
+ * hover and clicks read ({@link #rankAt}).
  */
 public final class UsageDistributionFigure implements TraceFigure {
 
@@ -28,11 +35,22 @@ public final class UsageDistributionFigure implements TraceFigure {
     static final String FONT = "Monospaced";
 
     private final ExpertUsage usage = new ExpertUsage();
+    private final SettingsChanges changes = new SettingsChanges();
     private int layer = ExpertUsage.ALL_LAYERS;
     private Measure measure = Measure.ROUTED_MASS;
     private Themes theme = Themes.LIGHT;
+    private TraceFocus focus = TraceFocus.NONE;
 
     private boolean curvesDirty = true;
+    /** Rank to index into {@link ExpertUsage#usage} of the shown layer: an expert, or layer-major pair when pooled. */
+    private int[] order = new int[0];
+    private int[] rankOf = new int[0];
+    // Where the last paint put each rank: on the rank plot (used ranks only) and on the share curve.
+    private double[] rankPointX = new double[0];
+    private double[] rankPointY = new double[0];
+    private double[] sharePointX = new double[0];
+    private double[] sharePointY = new double[0];
+    private int overlayLayer = -1;
     private String title = "no step yet";
     private double[] rank = new double[0];
     private Curve cumulative = ExpertUsage.cumulativeShare(new double[0]);
@@ -48,12 +66,14 @@ public final class UsageDistributionFigure implements TraceFigure {
     @Override
     public void start(RunHeader header) {
         usage.clear();
+        changes.clear();
         curvesDirty = true;
     }
 
     @Override
     public void append(StepTrace step) {
         usage.add(step);
+        changes.add(step);
         curvesDirty = true;
     }
 
@@ -83,8 +103,131 @@ public final class UsageDistributionFigure implements TraceFigure {
         }
     }
 
+    @Override
+    public void setFocus(TraceFocus focus) {
+        this.focus = focus;
+    }
+
+    @Override
+    public TraceFocus focus() {
+        return focus;
+    }
+
     ExpertUsage usage() {
         return usage;
+    }
+
+    /** The position in {@link ExpertUsage} of decoder layer {@code number}, -1 when not seen. */
+    private int positionOf(int number) {
+        for (int l = 0; l < usage.layers(); l++) {
+            if (usage.layerNumber(l) == number) {
+                return l;
+            }
+        }
+        return -1;
+    }
+
+    /** Whether the shown curves are the focused layer's own, drawn heavier. */
+    boolean isFocusedLayerShown() {
+        return focus.hasLayer() && layer != ExpertUsage.ALL_LAYERS && layer < usage.layers()
+                && usage.layerNumber(layer) == focus.layer();
+    }
+
+    /**
+     * The decoder layer whose curves the last paint overlaid in the focus colour (the focused one,
+     * when the plots show another layer or all pooled); -1 for none.
+     */
+    int overlaidLayer() {
+        return overlayLayer;
+    }
+
+    /** The rank of the focused expert on the shown curves (of the focused layer, when pooled); -1 for none. */
+    int focusedRank() {
+        ensureCurves();
+        if (!focus.hasExpert() || !focus.hasLayer() || focus.expert() >= usage.numExperts()) {
+            return -1;
+        }
+        if (layer == ExpertUsage.ALL_LAYERS) {
+            int l = positionOf(focus.layer());
+            return l < 0 ? -1 : rankOf[l * usage.numExperts() + focus.expert()];
+        }
+        return isFocusedLayerShown() ? rankOf[focus.expert()] : -1;
+    }
+
+    /** The decoder layer number and expert of rank {@code rank} on the shown curves, {layer, expert}. */
+    int[] expertOfRank(int rank) {
+        int i = order[rank];
+        return layer == ExpertUsage.ALL_LAYERS
+                ? new int[] {usage.layerNumber(i / usage.numExperts()), i % usage.numExperts()}
+                : new int[] {usage.layerNumber(layer), i};
+    }
+
+    /** Rank to expert (or pair) of the curves: a new array on each recomputation. */
+    int[] rankOrder() {
+        return order;
+    }
+
+    /** The decoder layer number the plots show alone; -1 when pooled or not seen yet. */
+    int shownLayerNumber() {
+        return layer != ExpertUsage.ALL_LAYERS && layer < usage.layers() ? usage.layerNumber(layer) : -1;
+    }
+
+    /**
+     * The rank whose point on either curve is nearest plot point (x, y), within {@code reach}
+     * pixels; -1 for none. A linear scan: a few thousand points, once per mouse event.
+     */
+    int rankAt(double x, double y, double reach) {
+        int best = -1;
+        double bestD2 = reach * reach;
+        for (int i = 0; i < rankPointX.length; i++) {
+            double d2 = sq(rankPointX[i] - x) + sq(rankPointY[i] - y);
+            if (d2 <= bestD2) {
+                best = i;
+                bestD2 = d2;
+            }
+        }
+        // share point i + 1 is where the first i + 1 experts, rank i the last of them, reach
+        for (int i = 1; i < sharePointX.length; i++) {
+            double d2 = sq(sharePointX[i] - x) + sq(sharePointY[i] - y);
+            if (d2 <= bestD2) {
+                best = i - 1;
+                bestD2 = d2;
+            }
+        }
+        return best;
+    }
+
+    /** The point on the rank plot (or, for an unused rank, the share curve) of {@code rank}, {x, y}; null before a paint. */
+    double[] rankPoint(int rank) {
+        if (rank < rankPointX.length) {
+            return new double[] {rankPointX[rank], rankPointY[rank]};
+        }
+        return rank + 1 < sharePointX.length ? new double[] {sharePointX[rank + 1], sharePointY[rank + 1]} : null;
+    }
+
+    /** Whether plot point (x, y) lies in one of the two plots' frames. */
+    boolean inPlots(double x, double y, double w, double h) {
+        double pw = (w - 2 * MARGIN_LEFT - MARGIN_RIGHT - GAP) / 2;
+        double ph = h - MARGIN_TOP - MARGIN_BOTTOM;
+        boolean inY = y >= MARGIN_TOP && y <= MARGIN_TOP + ph;
+        double right = 2 * MARGIN_LEFT + pw + GAP;
+        return inY && (x >= MARGIN_LEFT && x <= MARGIN_LEFT + pw || x >= right && x <= right + pw);
+    }
+
+    /** The tooltip of rank {@code rank}: its layer, expert and use. */
+    String describeRank(int rank) {
+        int[] le = expertOfRank(rank);
+        double total = 0;
+        for (double v : this.rank) {
+            total += v;
+        }
+        return String.format(Locale.ROOT, "rank %d of %d: layer %d, expert %d%n%s %.4g (%.2f%% of use)", rank + 1,
+                this.rank.length, le[0], le[1], measure.label(), this.rank[rank],
+                total > 0 ? 100 * this.rank[rank] / total : 0);
+    }
+
+    private static double sq(double v) {
+        return v * v;
     }
 
     double[] rankCurve() {
@@ -145,7 +288,16 @@ public final class UsageDistributionFigure implements TraceFigure {
     private void computeCurves() {
         curvesDirty = false;
         int l = layer;
-        rank = usage.sortedUsage(l, measure);
+        double[] use = usage.usage(l, measure);
+        // most used first; ties by index, so that a rank names the same expert on every paint
+        order = IntStream.range(0, use.length).boxed()
+                .sorted((a, b) -> Double.compare(use[b], use[a])).mapToInt(Integer::intValue).toArray();
+        rankOf = new int[order.length];
+        rank = new double[order.length];
+        for (int r = 0; r < order.length; r++) {
+            rankOf[order[r]] = r;
+            rank[r] = use[order[r]];
+        }
         cumulative = ExpertUsage.cumulativeShare(rank);
         unused = 0;
         for (double v : rank) {
@@ -158,6 +310,10 @@ public final class UsageDistributionFigure implements TraceFigure {
         title = usage.steps() == 0 ? "no step yet"
                 : String.format(Locale.ROOT, "%s \u00b7 %d steps \u00b7 %s \u00b7 %d experts, %d unused", which,
                 usage.steps(), measure.label(), rank.length, unused);
+        // use pooled over steps that ran different settings mixes them: say so
+        if (usage.steps() > 0 && !changes.all().isEmpty()) {
+            title += " \u00b7 " + SettingsChange.spanned("run", changes.all());
+        }
     }
 
     @Override
@@ -168,6 +324,8 @@ public final class UsageDistributionFigure implements TraceFigure {
         g.fillRect(0, 0, w, h);
         double pw = (w - 2 * MARGIN_LEFT - MARGIN_RIGHT - GAP) / 2;
         double ph = h - MARGIN_TOP - MARGIN_BOTTOM;
+        rankPointX = rankPointY = sharePointX = sharePointY = new double[0];
+        overlayLayer = -1;
         if (!(pw > 20 && ph > 20) || rank.length == 0) {
             return;
         }
@@ -175,6 +333,23 @@ public final class UsageDistributionFigure implements TraceFigure {
         g.setLineDashes((double[]) null);
         drawRankPlot(g, pal, MARGIN_LEFT, MARGIN_TOP, pw, ph);
         drawSharePlot(g, pal, 2 * MARGIN_LEFT + pw + GAP, MARGIN_TOP, pw, ph);
+    }
+
+    /** The focused layer's use, most used first, when it is to be overlaid (not the layer shown); null otherwise. */
+    private double[] overlay() {
+        if (!focus.hasLayer() || isFocusedLayerShown()) {
+            return null;
+        }
+        int l = positionOf(focus.layer());
+        return l < 0 ? null : usage.sortedUsage(l, measure);
+    }
+
+    /** Marks the focused expert's point: a dot in the focus colour on a halo of the background. */
+    private void markFocusedPoint(FigureGraphics g, Palette pal, double x, double y) {
+        g.setFill(pal.background);
+        g.fillOval(x - 6, y - 6, 12, 12);
+        g.setFill(FocusStyle.colour(theme));
+        g.fillOval(x - 4.5, y - 4.5, 9, 9);
     }
 
     private void drawRankPlot(FigureGraphics g, Palette pal, double x0, double y0, double pw, double ph) {
@@ -213,10 +388,33 @@ public final class UsageDistributionFigure implements TraceFigure {
             sx[i] = x0 + Math.log10(i + 1) / xMaxLog * pw;
             sy[i] = y0 + ph - (Math.log10(rank[i]) - yLo) / (yHi - yLo) * ph;
         }
+        rankPointX = Arrays.copyOf(sx, used);
+        rankPointY = Arrays.copyOf(sy, used);
         rankPointsDrawn = reduce(sx, sy, used, rx, ry);
         g.setStroke(pal.curve);
-        g.setLineWidth(2);
+        g.setLineWidth(isFocusedLayerShown() ? 3.5 : 2);
         strokePolyline(g, rx, ry, rankPointsDrawn);
+
+        double[] other = overlay();
+        if (other != null) {
+            int n = 0;
+            scratch(other.length);
+            for (int i = 0; i < other.length && other[i] > 0; i++, n++) {
+                sx[i] = x0 + Math.log10(i + 1) / xMaxLog * pw;
+                sy[i] = y0 + ph - (Math.log10(other[i]) - yLo) / (yHi - yLo) * ph;
+            }
+            g.save();
+            g.clipRect(x0, y0, pw, ph); // another layer's use may run off this layer's scale
+            g.setStroke(FocusStyle.colour(theme));
+            g.setLineWidth(1.5);
+            strokePolyline(g, rx, ry, reduce(sx, sy, n, rx, ry));
+            g.restore();
+            overlayLayer = focus.layer();
+        }
+        int focused = focusedRank();
+        if (focused >= 0 && focused < used) {
+            markFocusedPoint(g, pal, rankPointX[focused], rankPointY[focused]);
+        }
     }
 
     private void drawSharePlot(FigureGraphics g, Palette pal, double x0, double y0, double pw, double ph) {
@@ -250,10 +448,28 @@ public final class UsageDistributionFigure implements TraceFigure {
             sx[i] = x0 + xs[i] * pw;
             sy[i] = y0 + ph - ys[i] * ph;
         }
+        sharePointX = Arrays.copyOf(sx, xs.length);
+        sharePointY = Arrays.copyOf(sy, xs.length);
         sharePointsDrawn = reduce(sx, sy, xs.length, rx, ry);
         g.setStroke(pal.accent);
-        g.setLineWidth(2);
+        g.setLineWidth(isFocusedLayerShown() ? 3.5 : 2);
         strokePolyline(g, rx, ry, sharePointsDrawn);
+        double[] other = overlay();
+        if (other != null) {
+            Curve c = ExpertUsage.cumulativeShare(other);
+            scratch(c.size());
+            for (int i = 0; i < c.size(); i++) {
+                sx[i] = x0 + c.experts()[i] * pw;
+                sy[i] = y0 + ph - c.share()[i] * ph;
+            }
+            g.setStroke(FocusStyle.colour(theme));
+            g.setLineWidth(1.5);
+            strokePolyline(g, rx, ry, reduce(sx, sy, c.size(), rx, ry));
+        }
+        int focused = focusedRank();
+        if (focused >= 0) {
+            markFocusedPoint(g, pal, sharePointX[focused + 1], sharePointY[focused + 1]);
+        }
         int covering = -1;
         for (int i = 0; i < ys.length; i++) {
             if (ys[i] >= COVERAGE) {

@@ -21,7 +21,10 @@ import org.specscope.visualizers.ExpertUsage.Measure;
  * covered (MoE-Spec's coverage policy at tau 0.9) is marked. Use is routed mass (the full-softmax
  * probability summed over tree nodes) or natural top-k selections ({@link #measureProperty()}).
  * The selection on the timeline does not change this view: it shows the run so far. Modelled and
- * painted by {@link UsageDistributionFigure}, so it exports as SVG.
+ * painted by {@link UsageDistributionFigure}, so it exports as SVG. Clicking a curve's point
+ * focuses its layer and expert, elsewhere in a plot the layer shown ({@link SharedFocus}); the
+ * focused layer's curves are drawn heavier, or overlaid in the focus colour when another layer
+ * or all layers pooled are shown, and the focused expert's point is marked.
  *
  * <p>The curves' models are exact (every expert); what is stroked is thinned per pixel column
  * ({@link #reduce}): pooled, 48 x 128 experts crowd a few hundred columns, and stroking thousands
@@ -76,14 +79,61 @@ public final class UsageDistributionView extends FigureView<UsageDistributionFig
         // the run so far, whatever step is selected: nothing to redraw
     }
 
+    /** A point of either curve within a few pixels: its rank. */
     @Override
     int hitAt(double x, double y) {
-        return -1;
+        return figure.rankAt(x, y, 6);
     }
 
     @Override
-    String hoverText(int index) {
-        return "";
+    String hoverText(int rank) {
+        return figure.describeRank(rank);
+    }
+
+    /** The hover indexes ranks, which each recomputation of the curves reorders. */
+    @Override
+    Object hoverSubject() {
+        return figure.rankOrder();
+    }
+
+    /**
+     * A click on a curve's point names that rank's layer and expert; elsewhere in a plot, the
+     * layer shown (nothing when pooled: the plot is of no one layer).
+     */
+    @Override
+    TraceFocus clicked(double x, double y, TraceFocus current) {
+        int rank = hitAt(x, y);
+        if (rank >= 0) {
+            int[] le = figure.expertOfRank(rank);
+            return current.withLayerExpert(le[0], le[1]);
+        }
+        int shown = figure.shownLayerNumber();
+        return shown >= 0 && figure.inPlots(x, y, canvasWidth(), canvasHeight()) ? current.withLayer(shown) : null;
+    }
+
+    /** Whether the shown curves, being the focused layer's, are drawn heavier. */
+    public boolean isFocusedLayerShown() {
+        return figure.isFocusedLayerShown();
+    }
+
+    /** The decoder layer overlaid in the focus colour by the last redraw; -1 for none. */
+    public int overlaidLayer() {
+        return figure.overlaidLayer();
+    }
+
+    /** The focused expert's rank on the shown curves (marked on both); -1 for none. */
+    public int focusedRank() {
+        return figure.focusedRank();
+    }
+
+    /** Where the last redraw put rank {@code rank} on the use-by-rank curve, {x, y} in canvas coordinates. */
+    public double[] rankPoint(int rank) {
+        return figure.rankPoint(rank);
+    }
+
+    /** The decoder layer and expert of rank {@code rank}, {layer, expert}. */
+    public int[] expertOfRank(int rank) {
+        return figure.expertOfRank(rank);
     }
 
     /** The MoE layer shown (position in {@link StepTrace#layers()}), or {@link ExpertUsage#ALL_LAYERS}. */

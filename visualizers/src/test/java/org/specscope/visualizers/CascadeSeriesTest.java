@@ -68,8 +68,8 @@ class CascadeSeriesTest {
         }
         CascadeSeries s = of(steps);
         assertThat(expected).containsExactly(5, 9);
-        assertThat(s.settingsChanges()).extracting(CascadeSeries.SettingsChange::step).isEqualTo(expected);
-        CascadeSeries.SettingsChange budget = s.settingsChanges().get(0);
+        assertThat(s.settingsChanges()).extracting(SettingsChange::step).isEqualTo(expected);
+        SettingsChange budget = s.settingsChanges().get(0);
         assertThat(budget.before()).isEqualTo(CascadeTraces.FIRST);
         assertThat(budget.after()).isEqualTo(CascadeTraces.SECOND);
         assertThat(budget.describe()).contains("step 5").contains(CascadeTraces.SECOND.describe());

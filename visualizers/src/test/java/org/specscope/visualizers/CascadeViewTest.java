@@ -144,4 +144,27 @@ class CascadeViewTest {
             }
         }, view::redrawCount)).isEqualTo(1);
     }
+
+    @Test
+    void clickingAStepsSlotFocusesThatStepAndTheFocusMovesTheMarker() throws Exception {
+        SharedFocus focus = onStage.share();
+        onStage.feed(CascadeTraces.steps());
+        Bounds plot = Fx.call(view::plotBounds);
+        double x4 = Fx.call(() -> view.xOf(4));
+        onStage.clickCanvas(x4 + 2, plot.getCenterY());
+        assertThat(Fx.call(focus::get)).isEqualTo(TraceFocus.ofStep(4));
+        assertThat(Fx.call(view::shownStep)).isEqualTo(4);
+        // a flag names its step
+        double x9 = Fx.call(() -> view.xOf(9));
+        onStage.clickCanvas(x9 + 3, plot.getMinY() - 14);
+        assertThat(Fx.call(focus::get).step()).isEqualTo(9);
+        // outside the plot: nothing picked
+        onStage.clickCanvas(plot.getMinX() - 20, plot.getCenterY());
+        assertThat(Fx.call(focus::get).step()).isEqualTo(9);
+
+        onStage.focus(focus, TraceFocus.ofStep(7));
+        assertThat(Fx.call(view::shownStep)).isEqualTo(7);
+        onStage.focus(focus, TraceFocus.NONE);
+        assertThat(Fx.call(view::shownStep)).as("following the newest").isEqualTo(13);
+    }
 }

@@ -113,4 +113,39 @@ class DistinctExpertsViewTest {
         onStage.feed(Traces.steps());
         assertThat(onStage.redrawsOfManyCalls(view::redrawCount)).isEqualTo(1);
     }
+
+    @Test
+    void clickingALayersBarsFocusesThatLayerInTheShownStepAndTheFocusOutlinesItsGroup() throws Exception {
+        SharedFocus focus = onStage.share();
+        onStage.feed(Traces.steps());
+        Bounds bar = Fx.call(() -> view.barBounds(1, Measure.TREE_USED));
+        onStage.clickCanvas(bar.getCenterX(), bar.getMaxY() - 2);
+        int layer = Fx.call(() -> view.shownCounts().get(1).layer());
+        assertThat(Fx.call(focus::get)).as("the layer, in the step shown (the newest, now pinned)")
+                .isEqualTo(new TraceFocus(2, layer, -1, -1));
+        assertThat(Fx.call(view::highlightedGroup)).isEqualTo(1);
+
+        onStage.focus(focus, new TraceFocus(1, Fx.call(() -> view.shownCounts().get(0).layer()), 3, -1));
+        assertThat(Fx.call(view::shownStep)).isEqualTo(1);
+        assertThat(Fx.call(view::highlightedGroup)).isZero();
+        onStage.focus(focus, TraceFocus.ofStep(1));
+        assertThat(Fx.call(view::highlightedGroup)).isEqualTo(-1);
+    }
+
+    @Test
+    void captionsTheStepWhereTheSettingsChangedAndNoOther() throws Exception {
+        onStage.feed(CascadeTraces.steps());
+        onStage.select(5);
+        assertThat(Fx.call(() -> view.stepLabel().getText()))
+                .startsWith("step 5 ").endsWith("\u2691 settings changed at this step: B 4 -> 6");
+        onStage.select(4);
+        assertThat(Fx.call(() -> view.stepLabel().getText())).doesNotContain(SettingsChange.FLAG);
+        onStage.select(-1); // the newest, step 13, ran step 9's settings
+        assertThat(Fx.call(() -> view.stepLabel().getText())).startsWith("step 13").doesNotContain(SettingsChange.FLAG);
+        onStage.feed(Traces.steps());
+        for (int i = 0; i < 3; i++) {
+            onStage.select(i);
+            assertThat(Fx.call(() -> view.stepLabel().getText())).doesNotContain(SettingsChange.FLAG);
+        }
+    }
 }

@@ -101,4 +101,107 @@ class DraftTreeViewTest {
         onStage.feed(Traces.steps());
         assertThat(onStage.redrawsOfManyCalls(view::redrawCount)).isEqualTo(1);
     }
+
+    @Test
+    void clickingANodeFocusesItInItsStepAndTheFocusRingsIt() throws Exception {
+        SharedFocus focus = onStage.share();
+        onStage.feed(Traces.steps());
+        onStage.select(1);
+        Bounds b = Fx.call(() -> view.nodeBounds(3));
+        onStage.clickCanvas(b.getCenterX(), b.getCenterY());
+        assertThat(Fx.call(focus::get)).as("the node, with the step it belongs to").isEqualTo(new TraceFocus(1, -1, -1, 3));
+        assertThat(Fx.call(view::ringedNode)).isEqualTo(3);
+        Canvas canvas = Fx.call(() -> ViewStage.figureCanvas(view));
+        WritableImage image = Fx.call(() -> canvas.snapshot(null, null));
+        // the ring runs just outside the box
+        Color ring = image.getPixelReader().getColor((int) b.getMinX() - 3, (int) b.getCenterY());
+        assertThat(distance(ring, FocusStyle.LIGHT)).isLessThan(0.1);
+        Bounds other = Fx.call(() -> view.nodeBounds(2));
+        Color noRing = image.getPixelReader().getColor((int) other.getMinX() - 3, (int) other.getCenterY());
+        assertThat(distance(noRing, FocusStyle.LIGHT)).isGreaterThan(0.3);
+
+        // a node is its step's: the focus moving to another step drops it
+        onStage.focus(focus, focus.get().withStep(2));
+        assertThat(Fx.call(view::shownStep)).isEqualTo(2);
+        assertThat(Fx.call(view::ringedNode)).isEqualTo(-1);
+    }
+
+    @Test
+    void aFocusedLayerAndExpertDotTheNodesRoutedToThatExpert() throws Exception {
+        SharedFocus focus = onStage.share();
+        onStage.feed(Traces.steps());
+        // step 1, layer 0 keeps {0, 1, 2, 3}: only node 1 (naturals 1 and 4, 4 replaced by 0) runs on expert 1
+        onStage.focus(focus, new TraceFocus(1, 0, 1, -1));
+        for (int node = 0; node < 6; node++) {
+            int n = node;
+            assertThat(Fx.call(() -> view.isRoutedToFocus(n))).as("node %d", node).isEqualTo(node == 1);
+        }
+        // expert 0 took every replacement in layer 0, so every node ran on it
+        onStage.focus(focus, new TraceFocus(1, 0, 0, -1));
+        for (int node = 0; node < 6; node++) {
+            int n = node;
+            assertThat(Fx.call(() -> view.isRoutedToFocus(n))).as("node %d", node).isTrue();
+        }
+        onStage.focus(focus, new TraceFocus(1, 0, -1, -1));
+        assertThat(Fx.call(() -> view.isRoutedToFocus(0))).as("no expert, no dots").isFalse();
+    }
+
+    @Test
+    void aTreeTooTallForTheViewScrollsWithEveryNodeOnTheCanvasInOneRedraw() throws Exception {
+        StepTrace tall = Traces.tall(1);
+        onStage.feed(java.util.List.of(Traces.prefill()));
+        int redraws = onStage.redrawsOf(() -> view.append(tall), view::redrawCount);
+        assertThat(redraws).as("scroll bars settle within the one redraw").isEqualTo(1);
+        assertThat(Fx.call(view::nodeCount)).isEqualTo(128);
+        Bounds canvas = Fx.call(view::canvasBounds);
+        Bounds viewport = Fx.call(view::viewportBounds);
+        assertThat(canvas.getHeight()).as("the canvas grows past the view").isGreaterThan(viewport.getHeight() + 100);
+        assertThat(canvas.getWidth()).isCloseTo(viewport.getWidth(), org.assertj.core.data.Offset.offset(0.5));
+        for (int node = 0; node <= tall.tree().size(); node++) {
+            int n = node;
+            Bounds b = Fx.call(() -> view.nodeBounds(n));
+            assertThat(canvas.contains(b)).as("node %d at %s inside %s", node, b, canvas).isTrue();
+            assertThat(b.getHeight()).isGreaterThanOrEqualTo(DraftTreeFigure.MIN_BOX_H);
+            assertThat(Fx.call(() -> view.nodeAt(b.getCenterX(), b.getCenterY()))).isEqualTo(node);
+        }
+        // the lowest node is painted: a pixel of its outline or fill differs from the background
+        Canvas c = Fx.call(() -> (Canvas) view.node().lookup(".draft-tree").lookupAll("Canvas").stream()
+                .filter(n -> ((Canvas) n).getWidth() > 200).findFirst().orElseThrow());
+        WritableImage image = Fx.call(() -> c.snapshot(null, null));
+        Bounds lowest = Fx.call(() -> view.nodeBounds(127));
+        assertThat(distance(image.getPixelReader().getColor((int) lowest.getMinX() + 6, (int) lowest.getCenterY()),
+                Color.WHITE)).isGreaterThan(0.1);
+
+        // a small tree fits the view again: no scrolling
+        onStage.select(0);
+        Bounds small = Fx.call(view::canvasBounds);
+        assertThat(small.getHeight()).isCloseTo(Fx.call(view::viewportBounds).getHeight(),
+                org.assertj.core.data.Offset.offset(0.5));
+    }
+
+    @Test
+    void captionsTheStepWhereTheSettingsChanged() throws Exception {
+        onStage.feed(CascadeTraces.steps());
+        onStage.select(5);
+        assertThat(Fx.call(() -> view.stepLabel().getText()))
+                .endsWith(" \u00b7 \u2691 settings changed at this step: B 4 -> 6");
+        assertThat(Fx.call(() -> view.stepLabel().getPseudoClassStates()))
+                .contains(FigureView.SETTINGS_CHANGED);
+        onStage.select(9);
+        assertThat(Fx.call(() -> view.stepLabel().getText())).endsWith("settings changed at this step: chain 4 -> chain 6");
+        onStage.select(6);
+        assertThat(Fx.call(() -> view.stepLabel().getText())).doesNotContain(SettingsChange.FLAG)
+                .doesNotContain("settings");
+        assertThat(Fx.call(() -> view.stepLabel().getPseudoClassStates()))
+                .doesNotContain(FigureView.SETTINGS_CHANGED);
+    }
+
+    @Test
+    void aRunWhoseSettingsStayMarksNoStep() throws Exception {
+        onStage.feed(Traces.steps());
+        for (int i = 0; i < 3; i++) {
+            onStage.select(i);
+            assertThat(Fx.call(() -> view.stepLabel().getText())).doesNotContain(SettingsChange.FLAG);
+        }
+    }
 }

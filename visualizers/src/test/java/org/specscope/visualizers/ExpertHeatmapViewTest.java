@@ -1,5 +1,6 @@
 package org.specscope.visualizers;
 
+import static org.specscope.visualizers.ViewStage.distance;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
@@ -21,14 +22,12 @@ import org.testfx.framework.junit5.Start;
 class ExpertHeatmapViewTest {
 
     private ExpertHeatmapView view;
+    private ViewStage onStage;
 
     @Start
     void start(Stage stage) {
         view = new ExpertHeatmapView();
-        Scene scene = new Scene((javafx.scene.Parent) view.node(), 1000, 600);
-        scene.getStylesheets().add(Themes.LIGHT.stylesheet());
-        stage.setScene(scene);
-        stage.show();
+        onStage = ViewStage.show(stage, view, view::isRedrawPending, 1000, 600);
     }
 
     private void feed(List<StepTrace> steps) throws Exception {
@@ -299,5 +298,71 @@ class ExpertHeatmapViewTest {
             assertThat(Fx.call(() -> view.cellValue(47, expert))).isCloseTo(share(l, e), within(1e-6));
             assertThat(Fx.call(() -> view.isKeptOutlined(47, expert))).isEqualTo(l.isKept(e));
         }
+    }
+
+    @Test
+    void clickingACellFocusesItsLayerAndExpertAndTheFocusOutlinesTheirRowAndColumn() throws Exception {
+        SharedFocus focus = onStage.share();
+        feed(Traces.steps());
+        double[] centre = Fx.call(() -> view.cellCentre(1, 5));
+        onStage.clickCanvas(centre[0], centre[1]);
+        int layer = Fx.call(() -> view.layerNumber(1));
+        assertThat(Fx.call(focus::get)).as("a cell names a layer and an expert, not a step")
+                .isEqualTo(new TraceFocus(-1, layer, 5, -1));
+        assertThat(Fx.call(view::highlightedRow)).isEqualTo(1);
+        assertThat(Fx.call(view::highlightedExpert)).isEqualTo(5);
+        // on screen: the row's outline along its top edge, the column's along its left edge
+        double[] row = Fx.call(() -> view.cellBounds(1, 2));
+        double[] column = Fx.call(() -> view.cellBounds(0, 5));
+        WritableImage snap = Fx.call(() -> canvas().snapshot(null, null));
+        assertThat(distance(snap.getPixelReader().getColor((int) (row[0] + row[2] / 2), (int) row[1]), FocusStyle.LIGHT))
+                .isLessThan(0.1);
+        assertThat(distance(snap.getPixelReader().getColor((int) column[0], (int) (column[1] + column[3] / 2)),
+                FocusStyle.LIGHT)).isLessThan(0.1);
+
+        // another view's pick moves the outlines, and a focus without layer or expert has none
+        onStage.focus(focus, new TraceFocus(-1, Fx.call(() -> view.layerNumber(0)), 2, -1));
+        assertThat(Fx.call(view::highlightedRow)).isZero();
+        assertThat(Fx.call(view::highlightedExpert)).isEqualTo(2);
+        onStage.focus(focus, TraceFocus.ofStep(1));
+        assertThat(Fx.call(view::shownStep)).as("the focus's step is shown").isEqualTo(1);
+        assertThat(Fx.call(view::highlightedRow)).isEqualTo(-1);
+        assertThat(Fx.call(view::highlightedExpert)).isEqualTo(-1);
+        snap = Fx.call(() -> canvas().snapshot(null, null));
+        assertThat(distance(snap.getPixelReader().getColor((int) (row[0] + row[2] / 2), (int) row[1]), FocusStyle.LIGHT))
+                .isGreaterThan(0.3);
+    }
+
+    @Test
+    void theCaptionSaysWhenTheShownStepOrTheAveragedWindowSpansASettingsChange() throws Exception {
+        feed(CascadeTraces.steps());
+        onFx(() -> view.select(5));
+        assertThat(Fx.call(() -> view.stepLabel().getText()))
+                .endsWith("\u2691 settings changed at this step: B 4 -> 6");
+        onFx(() -> view.windowProperty().set(3));
+        onFx(() -> view.select(6)); // steps 4, 5, 6: B 4 then B 6
+        assertThat(Fx.call(() -> view.stepLabel().getText())).contains("mean of 3 steps")
+                .endsWith("\u2691 window spans a settings change at step 5: B 4 -> 6");
+        onFx(() -> view.select(7)); // steps 5, 6, 7: all B 6
+        assertThat(Fx.call(() -> view.stepLabel().getText())).doesNotContain(SettingsChange.FLAG);
+        onFx(() -> view.windowProperty().set(6));
+        onFx(() -> view.select(10)); // steps 5..10: one change, at 9
+        assertThat(Fx.call(() -> view.stepLabel().getText()))
+                .endsWith("window spans a settings change at step 9: chain 4 -> chain 6");
+        onFx(() -> view.windowProperty().set(14));
+        onFx(() -> view.select(-1)); // the whole run
+        assertThat(Fx.call(() -> view.stepLabel().getText()))
+                .endsWith("\u2691 window spans 2 settings changes, at steps 5, 9");
+        onFx(() -> view.windowProperty().set(1));
+        onFx(() -> view.select(8));
+        assertThat(Fx.call(() -> view.stepLabel().getText())).doesNotContain(SettingsChange.FLAG);
+    }
+
+    @Test
+    void aRunWhoseSettingsStayMarksNoWindow() throws Exception {
+        feed(Traces.steps());
+        onFx(() -> view.windowProperty().set(3));
+        assertThat(Fx.call(() -> view.stepLabel().getText())).contains("mean of 3 steps")
+                .doesNotContain(SettingsChange.FLAG);
     }
 }

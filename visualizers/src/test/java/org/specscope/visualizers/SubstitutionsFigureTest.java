@@ -48,7 +48,7 @@ class SubstitutionsFigureTest {
     void rowsAndColumnsStayInsideTheFigure() {
         SubstitutionsFigure figure = SvgExportTest.fed(new SubstitutionsFigure(), Traces.steps(), 1);
         for (double width : new double[] {300, 800}) {
-            double height = figure.exportHeight(width, 100);
+            double height = figure.exportSize(width, 100).getHeight();
             SvgExport.toSvg(figure, width, height);
             Columns c = figure.columns();
             assertThat(List.of(c.label(), c.nodes(), c.accepted(), c.lost(), c.right())).isSorted();

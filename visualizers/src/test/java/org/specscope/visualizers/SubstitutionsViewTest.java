@@ -72,7 +72,7 @@ class SubstitutionsViewTest {
         onStage.select(1);
         String label = Fx.call(() -> ((javafx.scene.control.Label) view.node().lookup(".substitutions-legend .label"))
                 .getText());
-        double height = Fx.call(() -> view.exportHeight(900, 100));
+        double height = Fx.call(() -> view.exportSize(900, 100).getHeight());
         List<String> texts = SvgExportTest.texts(SvgExportTest.parse(Fx.call(() -> SvgExport.toSvg(view, 900, height))));
 
         assertThat(texts).contains(label).containsAll(SubstitutionsFigure.HEADERS);
@@ -89,5 +89,49 @@ class SubstitutionsViewTest {
     void coalescesManyCallsIntoOneRebuild() throws Exception {
         onStage.feed(Traces.steps());
         assertThat(onStage.redrawsOfManyCalls(view::redrawCount)).isEqualTo(1);
+    }
+
+    @Test
+    void theFocusSelectsItsLayersPairAndSelectingARowFocusesItsLayerAndExpert() throws Exception {
+        SharedFocus focus = onStage.share();
+        onStage.feed(Traces.steps());
+        // step 1, layer 0: natural 4 ran on 0 ("e4 -> e0")
+        onStage.focus(focus, new TraceFocus(1, 0, 4, -1));
+        assertThat(Fx.call(view::shownStep)).isEqualTo(1);
+        assertThat(Fx.call(() -> view.table().getSelectionModel().getSelectedItem().getValue().label()))
+                .isEqualTo("e4 \u2192 e0");
+        // an expert that is a replacement only: its pair, as the replacement
+        onStage.focus(focus, new TraceFocus(1, 0, 0, -1));
+        assertThat(Fx.call(() -> view.table().getSelectionModel().getSelectedItem().getValue().pair().replacement()))
+                .isZero();
+        // a layer alone: its row
+        onStage.focus(focus, new TraceFocus(1, 1, -1, -1));
+        SubstitutionsView.Row row = Fx.call(() -> view.table().getSelectionModel().getSelectedItem().getValue());
+        assertThat(row.pair()).isNull();
+        assertThat(row.layer()).isEqualTo(1);
+        onStage.focus(focus, TraceFocus.ofStep(1));
+        assertThat(Fx.call(() -> view.table().getSelectionModel().getSelectedItem())).isNull();
+
+        // the user selects layer 0's first pair: its layer and natural expert become the focus
+        Fx.run(() -> view.table().getSelectionModel().select(view.table().getRoot().getChildren().get(0).getChildren().get(0)));
+        assertThat(Fx.call(focus::get)).isEqualTo(new TraceFocus(1, 0, 4, -1));
+        Fx.run(() -> view.table().getSelectionModel().select(view.table().getRoot().getChildren().get(1)));
+        assertThat(Fx.call(focus::get)).as("another layer: its expert ids are not the last one's")
+                .isEqualTo(new TraceFocus(1, 1, -1, -1));
+    }
+
+    @Test
+    void saysAboveTheTableWhenTheShownStepsSettingsChanged() throws Exception {
+        onStage.feed(CascadeTraces.steps());
+        onStage.select(9);
+        assertThat(Fx.call(view::caption)).startsWith("step 9 ")
+                .endsWith("\u2691 settings changed at this step: chain 4 -> chain 6");
+        onStage.select(10);
+        assertThat(Fx.call(view::caption)).startsWith("step 10 ").doesNotContain(SettingsChange.FLAG);
+        onStage.feed(Traces.steps());
+        for (int i = 0; i < 3; i++) {
+            onStage.select(i);
+            assertThat(Fx.call(view::caption)).doesNotContain(SettingsChange.FLAG);
+        }
     }
 }

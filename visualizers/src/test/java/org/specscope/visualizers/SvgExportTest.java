@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import javax.xml.parsers.DocumentBuilderFactory;
+import javafx.geometry.Bounds;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.specscope.engine.trace.LayerTrace;
@@ -135,5 +136,66 @@ class SvgExportTest {
         assertThat(image.getWidth()).isEqualTo(1200);
         assertThat(image.getHeight()).isEqualTo(600);
         assertThat(image.getRGB(1199, 599)).isEqualTo(0xffffffff); // the light theme's background
+    }
+
+    @Test
+    void everyExportedStepFigureMarksTheSettingsChangeAtItsStep() throws Exception {
+        List<StepTrace> steps = CascadeTraces.steps();
+        String atFive = "\u2691 settings changed at this step: B 4 -> 6";
+        for (TraceFigure figure : List.of(new DraftTreeFigure(), new DistinctExpertsFigure(), new ExpertHeatmapFigure(),
+                new SubstitutionsFigure())) {
+            List<String> marked = texts(parse(SvgExport.toSvg(fed(figure, steps, 5), 1200, 500)));
+            assertThat(marked).as(figure.getClass().getSimpleName()).anyMatch(t -> t.endsWith(atFive));
+            List<String> unmarked = texts(parse(SvgExport.toSvg(fed(figure, steps, 6), 1200, 500)));
+            assertThat(unmarked).as(figure.getClass().getSimpleName()).noneMatch(t -> t.contains(SettingsChange.FLAG));
+        }
+        ExpertHeatmapFigure window = fed(new ExpertHeatmapFigure(), steps, 6);
+        window.setWindow(3);
+        assertThat(texts(parse(SvgExport.toSvg(window, 1200, 500))))
+                .anyMatch(t -> t.endsWith("\u2691 window spans a settings change at step 5: B 4 -> 6"));
+        assertThat(texts(parse(SvgExport.toSvg(fed(new UsageDistributionFigure(), steps, -1), 1200, 500))))
+                .anyMatch(t -> t.endsWith("\u2691 run spans 2 settings changes, at steps 5, 9"));
+        assertThat(texts(parse(SvgExport.toSvg(fed(new DraftTreeFigure(), Traces.steps(), 1), 1200, 500))))
+                .noneMatch(t -> t.contains(SettingsChange.FLAG));
+    }
+
+    @Test
+    void cascadeFileLabelsEachFlagWithWhatChanged() throws Exception {
+        List<String> texts = texts(parse(SvgExport.toSvg(fed(new CascadeFigure(), CascadeTraces.steps(), -1), 900, 400)));
+        assertThat(texts).contains("B 4 -> 6", "chain 4 -> chain 6");
+        // a run whose settings stay has no flags to label
+        List<StepTrace> same = CascadeTraces.steps().stream()
+                .map(t -> CascadeTraces.with(t, t.step(), CascadeTraces.FIRST, t.controller())).toList();
+        assertThat(texts(parse(SvgExport.toSvg(fed(new CascadeFigure(), same, -1), 900, 400))))
+                .doesNotContain("B 4 -> 6").noneMatch(t -> t.contains("->"));
+    }
+
+    @Test
+    void aTallTreeExportsWholeAtTheHeightItNeedsWithEveryNodesLabel() throws Exception {
+        StepTrace tall = Traces.tall(1);
+        DraftTreeFigure figure = fed(new DraftTreeFigure(), List.of(Traces.prefill(), tall), 1);
+
+        javafx.geometry.Dimension2D size = figure.exportSize(900, 500);
+        Document doc = parse(SvgExport.toSvg(figure, size.getWidth(), size.getHeight()));
+        double height = Double.parseDouble(doc.getDocumentElement().getAttribute("height").replace("px", ""));
+        assertThat(height).as("taller than the view it was asked at").isGreaterThan(500 + 100);
+        assertThat(Double.parseDouble(doc.getDocumentElement().getAttribute("width").replace("px", ""))).isEqualTo(900);
+        List<String> texts = texts(doc);
+        for (String label : tall.tree().texts()) {
+            assertThat(texts).contains(label);
+        }
+        assertThat(texts).contains("bonus");
+        // every box lies inside the figure: in the plot, below the caption and legend
+        double top = FigureLegend.height(new Graphics2DFigureGraphics(new org.jfree.svg.SVGGraphics2D(900, height)),
+                figure.caption(), figure.legend(), 900);
+        assertThat(figure.bounds()).hasSize(tall.tree().size() + 1);
+        for (Bounds b : figure.bounds()) {
+            assertThat(b.getMinY()).isGreaterThanOrEqualTo(0);
+            assertThat(top + b.getMaxY()).isLessThanOrEqualTo(height);
+            assertThat(b.getMaxX()).isLessThanOrEqualTo(900);
+        }
+
+        BufferedImage png = PngExport.toImage(figure, size.getWidth(), size.getHeight(), 2);
+        assertThat(png.getHeight()).isEqualTo((int) Math.ceil(2 * height));
     }
 }

@@ -99,13 +99,13 @@ class TokenStreamFigureTest {
     @Test
     void anExportIsAsTallAsTheWholeTextAndACutOffSaysWhatIsLeft() throws Exception {
         TokenStreamFigure figure = fed(Traces.steps());
-        double tall = figure.exportHeight(120, 60);
+        double tall = figure.exportSize(120, 60).getHeight();
         assertThat(tall).isGreaterThan(60).isLessThanOrEqualTo(VectorFigure.MAX_EXPORT_HEIGHT);
         SvgExport.toSvg(figure, 120, tall);
         int lines = figure.laidOut().getLast().line() + 1;
         assertThat(figure.linesShown()).isEqualTo(lines);
         // a wide figure needs no more than it is given
-        assertThat(figure.exportHeight(2000, 300)).isEqualTo(300);
+        assertThat(figure.exportSize(2000, 300)).isEqualTo(new javafx.geometry.Dimension2D(2000, 300));
 
         List<String> cut = SvgExportTest.texts(SvgExportTest.parse(SvgExport.toSvg(figure, 120,
                 tall - 2 * TokenStreamFigure.LINE)));
@@ -122,5 +122,35 @@ class TokenStreamFigureTest {
         List<String> texts = SvgExportTest.texts(SvgExportTest.parse(SvgExport.toSvg(figure, 800, 300)));
         assertThat(texts).doesNotContain("road", "rejected draft (struck through)").contains("underlined: step 1");
         assertThat(letters(figure.laidOut())).isEqualTo("Hellocatsatdownthestreet");
+    }
+
+    @Test
+    void aFlagStandsBeforeTheFirstTokenOfEachChangedStepAndTheLegendSaysWhatChanged() throws Exception {
+        TokenStreamFigure figure = fed(CascadeTraces.steps());
+        List<String> texts = SvgExportTest.texts(SvgExportTest.parse(SvgExport.toSvg(figure, 800, 1000)));
+        assertThat(texts).contains(SettingsChange.FLAG + " step 5: B 4 -> 6",
+                SettingsChange.FLAG + " step 9: chain 4 -> chain 6");
+        assertThat(texts).filteredOn(t -> t.strip().equals(SettingsChange.FLAG)).hasSize(2);
+        List<Run> runs = figure.laidOut();
+        for (int step : new int[] {5, 9}) {
+            int flag = -1;
+            for (int i = 0; i < runs.size(); i++) {
+                if (runs.get(i).token().kind() == Kind.SETTINGS_MARK && runs.get(i).token().step() == step) {
+                    flag = i;
+                }
+            }
+            assertThat(flag).as("step %d's flag", step).isNotNegative();
+            // the flag's runs (thin spaces around it), then the step's first token
+            int next = flag + 1;
+            while (runs.get(next).token().kind() == Kind.SETTINGS_MARK) {
+                next++;
+            }
+            assertThat(runs.get(next).token().step()).isEqualTo(step);
+        }
+        assertThat(runs).filteredOn(r -> r.token().kind() == Kind.SETTINGS_MARK)
+                .allMatch(r -> r.token().step() == 5 || r.token().step() == 9);
+        // a run whose settings stay has none
+        assertThat(SvgExportTest.texts(SvgExportTest.parse(SvgExport.toSvg(fed(Traces.steps()), 800, 300))))
+                .noneMatch(t -> t.contains(SettingsChange.FLAG));
     }
 }

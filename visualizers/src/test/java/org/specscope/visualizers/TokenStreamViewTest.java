@@ -99,7 +99,7 @@ class TokenStreamViewTest {
     @Test
     void exportsItsTokensAsAFigureTheWholeTextAndWhatIsShownOnly() throws Exception {
         onStage.feed(Traces.steps());
-        double height = Fx.call(() -> view.exportHeight(200, 50));
+        double height = Fx.call(() -> view.exportSize(200, 50).getHeight());
         assertThat(height).as("a narrow export grows to hold the whole text").isGreaterThan(50);
         List<String> texts = SvgExportTest.texts(SvgExportTest.parse(Fx.call(() -> SvgExport.toSvg(view, 200, height))));
         assertThat(texts).contains("Hello", "cat", "sat", "down", "the", "street", "road", "accepted draft",
@@ -116,5 +116,61 @@ class TokenStreamViewTest {
         onStage.feed(List.of(Traces.prefill()));
         assertThat(Fx.call(view::text)).isEqualTo("Hello");
         assertThat(Fx.call(view::steps)).isEqualTo(1);
+    }
+
+    @Test
+    void clickingATokenFocusesItsStepAndNodeAndTheFocusedNodesTokenIsMarked() throws Exception {
+        SharedFocus focus = onStage.share();
+        onStage.feed(Traces.steps());
+        // step 1 accepted " cat" (node 1) and " sat" (node 3)
+        Text sat = Fx.call(() -> view.tokensOfStep(1).get(1));
+        assertThat(sat.getText()).isEqualTo(" sat");
+        Fx.run(() -> ViewStage.click(sat, 2, 2));
+        Fx.awaitPulse(view::isRedrawPending);
+        assertThat(Fx.call(focus::get)).isEqualTo(new TraceFocus(1, -1, -1, 3));
+        assertThat(Fx.call(view::focusedToken)).isSameAs(sat);
+        assertThat(Fx.call(() -> sat.getStyleClass().contains("token-focused"))).isTrue();
+        assertThat(Fx.call(() -> view.tokensOfStep(1).stream().allMatch(t -> t.getStyleClass().contains("token-selected"))))
+                .as("the step's tokens, as selected").isTrue();
+
+        // another view focuses step 2's bonus token (the node after its 4-node tree)
+        onStage.focus(focus, new TraceFocus(2, -1, -1, 4));
+        Text bonus = Fx.call(() -> view.tokens(TokenStreamView.Kind.BONUS).get(2));
+        assertThat(Fx.call(view::focusedToken)).isSameAs(bonus);
+        assertThat(Fx.call(() -> sat.getStyleClass().contains("token-focused"))).isFalse();
+        assertThat(Fx.call(() -> bonus.getStyleClass().contains("token-focused"))).isTrue();
+        onStage.focus(focus, TraceFocus.NONE);
+        assertThat(Fx.call(view::focusedToken)).isNull();
+    }
+
+    @Test
+    void flagsTheFirstTokenOfEachStepWhoseSettingsChanged() throws Exception {
+        onStage.feed(CascadeTraces.steps());
+        List<Text> marks = Fx.call(view::settingsMarks);
+        assertThat(marks).extracting(Text::getUserData).containsExactly(5, 9);
+        List<javafx.scene.Node> flow = Fx.call(() -> List.copyOf(marks.getFirst().getParent().getChildrenUnmodifiable()));
+        for (Text mark : marks) {
+            int step = (Integer) mark.getUserData();
+            Text first = Fx.call(() -> view.tokensOfStep(step).getFirst());
+            assertThat(flow.indexOf(mark)).as("the flag of step %d stands just before its first token", step)
+                    .isEqualTo(flow.indexOf(first) - 1);
+            assertThat(mark.getText().strip()).isEqualTo(SettingsChange.FLAG);
+            assertThat(mark.getStyleClass()).contains("settings-mark");
+        }
+        Object tip = Fx.call(() -> marks.getFirst().getProperties().values().stream()
+                .filter(Tooltip.class::isInstance).findFirst().orElse(null));
+        assertThat(((Tooltip) tip).getText()).startsWith("step 5: settings changed: B 4 -> 6");
+        // the flags are not text
+        StringBuilder emitted = new StringBuilder();
+        CascadeTraces.steps().forEach(s -> emitted.append(s.emittedText()));
+        assertThat(Fx.call(view::text)).isEqualTo(emitted.toString());
+    }
+
+    @Test
+    void aRunWhoseSettingsStayHasNoFlagAndANewRunForgetsTheLastOnes() throws Exception {
+        onStage.feed(CascadeTraces.steps());
+        onStage.feed(Traces.steps());
+        assertThat(Fx.call(view::settingsMarks)).isEmpty();
+        assertThat(Fx.call(() -> view.node().lookupAll(".settings-mark"))).isEmpty();
     }
 }

@@ -61,6 +61,25 @@ final class Traces {
         return step(2, tree, " the street");
     }
 
+    /**
+     * A tall EAGLE-sized tree: a root and 127 drafts, 64 of them leaves (a complete binary tree 6
+     * levels deep, its last leaf given one child), each labelled with its node number ("n17").
+     * Accepted 0-1-3-7, bonus "bonus".
+     */
+    static StepTrace tall(int index) {
+        int n = 128;
+        int[] parents = new int[n];
+        float[] q = new float[n];
+        List<String> texts = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            parents[i] = i == 0 ? -1 : i == n - 1 ? n - 2 : (i - 1) / 2;
+            q[i] = i == 0 ? 1 : 0.5f;
+            texts.add("n" + i);
+        }
+        TreeTrace tree = tree(parents, texts, q, new int[] {0, 1, 3, 7}, "bonus");
+        return step(index, tree, "n1n3n7bonus");
+    }
+
     static TreeTrace tree(int[] parents, List<String> texts, float[] q, int[] accepted, String bonus) {
         int n = parents.length;
         int[] tokens = new int[n];

@@ -17,14 +17,12 @@ import org.testfx.framework.junit5.Start;
 class UsageDistributionViewTest {
 
     private UsageDistributionView view;
+    private ViewStage onStage;
 
     @Start
     void start(Stage stage) {
         view = new UsageDistributionView();
-        Scene scene = new Scene((javafx.scene.Parent) view.node(), 1000, 500);
-        scene.getStylesheets().add(Themes.LIGHT.stylesheet());
-        stage.setScene(scene);
-        stage.show();
+        onStage = ViewStage.show(stage, view, view::isRedrawPending, 1000, 500);
     }
 
     private void feed(List<StepTrace> steps) throws Exception {
@@ -155,5 +153,48 @@ class UsageDistributionViewTest {
         Fx.awaitPulse(view::isRedrawPending);
         assertThat(Fx.call(view::redrawCount) - before).isEqualTo(1);
         assertThat(Fx.call(() -> view.usage().steps())).isEqualTo(53);
+    }
+
+    @Test
+    void clickingAPointFocusesItsLayerAndExpertAndTheFocusedLayerIsOverlaidOrDrawnHeavier() throws Exception {
+        SharedFocus focus = onStage.share();
+        feed(Traces.steps());
+        // pooled: rank 0 is the most used (layer, expert) pair of all
+        double[] top = Fx.call(() -> view.rankPoint(0));
+        onStage.clickCanvas(top[0] + 1, top[1] + 1);
+        int[] pair = Fx.call(() -> view.expertOfRank(0));
+        double[] use = Fx.call(() -> view.usage().usage(ExpertUsage.ALL_LAYERS, Measure.ROUTED_MASS));
+        double max = java.util.Arrays.stream(use).max().orElseThrow();
+        assertThat(use[pair[0] * Traces.EXPERTS + pair[1]]).as("rank 0 is the most used pair").isEqualTo(max);
+        assertThat(Fx.call(focus::get)).isEqualTo(new TraceFocus(-1, pair[0], pair[1], -1));
+        assertThat(Fx.call(view::focusedRank)).isZero();
+        assertThat(Fx.call(view::overlaidLayer)).as("pooled curves: the focused layer's overlaid").isEqualTo(pair[0]);
+        assertThat(Fx.call(view::isFocusedLayerShown)).isFalse();
+
+        // the focused layer shown alone: its curves heavier, nothing overlaid, its expert's rank marked
+        onFx(() -> view.layerProperty().set(pair[0]));
+        assertThat(Fx.call(view::isFocusedLayerShown)).isTrue();
+        assertThat(Fx.call(view::overlaidLayer)).isEqualTo(-1);
+        int rank = Fx.call(view::focusedRank);
+        assertThat(Fx.call(() -> view.expertOfRank(rank))).containsExactly(pair[0], pair[1]);
+
+        // away from the curves, a click in a plot names the layer shown
+        int other = 1 - pair[0];
+        onFx(() -> view.layerProperty().set(other));
+        assertThat(Fx.call(view::overlaidLayer)).isEqualTo(pair[0]);
+        double bottom = Fx.call(() -> ViewStage.figureCanvas(view).getHeight()) - UsageDistributionView.MARGIN_BOTTOM;
+        onStage.clickCanvas(UsageDistributionView.MARGIN_LEFT + 4, bottom - 4);
+        assertThat(Fx.call(focus::get)).isEqualTo(new TraceFocus(-1, other, -1, -1));
+        assertThat(Fx.call(view::isFocusedLayerShown)).isTrue();
+    }
+
+    @Test
+    void theTitleSaysWhenTheRunSoFarSpansSettingsChanges() throws Exception {
+        feed(CascadeTraces.steps().subList(0, 7));
+        assertThat(Fx.call(view::titleText)).endsWith("\u2691 run spans a settings change at step 5: B 4 -> 6");
+        feed(CascadeTraces.steps());
+        assertThat(Fx.call(view::titleText)).endsWith("\u2691 run spans 2 settings changes, at steps 5, 9");
+        feed(Traces.steps());
+        assertThat(Fx.call(view::titleText)).doesNotContain(SettingsChange.FLAG);
     }
 }

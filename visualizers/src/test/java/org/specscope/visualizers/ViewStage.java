@@ -2,8 +2,14 @@ package org.specscope.visualizers;
 
 import java.util.List;
 import java.util.concurrent.Callable;
+import javafx.event.Event;
+import javafx.geometry.Point2D;
+import javafx.scene.Node;
 import javafx.scene.Parent;
 import javafx.scene.Scene;
+import javafx.scene.canvas.Canvas;
+import javafx.scene.input.MouseButton;
+import javafx.scene.input.MouseEvent;
 import javafx.scene.paint.Color;
 import javafx.stage.Stage;
 import org.specscope.engine.trace.StepTrace;
@@ -67,6 +73,43 @@ final class ViewStage {
                 view.select(i % 3);
             }
         }, redrawCount);
+    }
+
+    /** Joins the view to a fresh shared focus, as the app does, and returns the focus. */
+    SharedFocus share() throws Exception {
+        SharedFocus focus = Fx.call(SharedFocus::new);
+        Fx.run(() -> view.share(focus));
+        Fx.awaitPulse(pending);
+        return focus;
+    }
+
+    /** Sets the shared focus, as another view's click would, and waits for the redraw. */
+    void focus(SharedFocus shared, TraceFocus f) throws Exception {
+        Fx.run(() -> shared.set(f));
+        Fx.awaitPulse(pending);
+    }
+
+    /** A primary click at point (x, y) of the view's figure canvas, then the redraw it causes. */
+    void clickCanvas(double x, double y) throws Exception {
+        Fx.run(() -> click(figureCanvas(view), x, y));
+        Fx.awaitPulse(pending);
+    }
+
+    /** The canvas a {@link FigureView} paints its figure on. */
+    static Canvas figureCanvas(TraceView view) {
+        return (Canvas) view.node().lookup(".figure-canvas");
+    }
+
+    /**
+     * Delivers a primary click at point (x, y) of {@code target} as the mouse would (pressed and
+     * released in place); call on the FX thread.
+     */
+    static void click(Node target, double x, double y) {
+        Point2D scene = target.localToScene(x, y);
+        Point2D screen = target.localToScreen(x, y);
+        Event.fireEvent(target, new MouseEvent(MouseEvent.MOUSE_CLICKED, scene.getX(), scene.getY(), screen.getX(),
+                screen.getY(), MouseButton.PRIMARY, 1, false, false, false, false, false, false, false, false, false,
+                true, null));
     }
 
     /** How far apart two colours are: the sum of their channels' differences (0 to 3). */

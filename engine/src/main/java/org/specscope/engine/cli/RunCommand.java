@@ -91,7 +91,7 @@ final class RunCommand implements Callable<Integer> {
                         out.flush();
                     });
                 }
-                GenerationSession session = new GenerationSession(setup.newDecoder(drafter, clock, CascadeConfig.PAPER),
+                GenerationSession session = new GenerationSession(setup.newDecoder(drafter, clock, CascadeConfig.DEFAULT),
                         promptIds, request.maxTokens, settings, header, TraceSink.all(sinks));
                 session.start(false);
                 RunEnd end;

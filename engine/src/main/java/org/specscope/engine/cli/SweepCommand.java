@@ -153,7 +153,10 @@ final class SweepCommand implements Callable<Integer> {
                     }
                     TreeShape cascadeShape = tree.isChain() ? TreeShape.chain(Math.max(maxK, tree.depth()))
                             : tree.withDepth(Math.max(maxK, tree.depth()));
-                    rows.add(measure(setup, ids, base.withTree(cascadeShape).withCascade(true), "cascade", "cascade", "",
+                    Settings cascade = base.withTree(cascadeShape).withCascade(true);
+                    rows.add(measure(setup, ids, cascade, "cascade", "cascade", "", cascadeShape.depth(), p, reference));
+                    // The paper's controller as published (every test candidate runs t iterations), for comparison.
+                    rows.add(measure(setup, ids, cascade, CascadeConfig.PAPER, "cascade (paper)", "cascade", "",
                             cascadeShape.depth(), p, reference));
                 }
                 console.printf(Locale.ROOT, "  prompt %d/%d done%n", p + 1, prompts.size());
@@ -167,9 +170,14 @@ final class SweepCommand implements Callable<Integer> {
 
     private Measured measure(DecodingSetup setup, int[] promptIds, Settings settings, String label, String kind,
                              String policy, double budget, int prompt, Measured reference) {
+        return measure(setup, promptIds, settings, CascadeConfig.DEFAULT, label, kind, policy, budget, prompt, reference);
+    }
+
+    private Measured measure(DecodingSetup setup, int[] promptIds, Settings settings, CascadeConfig cascade, String label,
+                             String kind, String policy, double budget, int prompt, Measured reference) {
         Clock clock = speculation.newClock();
         try (Drafter drafter = setup.newDrafter(speculation.drafterKind(setup), promptIds.length, maxTokens)) {
-            SpeculativeDecoder decoder = setup.newDecoder(drafter, clock, CascadeConfig.PAPER);
+            SpeculativeDecoder decoder = setup.newDecoder(drafter, clock, cascade);
             decoder.measureQuality(!settings.budget().isUnlimited());
             List<StepTrace> steps = new ArrayList<>();
             steps.add(decoder.prefill(promptIds, maxTokens, settings));
@@ -320,6 +328,19 @@ final class SweepCommand implements Callable<Integer> {
         Files.write(out.resolve("cascade.csv"), cascade);
     }
 
+    /** The lowest speed ratio of {@code runs} to {@code reference} on the same prompt. */
+    private static double worstRatio(List<Measured> runs, List<Measured> reference) {
+        double worst = Double.POSITIVE_INFINITY;
+        for (Measured c : runs) {
+            for (Measured a : reference) {
+                if (a.prompt() == c.prompt()) {
+                    worst = Math.min(worst, c.stats().tokensPerSecond() / a.stats().tokensPerSecond());
+                }
+            }
+        }
+        return worst;
+    }
+
     private static double mean(List<Measured> ms, java.util.function.ToDoubleFunction<Measured> f) {
         return ms.stream().mapToDouble(f).average().orElse(0);
     }
@@ -351,19 +372,15 @@ final class SweepCommand implements Callable<Integer> {
             console.printf(Locale.ROOT, "  exact match at B=3N/4 substitute vs unbudgeted greedy: %.4f (target >= 0.99) %s%n",
                     exact, exact >= 0.99 ? "OK" : "MISSED");
         }
-        List<Measured> cascade = settings.get("cascade");
         List<Measured> ar = settings.get("autoregressive");
-        if (cascade != null && ar != null) {
-            double worst = Double.POSITIVE_INFINITY;
-            for (Measured c : cascade) {
-                for (Measured a : ar) {
-                    if (a.prompt() == c.prompt()) {
-                        worst = Math.min(worst, c.stats().tokensPerSecond() / a.stats().tokensPerSecond());
-                    }
-                }
-            }
+        if (settings.containsKey("cascade") && ar != null) {
+            double worst = worstRatio(settings.get("cascade"), ar);
             console.printf(Locale.ROOT, "  worst Cascade / autoregressive speed over prompts: %.3f (target >= 0.97) %s%n",
                     worst, worst >= 0.97 ? "OK" : "MISSED");
+        }
+        if (settings.containsKey("cascade (paper)") && ar != null) {
+            console.printf(Locale.ROOT, "  (the paper's controller, every test candidate run t iterations: %.3f)%n",
+                    worstRatio(settings.get("cascade (paper)"), ar));
         }
         console.println("wrote " + out.resolve("sweep.csv") + ", summary.csv, sweep.json, cascade.csv");
         console.flush();

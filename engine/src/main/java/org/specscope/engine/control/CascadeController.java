@@ -22,6 +22,10 @@ import java.util.List;
  * long set phases cost little while speculation pays, and baseline refreshes still interrupt them).
  * S saturates at {@link Integer#MAX_VALUE}.
  * <p>
+ * With {@link CascadeConfig#stopHopelessTests()} a candidate ends early once even its best case
+ * (K + 1 tokens per remaining iteration at the fastest time seen) cannot reach U = 1; its U is
+ * then measured over the iterations it ran.
+ * <p>
  * Deterministic: the same recorded iterations give the same decisions. Not thread-safe; one
  * controller per request.
  */
@@ -39,6 +43,7 @@ public final class CascadeController implements DraftLengthPolicy {
     // The window being measured: one baseline run or one test candidate.
     private long windowTokens;
     private long windowNanos;
+    private long windowFastestNanos;       // the shortest iteration in the window
     private int windowIterations;
 
     private double baseNanos;              // t_base; 0 before the first baseline ends
@@ -132,6 +137,9 @@ public final class CascadeController implements DraftLengthPolicy {
             warmupLeft--;
         } else {
             addToWindow(tokens, nanos);
+            if (config.stopHopelessTests() && left > 1 && !canStillPay(left - 1)) {
+                left = 1;
+            }
         }
         if (--left > 0) {
             return;
@@ -181,6 +189,17 @@ public final class CascadeController implements DraftLengthPolicy {
         }
     }
 
+    /**
+     * Whether the candidate under test could still reach U &gt;= 1 if each of its {@code remaining}
+     * measured iterations emitted K + 1 tokens (every draft accepted, plus the bonus) in the
+     * shortest iteration time the window has seen.
+     */
+    private boolean canStillPay(int remaining) {
+        double bestTokens = windowTokens + (double) remaining * (k + 1);
+        double bestNanos = windowNanos + (double) remaining * windowFastestNanos;
+        return bestNanos <= 0 || bestTokens * baseNanos >= bestNanos;
+    }
+
     private boolean refreshDue() {
         return sinceBaseline >= config.baseRefreshInterval();
     }
@@ -208,6 +227,7 @@ public final class CascadeController implements DraftLengthPolicy {
     private void addToWindow(int tokens, long nanos) {
         windowTokens += tokens;
         windowNanos += nanos;
+        windowFastestNanos = windowIterations == 0 ? nanos : Math.min(windowFastestNanos, nanos);
         windowIterations++;
     }
 

@@ -34,20 +34,39 @@ public final class Model implements AutoCloseable {
 
     /** Opens {@code directory}: config.json, tokenizer.json, then the safetensors, bound and validated. */
     public static Model open(Path directory) {
+        return open(directory, LoadMonitor.NONE);
+    }
+
+    /**
+     * {@link #open(Path)}, telling {@code monitor} each stage and stopping between units of work
+     * once it is cancelled ({@link LoadCancelledException}); the files mapped so far are then closed.
+     */
+    public static Model open(Path directory, LoadMonitor monitor) {
+        try {
+            return load(directory, monitor);
+        } catch (RuntimeException e) {
+            throw monitor.cancellationOr(e);
+        }
+    }
+
+    private static Model load(Path directory, LoadMonitor monitor) {
         if (!Files.isDirectory(directory)) {
             throw new ModelFormatException(directory, null, "not a directory (expected a Hugging Face model directory"
                     + " with config.json and safetensors)");
         }
+        String name = directory.getFileName() == null ? directory.toString() : directory.getFileName().toString();
+        monitor.step("reading the config of " + name, 0, 0);
         ModelConfig config = ModelConfig.load(directory.resolve("config.json"));
+        monitor.step("loading the tokenizer of " + name, 0, 0);
         Tokenizer tokenizer = Tokenizer.load(directory);
         if (tokenizer.vocabSize() > config.vocabSize()) {
             throw new ModelFormatException(directory.resolve("tokenizer.json"), "model.vocab", "the tokenizer has "
                     + tokenizer.vocabSize() + " tokens but config.json vocab_size is " + config.vocabSize()
                     + ": tokenizer and weights come from different models");
         }
-        TensorSource tensors = Checkpoint.open(directory);
+        TensorSource tensors = Checkpoint.open(directory, monitor);
         try {
-            ModelWeights weights = ModelWeights.bind(config, tensors);
+            ModelWeights weights = ModelWeights.bind(config, tensors, monitor);
             return new Model(directory, config, tensors, weights, tokenizer, eosIds(directory, config, tokenizer));
         } catch (RuntimeException e) {
             tensors.close();

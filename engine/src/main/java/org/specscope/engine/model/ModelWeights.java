@@ -57,15 +57,23 @@ public record ModelWeights(Tensor embedTokens, List<LayerWeights> layers, Tensor
 
     /** Binds and validates every tensor the config calls for. */
     public static ModelWeights bind(ModelConfig c, TensorSource src) {
+        return bind(c, src, LoadMonitor.NONE);
+    }
+
+    /** {@link #bind(ModelConfig, TensorSource)}, telling {@code monitor} layer by layer (a unit it can stop between). */
+    public static ModelWeights bind(ModelConfig c, TensorSource src, LoadMonitor monitor) {
         long h = c.hiddenSize();
         long v = c.vocabSize();
+        int n = c.numLayers();
         Tensor embed = weight(src, "model.embed_tokens.weight", v, h);
-        List<LayerWeights> layers = new ArrayList<>(c.numLayers());
-        for (int l = 0; l < c.numLayers(); l++) {
+        List<LayerWeights> layers = new ArrayList<>(n);
+        for (int l = 0; l < n; l++) {
+            monitor.step("checking tensors, layer " + l + "/" + n, l, n);
             layers.add(layer(c, src, l));
         }
         Tensor norm = weight(src, "model.norm.weight", h);
         Tensor lmHead = c.tieWordEmbeddings() ? embed : weight(src, "lm_head.weight", v, h);
+        monitor.step("checked the tensors of " + n + " layers", n, n);
         return new ModelWeights(embed, layers, norm, lmHead);
     }
 

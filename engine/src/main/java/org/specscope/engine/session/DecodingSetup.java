@@ -4,6 +4,8 @@ import org.specscope.engine.backend.Backend;
 import org.specscope.engine.backend.ModelRunner;
 import org.specscope.engine.control.CascadeConfig;
 import org.specscope.engine.control.Clock;
+import org.specscope.engine.model.LoadCancelledException;
+import org.specscope.engine.model.LoadMonitor;
 import org.specscope.engine.model.Model;
 import org.specscope.engine.spec.Drafter;
 import org.specscope.engine.spec.ModelDrafter;
@@ -39,12 +41,23 @@ public final class DecodingSetup implements AutoCloseable {
      * then owns). The draft must share the target's vocabulary.
      */
     public static DecodingSetup open(Backend backend, Path targetDir, Optional<Path> draftDir) {
+        return open(backend, targetDir, draftDir, LoadMonitor.NONE);
+    }
+
+    /**
+     * {@link #open(Backend, Path, Optional)}, telling {@code monitor} each stage (the draft's
+     * prefixed "draft: "). Once the monitor is cancelled the open stops at the next unit of work
+     * with a {@link LoadCancelledException}; what it had opened, the backend included, is closed.
+     */
+    public static DecodingSetup open(Backend backend, Path targetDir, Optional<Path> draftDir, LoadMonitor monitor) {
         Model target = null;
         Model draft = null;
+        ModelRunner targetRunner = null;
+        ModelRunner draftRunner = null;
         try {
-            target = Model.open(targetDir);
+            target = Model.open(targetDir, monitor);
             if (draftDir.isPresent()) {
-                draft = Model.open(draftDir.get());
+                draft = Model.open(draftDir.get(), monitor.labelled("draft: "));
                 int tv = target.tokenizer().vocabSize();
                 int dv = draft.tokenizer().vocabSize();
                 // Verification compares the two models' next-token distributions token by token.
@@ -56,26 +69,44 @@ public final class DecodingSetup implements AutoCloseable {
                             + " vocabulary");
                 }
             }
-            return new DecodingSetup(backend, target, draft);
-        } catch (RuntimeException e) {
+            int models = draft == null ? 1 : 2;
+            monitor.step("preparing the model for " + backend.name(), 0, models);
+            targetRunner = backend.load(target);
             if (draft != null) {
-                draft.close();
+                monitor.step("preparing the draft model for " + backend.name(), 1, models);
+                draftRunner = backend.load(draft);
             }
-            if (target != null) {
-                target.close();
-            }
-            backend.close();
-            throw e;
+            PassCostModel cost = new PassCostModel(target.config(), target.weights());
+            monitor.step("ready", models, models);
+            return new DecodingSetup(backend, target, targetRunner, cost, draft, draftRunner);
+        } catch (RuntimeException e) {
+            closeAll(e, draftRunner, targetRunner, draft, target, backend);
+            throw monitor.cancellationOr(e);
         }
     }
 
-    private DecodingSetup(Backend backend, Model target, Model draft) {
+    /** Closes each in turn after {@code failure}; a close that fails too is added to it, not thrown. */
+    private static void closeAll(RuntimeException failure, AutoCloseable... opened) {
+        for (AutoCloseable c : opened) {
+            if (c == null) {
+                continue;
+            }
+            try {
+                c.close();
+            } catch (Exception e) {
+                failure.addSuppressed(e);
+            }
+        }
+    }
+
+    private DecodingSetup(Backend backend, Model target, ModelRunner targetRunner, PassCostModel targetCost,
+                          Model draft, ModelRunner draftRunner) {
         this.backend = backend;
         this.target = target;
-        this.targetRunner = backend.load(target);
-        this.targetCost = new PassCostModel(target.config(), target.weights());
+        this.targetRunner = targetRunner;
+        this.targetCost = targetCost;
         this.draft = draft;
-        this.draftRunner = draft == null ? null : backend.load(draft);
+        this.draftRunner = draftRunner;
     }
 
     public Model target() {

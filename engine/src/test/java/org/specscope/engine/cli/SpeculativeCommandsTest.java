@@ -102,19 +102,20 @@ class SpeculativeCommandsTest {
                 "--clock", "h100", "--out", out.toString());
         assertThat(r.exitCode()).as(r.err()).isZero();
         List<String> rows = Files.readAllLines(out.resolve("sweep.csv"));
-        // Per prompt: autoregressive, unbudgeted, B=16, B=24, static K=2, cascade.
-        assertThat(rows).hasSize(1 + 2 * 6);
+        // Per prompt: autoregressive, unbudgeted, B=16, B=24, static K=2, cascade, cascade (paper).
+        assertThat(rows).hasSize(1 + 2 * 7);
         assertThat(rows.getFirst()).contains("exact_match", "first_divergence", "top1_agreement", "kl_mean");
         JsonNode json = JSON.readTree(out.resolve("sweep.json").toFile());
-        assertThat(json.get("runs").size()).isEqualTo(12);
+        assertThat(json.get("runs").size()).isEqualTo(14);
         for (JsonNode run : json.get("runs")) {
             if (run.get("setting").asString().equals("unbudgeted")) {
                 assertThat(run.get("exact_match").asDouble()).as("lossless").isEqualTo(1.0);
             }
         }
-        // Per prompt: autoregressive (ratio 1), static K=2, cascade.
-        assertThat(Files.readAllLines(out.resolve("cascade.csv"))).hasSize(1 + 2 * 3);
+        // Per prompt: autoregressive (ratio 1), static K=2, cascade, cascade (paper).
+        assertThat(Files.readAllLines(out.resolve("cascade.csv"))).hasSize(1 + 2 * 4)
+                .anyMatch(l -> l.contains(",cascade (paper),"));
         assertThat(r.out()).contains("expert bytes per verification at B=N/2", "exact match at B=3N/4",
-                "worst Cascade / autoregressive");
+                "worst Cascade / autoregressive", "the paper's controller");
     }
 }

@@ -43,4 +43,29 @@ class CascadeControllerProperties {
         w.run(new CascadeController(), 1000);
         assertThat((double) w.elapsedNanos() / (1000 * BASE)).isLessThanOrEqualTo(1.05);
     }
+
+    @Property(tries = 200)
+    void stoppingHopelessTestsNeverSetsADifferentKThanThePaperWouldAtTheFirstTest(
+            @ForAll @DoubleRange(min = 0.02, max = 2.0) double cost, @ForAll @IntRange(min = 1, max = 6) int cap) {
+        Step paper = firstSet(new ScriptedWorkload(BASE, cost, k -> Math.min(k + 1, cap)), CascadeConfig.PAPER);
+        Step stopping = firstSet(new ScriptedWorkload(BASE, cost, k -> Math.min(k + 1, cap)), CascadeConfig.DEFAULT);
+        assertThat(stopping.k()).isEqualTo(paper.k());
+        assertThat(stopping.index()).isLessThanOrEqualTo(paper.index());
+    }
+
+    @Property(tries = 100)
+    void whereSpeculationNeverPaysStoppingHopelessTestsLosesNoMoreThanThePaper(
+            @ForAll @DoubleRange(min = 0.01, max = 2.0) double cost) {
+        ScriptedWorkload paper = new ScriptedWorkload(BASE, cost, k -> 1);
+        paper.run(new CascadeController(CascadeConfig.PAPER), 1000);
+        ScriptedWorkload stopping = new ScriptedWorkload(BASE, cost, k -> 1);
+        stopping.run(new CascadeController(CascadeConfig.DEFAULT), 1000);
+        assertThat((double) stopping.elapsedNanos() / stopping.emittedTokens())
+                .isLessThanOrEqualTo((double) paper.elapsedNanos() / paper.emittedTokens());
+    }
+
+    private static Step firstSet(ScriptedWorkload w, CascadeConfig config) {
+        return w.run(new CascadeController(config), 200).stream()
+                .filter(s -> s.state().phase() == ControllerPhase.SET).findFirst().orElseThrow();
+    }
 }

@@ -230,6 +230,50 @@ class CascadeControllerTest {
     }
 
     @Test
+    void aTestThatCanNoLongerPayStopsAtTheIterationThatProvesIt() {
+        // K = 1 costs 1.5 base and emits 1 token. After 3 measured iterations even 2 tokens in the
+        // 4th (3 + 2 = 5 tokens in 6 base) cannot reach U = 1; after 2 it still could (2 + 4 in 6).
+        CascadeController c = new CascadeController(CascadeConfig.DEFAULT);
+        List<PhaseRun> runs = phaseRuns(ScriptedWorkload.harmful().run(c, 3 + 3 + 1));
+
+        assertThat(runs).extracting(PhaseRun::phase).containsExactly(BASELINE, TEST, SET);
+        assertThat(runs.get(1).ks()).containsExactly(1, 1, 1);
+        assertThat(runs.get(2).ks()).containsExactly(0);
+        assertThat(c.lastTest()).singleElement().satisfies(m ->
+                assertThat(m.utility()).as("measured over the 3 iterations run").isCloseTo(1 / 1.5, within(1e-12)));
+    }
+
+    @Test
+    void aDraftAsDearAsTheTargetIsTestedForOneIterationOnly() {
+        // K = 1 costs 2.2 base: even 2 tokens every iteration give U = 0.91, so one iteration proves it.
+        CascadeController c = new CascadeController(CascadeConfig.DEFAULT);
+        List<PhaseRun> tests = only(TEST, phaseRuns(new ScriptedWorkload(BASE, 1.2, k -> 1).run(c, 1000)));
+
+        assertThat(tests).hasSizeGreaterThan(2).allSatisfy(t -> assertThat(t.ks()).containsExactly(1));
+    }
+
+    @Test
+    void stoppingHopelessTestsChangesNothingWhereSpeculationPays() {
+        List<Step> paper = ScriptedWorkload.peakAtThree().run(new CascadeController(CascadeConfig.PAPER), 1000);
+        List<Step> stopping = ScriptedWorkload.peakAtThree().run(new CascadeController(CascadeConfig.DEFAULT), 1000);
+
+        assertThat(stopping).isEqualTo(paper);
+    }
+
+    @Test
+    void stoppingHopelessTestsHalvesWhatAHarmfulWorkloadLoses() {
+        ScriptedWorkload paper = new ScriptedWorkload(BASE, 1.2, k -> 1);
+        paper.run(new CascadeController(CascadeConfig.PAPER), 300);
+        ScriptedWorkload stopping = new ScriptedWorkload(BASE, 1.2, k -> 1);
+        stopping.run(new CascadeController(CascadeConfig.DEFAULT), 300);
+
+        double paperLoss = (double) paper.elapsedNanos() / paper.emittedTokens() / BASE - 1;
+        double stoppingLoss = (double) stopping.elapsedNanos() / stopping.emittedTokens() / BASE - 1;
+        assertThat(paperLoss).isGreaterThan(0.05);
+        assertThat(stoppingLoss).isPositive().isLessThan(paperLoss / 2);
+    }
+
+    @Test
     void warmUpIterationsAreRunButNotMeasured() {
         long coldStart = 5 * BASE;   // the first iteration after K changes is slow
         CascadeController warm = new CascadeController(CascadeConfig.PAPER.withWarmupIterations(1));

@@ -13,11 +13,14 @@ import org.specscope.engine.spec.TreeShape;
 import org.specscope.engine.trace.RunEnd;
 import org.specscope.engine.trace.StepTrace;
 import org.specscope.engine.trace.RecordingSink;
+import org.specscope.engine.trace.RunHeader;
+import org.specscope.engine.trace.TraceSink;
 
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BooleanSupplier;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -51,7 +54,7 @@ class GenerationSessionTest {
         }
     }
 
-    private static GenerationSession session(int maxTokens, Settings settings, RecordingSink recorder, Drafter drafter) {
+    private static GenerationSession session(int maxTokens, Settings settings, TraceSink recorder, Drafter drafter) {
         int[] ids = setup.target().tokenizer().encode("And God said,");
         return new GenerationSession(setup.newDecoder(drafter, Clock.WALL, CascadeConfig.PAPER), ids, maxTokens,
                 settings, setup.header(drafter, Clock.WALL, ids, "And God said,", settings), recorder);
@@ -100,6 +103,43 @@ class GenerationSessionTest {
             assertThat(end.stopReason()).isEqualTo("CANCELLED");
             assertThat(session.state()).isEqualTo(GenerationSession.State.CANCELLED);
             assertThat(recorder.end()).isEqualTo(end);
+        }
+    }
+
+    /**
+     * Stop pressed while the prefill runs (here: requested as the header arrives, just before it)
+     * ends the run as soon as that one forward pass is over: the prefill is the only step. The
+     * pass itself is not interrupted midway.
+     */
+    @Test
+    void cancellingDuringThePrefillEndsTheRunRightAfterIt() throws Exception {
+        RecordingSink recorder = new RecordingSink();
+        AtomicReference<GenerationSession> running = new AtomicReference<>();
+        TraceSink cancelsAtTheHeader = new TraceSink() {
+            @Override
+            public void onHeader(RunHeader header) {
+                recorder.onHeader(header);
+                running.get().cancel();
+            }
+
+            @Override
+            public void onStep(StepTrace step) {
+                recorder.onStep(step);
+            }
+
+            @Override
+            public void onEnd(RunEnd end) {
+                recorder.onEnd(end);
+            }
+        };
+        try (Drafter drafter = setup.newDrafter(DecodingSetup.DrafterKind.DRAFT_MODEL, 8, 500)) {
+            GenerationSession session = session(500, Settings.defaults(), cancelsAtTheHeader, drafter);
+            running.set(session);
+            session.start(false);
+            RunEnd end = session.completion().get(30, TimeUnit.SECONDS);
+            assertThat(end.stopReason()).isEqualTo("CANCELLED");
+            assertThat(recorder.stepCount()).as("the prefill only").isEqualTo(1);
+            assertThat(session.state()).isEqualTo(GenerationSession.State.CANCELLED);
         }
     }
 

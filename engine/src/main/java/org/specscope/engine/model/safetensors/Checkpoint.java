@@ -1,5 +1,6 @@
 package org.specscope.engine.model.safetensors;
 
+import org.specscope.engine.model.LoadMonitor;
 import org.specscope.engine.model.ModelFormatException;
 import org.specscope.engine.tensor.Tensor;
 import tools.jackson.core.JacksonException;
@@ -54,8 +55,16 @@ public final class Checkpoint implements TensorSource {
      * Any problem is a {@link ModelFormatException} naming the directory or file at fault.
      */
     public static Checkpoint open(Path path) {
+        return open(path, LoadMonitor.NONE);
+    }
+
+    /**
+     * {@link #open(Path)}, telling {@code monitor} before each file is mapped; a cancellation
+     * between files closes those already mapped.
+     */
+    public static Checkpoint open(Path path, LoadMonitor monitor) {
         if (Files.isDirectory(path)) {
-            return openDirectory(path);
+            return openDirectory(path, monitor);
         }
         if (!Files.exists(path)) {
             throw new ModelFormatException(path, null,
@@ -63,22 +72,22 @@ public final class Checkpoint implements TensorSource {
         }
         String fileName = fileName(path);
         if (fileName.endsWith(".index.json")) {
-            return openIndexed(parentOf(path), path);
+            return openIndexed(parentOf(path), path, monitor);
         }
         if (isPyTorchFile(fileName)) {
             throw new ModelFormatException(path, null, pyTorchAdvice());
         }
-        return single(path, path);
+        return single(path, path, monitor);
     }
 
-    private static Checkpoint openDirectory(Path dir) {
+    private static Checkpoint openDirectory(Path dir, LoadMonitor monitor) {
         Path index = dir.resolve(INDEX_FILE);
         if (Files.isRegularFile(index)) {
-            return openIndexed(dir, index);
+            return openIndexed(dir, index, monitor);
         }
         Path single = dir.resolve(SINGLE_FILE);
         if (Files.isRegularFile(single)) {
-            return single(dir, single);
+            return single(dir, single, monitor);
         }
         List<Path> safetensors = new ArrayList<>();
         List<String> pyTorch = new ArrayList<>();
@@ -95,7 +104,7 @@ public final class Checkpoint implements TensorSource {
             throw new ModelFormatException(dir, null, "cannot list the directory: " + e, e);
         }
         if (safetensors.size() == 1) {
-            return single(dir, safetensors.getFirst());
+            return single(dir, safetensors.getFirst(), monitor);
         }
         Collections.sort(safetensors);
         Collections.sort(pyTorch);
@@ -122,7 +131,8 @@ public final class Checkpoint implements TensorSource {
                 + "(for example load the model with transformers and save_pretrained(dir, safe_serialization=True))";
     }
 
-    private static Checkpoint single(Path location, Path file) {
+    private static Checkpoint single(Path location, Path file, LoadMonitor monitor) {
+        monitor.step("mapping " + fileName(file), 0, 1);
         SafetensorsFile f = SafetensorsFile.open(file);
         Map<String, SafetensorsFile> byTensor = new LinkedHashMap<>();
         for (String name : f.names()) {
@@ -131,7 +141,7 @@ public final class Checkpoint implements TensorSource {
         return new Checkpoint(location, List.of(f), byTensor);
     }
 
-    private static Checkpoint openIndexed(Path dir, Path index) {
+    private static Checkpoint openIndexed(Path dir, Path index, LoadMonitor monitor) {
         Map<String, String> weightMap = readWeightMap(index);
 
         // Which tensors each shard should hold, shards in order of first mention.
@@ -167,9 +177,11 @@ public final class Checkpoint implements TensorSource {
         try {
             Map<String, SafetensorsFile> byShard = new LinkedHashMap<>();
             Map<Path, SafetensorsFile> byPath = new LinkedHashMap<>(); // "a" and "./a" are one file
+            int shard = 0;
             for (Map.Entry<String, Path> e : shardPaths.entrySet()) {
                 Path normalized = e.getValue().toAbsolutePath().normalize();
                 SafetensorsFile f = byPath.get(normalized);
+                monitor.step("mapping " + e.getKey(), shard++, shardPaths.size());
                 if (f == null) {
                     f = SafetensorsFile.open(e.getValue());
                     opened.add(f);
