@@ -30,7 +30,9 @@ final class CudaContext implements AutoCloseable {
     private final CUmodule module = new CUmodule();
     private final CUstream stream = new CUstream();
     private final Map<String, CUfunction> functions = new HashMap<>();
-    private boolean closed;
+    /** Device memory of objects the garbage collector found unreachable (KV caches), freed at the next bind. */
+    private final java.util.concurrent.ConcurrentLinkedQueue<CUdeviceptr> orphans = new java.util.concurrent.ConcurrentLinkedQueue<>();
+    private volatile boolean closed;
 
     private CudaContext() {
     }
@@ -61,6 +63,16 @@ final class CudaContext implements AutoCloseable {
             throw new IllegalStateException("the CUDA backend is closed");
         }
         check(JCudaDriver.cuCtxSetCurrent(context), "cuCtxSetCurrent");
+        for (CUdeviceptr p; (p = orphans.poll()) != null; ) {
+            JCudaDriver.cuMemFree(p);
+        }
+    }
+
+    /** Frees {@code p} on the next engine thread that binds (safe from a Cleaner's thread). */
+    void freeLater(CUdeviceptr p) {
+        if (!closed) {
+            orphans.add(p);
+        }
     }
 
     long freeBytes() {
@@ -93,7 +105,7 @@ final class CudaContext implements AutoCloseable {
                     freeBytes() / (double) (1L << 30)));
         }
         check(r, "cuMemAlloc(" + what + ")");
-        check(JCudaDriver.cuMemsetD8Async(p, (byte) 0, Math.max(1, bytes), stream), "cuMemsetD8");
+        check(JCudaDriver.cuMemsetD8(p, (byte) 0, Math.max(1, bytes)), "cuMemsetD8");
         return p;
     }
 
@@ -117,18 +129,24 @@ final class CudaContext implements AutoCloseable {
         return size;
     }
 
+    // Copies from Java arrays are synchronous: the array may move once the call returns, so an
+    // asynchronous copy from it would be undefined. Our stream is a blocking one, so these copies
+    // (on the legacy default stream) are ordered after the kernels before them and before those after.
+
     void upload(float[] src, CUdeviceptr dst) {
-        check(JCudaDriver.cuMemcpyHtoDAsync(dst, Pointer.to(src), (long) src.length * Float.BYTES, stream),
-                "cuMemcpyHtoD");
+        check(JCudaDriver.cuMemcpyHtoD(dst, Pointer.to(src), (long) src.length * Float.BYTES), "cuMemcpyHtoD");
     }
 
     void upload(int[] src, int length, CUdeviceptr dst) {
-        check(JCudaDriver.cuMemcpyHtoDAsync(dst, Pointer.to(src), (long) length * Integer.BYTES, stream),
-                "cuMemcpyHtoD");
+        check(JCudaDriver.cuMemcpyHtoD(dst, Pointer.to(src), (long) length * Integer.BYTES), "cuMemcpyHtoD");
     }
 
     void upload(byte[] src, int length, CUdeviceptr dst) {
-        check(JCudaDriver.cuMemcpyHtoDAsync(dst, Pointer.to(src), length, stream), "cuMemcpyHtoD");
+        check(JCudaDriver.cuMemcpyHtoD(dst, Pointer.to(src), length), "cuMemcpyHtoD");
+    }
+
+    void upload(double[] src, CUdeviceptr dst) {
+        check(JCudaDriver.cuMemcpyHtoD(dst, Pointer.to(src), (long) src.length * Double.BYTES), "cuMemcpyHtoD");
     }
 
     /** Waits for the stream, then copies {@code count} floats from {@code src + offset floats}. */
