@@ -154,7 +154,9 @@ public final class MainWindow {
     }
 
     public MainWindow(List<TraceView> views, AppPreferences preferences, Path home) {
-        this(views, preferences, home, org.specscope.engine.backend.cpu.CpuBackend::new);
+        // A CUDA GPU when one is usable, else the CPU; the status bar shows which and why.
+        this(views, preferences, home, () -> org.specscope.engine.backend.BackendChoice.AUTO.open(
+                Runtime.getRuntime().availableProcessors()));
     }
 
     /**

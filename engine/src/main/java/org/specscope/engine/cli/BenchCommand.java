@@ -1,9 +1,9 @@
 package org.specscope.engine.cli;
 
 import jdk.incubator.vector.FloatVector;
+import org.specscope.engine.backend.Backend;
 import org.specscope.engine.backend.KvCache;
 import org.specscope.engine.backend.ModelRunner;
-import org.specscope.engine.backend.cpu.CpuBackend;
 import org.specscope.engine.bench.BandwidthMeasurement;
 import org.specscope.engine.bench.BatchRouting;
 import org.specscope.engine.bench.BenchPlan;
@@ -119,7 +119,7 @@ final class BenchCommand implements Callable<Integer> {
                 bandwidthBytes != null ? bandwidthBytes : MemoryBandwidth.defaultBytes(lastLevelCache),
                 modelOptions.threadCount());
         try (Model model = Model.open(modelOptions.modelDirectory());
-             CpuBackend backend = new CpuBackend(plan.threads());
+             Backend backend = modelOptions.openBackend();
              ModelRunner runner = backend.load(model)) {
             int positions = model.config().maxPositionEmbeddings();
             if ((long) contextTokens + plan.slotsNeeded() > positions) {
@@ -143,7 +143,7 @@ final class BenchCommand implements Callable<Integer> {
         return 0;
     }
 
-    private void printReport(PrintWriter o, Model model, CpuBackend backend, BenchReport r, OptionalLong llc) {
+    private void printReport(PrintWriter o, Model model, Backend backend, BenchReport r, OptionalLong llc) {
         o.printf(Locale.ROOT, "bench %s (%s), %s%n", model.directory().getFileName(),
                 model.config().architecture().className(), backend.description());
         o.printf(Locale.ROOT, "  weights %s mapped (%s); context %d tokens; %d interleaved rounds after a warm-up "
@@ -254,7 +254,7 @@ final class BenchCommand implements Callable<Integer> {
         return ratio.isPresent() ? String.format(Locale.ROOT, "%.2f", ratio.getAsDouble()) : "-";
     }
 
-    private void printJson(PrintWriter out, Model model, CpuBackend backend, BenchReport r, OptionalLong llc) {
+    private void printJson(PrintWriter out, Model model, Backend backend, BenchReport r, OptionalLong llc) {
         JsonMapper mapper = JsonMapper.builder().build();
         ObjectNode o = mapper.createObjectNode();
         o.put("model", model.directory().toString());

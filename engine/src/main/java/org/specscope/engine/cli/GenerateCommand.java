@@ -1,7 +1,7 @@
 package org.specscope.engine.cli;
 
+import org.specscope.engine.backend.Backend;
 import org.specscope.engine.backend.ModelRunner;
-import org.specscope.engine.backend.cpu.CpuBackend;
 import org.specscope.engine.generate.GenerationResult;
 import org.specscope.engine.generate.Generator;
 import org.specscope.engine.generate.SamplingParams;
@@ -42,7 +42,7 @@ final class GenerateCommand implements Callable<Integer> {
         SamplingParams params = sampling.params();
         PrintWriter out = spec.commandLine().getOut();
         try (Model model = Model.open(modelOptions.modelDirectory());
-             CpuBackend backend = new CpuBackend(modelOptions.threadCount());
+             Backend backend = modelOptions.openBackend();
              ModelRunner runner = backend.load(model)) {
             Tokenizer tokenizer = model.tokenizer();
             int[] promptIds = tokenizer.encode(request.prompt);

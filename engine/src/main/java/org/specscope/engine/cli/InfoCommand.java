@@ -1,6 +1,7 @@
 package org.specscope.engine.cli;
 
-import org.specscope.engine.backend.cpu.CpuBackend;
+import org.specscope.engine.backend.Backend;
+import org.specscope.engine.backend.FallbackBackend;
 import org.specscope.engine.model.Model;
 import org.specscope.engine.model.ModelConfig;
 import org.specscope.engine.model.MoeConfig;
@@ -27,7 +28,7 @@ final class InfoCommand implements Callable<Integer> {
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
         try (Model model = Model.open(modelOptions.modelDirectory());
-             CpuBackend backend = new CpuBackend(modelOptions.threadCount())) {
+             Backend backend = modelOptions.openBackend()) {
             ModelConfig c = model.config();
             ModelWeights w = model.weights();
             row(out, "model", model.directory().toString());
@@ -76,7 +77,7 @@ final class InfoCommand implements Callable<Integer> {
             row(out, "weights", bytes(w.byteSize()) + " mapped from " + bytes(model.tensors().totalBytes())
                     + " of safetensors (zero copy)");
             row(out, "KV cache", bytes(2L * c.numLayers() * c.kvDim() * Float.BYTES) + " per token (float32)");
-            row(out, "backend", backend.description());
+            row(out, "backend", backend instanceof FallbackBackend auto ? auto.descriptionFor(model) : backend.description());
         }
         out.flush();
         return 0;

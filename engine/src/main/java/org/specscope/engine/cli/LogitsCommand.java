@@ -1,10 +1,10 @@
 package org.specscope.engine.cli;
 
+import org.specscope.engine.backend.Backend;
 import org.specscope.engine.backend.ForwardBatch;
 import org.specscope.engine.backend.KvCache;
 import org.specscope.engine.backend.Logits;
 import org.specscope.engine.backend.ModelRunner;
-import org.specscope.engine.backend.cpu.CpuBackend;
 import org.specscope.engine.model.Model;
 import org.specscope.engine.tensor.Npy;
 import picocli.CommandLine.Command;
@@ -34,7 +34,7 @@ final class LogitsCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         try (Model model = Model.open(modelOptions.modelDirectory());
-             CpuBackend backend = new CpuBackend(modelOptions.threadCount());
+             Backend backend = modelOptions.openBackend();
              ModelRunner runner = backend.load(model)) {
             int[] ids = model.tokenizer().encode(prompt);
             if (ids.length == 0) {

@@ -1,5 +1,8 @@
 package org.specscope.engine.cli;
 
+import org.specscope.engine.backend.Backend;
+import org.specscope.engine.backend.BackendChoice;
+import org.specscope.engine.backend.cuda.UploadProgress;
 import picocli.CommandLine.Option;
 
 import java.io.IOException;
@@ -10,7 +13,7 @@ import java.util.Comparator;
 import java.util.Optional;
 import java.util.stream.Stream;
 
-/** The options every model command shares: which model, and how many CPU threads. */
+/** The options every model command shares: which model, where it runs, and how many CPU threads. */
 final class ModelOptions {
 
     /** Set by the launcher to the project's root, where sample-models/ lives. */
@@ -23,6 +26,31 @@ final class ModelOptions {
 
     @Option(names = "--threads", paramLabel = "N", description = "CPU worker threads (default: all cores).")
     Integer threads;
+
+    @Option(names = "--backend", paramLabel = "auto|cpu|cuda", defaultValue = "auto",
+            description = "Where the model runs: auto (a CUDA GPU when one is usable, else the CPU), cpu or cuda "
+                    + "(default: ${DEFAULT-VALUE}).")
+    String backend = "auto";
+
+    /** The backend --backend names; a forced cuda without a usable GPU fails with the reason. */
+    Backend openBackend() {
+        return BackendChoice.parse(backend).open(threadCount(), UPLOAD_PROGRESS);
+    }
+
+    /** Weight uploads to a GPU print a line per tenth on stderr (stdout may be JSON). */
+    private static final UploadProgress UPLOAD_PROGRESS = new UploadProgress() {
+        private int lastTenth = -1;
+
+        @Override
+        public synchronized void uploaded(String model, long done, long total) {
+            int tenth = total == 0 ? 10 : (int) (10 * done / total);
+            if (tenth != lastTenth || done == total) {
+                System.err.printf(java.util.Locale.ROOT, "upload: %s %d%% of %.1f GiB%n", model, tenth * 10,
+                        total / (double) (1L << 30));
+                lastTenth = done == total ? -1 : tenth;
+            }
+        }
+    };
 
     int threadCount() {
         return threads != null ? threads : Runtime.getRuntime().availableProcessors();

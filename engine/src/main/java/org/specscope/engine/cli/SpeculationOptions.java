@@ -1,6 +1,5 @@
 package org.specscope.engine.cli;
 
-import org.specscope.engine.backend.cpu.CpuBackend;
 import org.specscope.engine.control.Clock;
 import org.specscope.engine.control.CostModelClock;
 import org.specscope.engine.control.DeviceProfile;
@@ -106,6 +105,6 @@ final class SpeculationOptions {
     }
 
     DecodingSetup openSetup(ModelOptions model) {
-        return DecodingSetup.open(new CpuBackend(model.threadCount()), model.modelDirectory(), draftDirectory(model));
+        return DecodingSetup.open(model.openBackend(), model.modelDirectory(), draftDirectory(model));
     }
 }

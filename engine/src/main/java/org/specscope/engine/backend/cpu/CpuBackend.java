@@ -9,6 +9,7 @@ import org.specscope.engine.model.Model;
 public final class CpuBackend implements Backend {
 
     private final ParallelRunner par;
+    private final String note;
 
     /** One worker per available processor. */
     public CpuBackend() {
@@ -16,10 +17,19 @@ public final class CpuBackend implements Backend {
     }
 
     public CpuBackend(int threads) {
+        this(threads, null);
+    }
+
+    /**
+     * @param note why the CPU runs the model when the user may have hoped otherwise (e.g. "CUDA
+     *             unavailable: no CUDA device"), shown in the description; null for none
+     */
+    public CpuBackend(int threads, String note) {
         if (threads < 1) {
             throw new IllegalArgumentException("threads must be at least 1, got " + threads);
         }
         this.par = new ParallelRunner(threads);
+        this.note = note;
     }
 
     @Override
@@ -30,7 +40,7 @@ public final class CpuBackend implements Backend {
     @Override
     public String description() {
         return "CPU, " + par.threads() + (par.threads() == 1 ? " thread, " : " threads, ")
-                + FloatVector.SPECIES_PREFERRED.vectorBitSize() + "-bit vectors";
+                + FloatVector.SPECIES_PREFERRED.vectorBitSize() + "-bit vectors" + (note == null ? "" : " (" + note + ")");
     }
 
     @Override

@@ -1,0 +1,501 @@
+// SpecScope's CUDA kernels: the forward pass of CpuModelRunner, on the device.
+//
+// Conventions (the Java side, CudaModelRunner, relies on every one of them):
+// - Activations are float32, row-major [tokens x width], as on the CPU, so that both backends
+//   compute the same function and the parity tests can compare them closely.
+// - Weights stay in the dtype the checkpoint stores (BF16, F16 or F32): each matrix kernel exists
+//   once per dtype (suffix _bf16, _f16, _f32) and accumulates in float32.
+// - Small tensors (norm weights, biases, the shared-expert gate) are widened to float32 on the
+//   host once, at load, and read as float here.
+// - Every kernel takes sizes as int and element strides as long long where a product can pass
+//   2^31 (expert stacks, KV caches).
+// - Kernels run on one stream in launch order; none synchronises with the host.
+
+#include <cuda_bf16.h>
+#include <cuda_fp16.h>
+#include <math.h>
+#include <stdint.h>
+
+// ---- helpers --------------------------------------------------------------------------------
+
+__device__ __forceinline__ float to_float(__nv_bfloat16 v) { return __bfloat162float(v); }
+__device__ __forceinline__ float to_float(__half v) { return __half2float(v); }
+__device__ __forceinline__ float to_float(float v) { return v; }
+
+// Eight consecutive weights starting at p, widened to float. p is 16-byte aligned for the 2-byte
+// types and 32-byte aligned for float (rows of a multiple of 8 columns in a 256-byte aligned
+// allocation), so one or two vector loads fetch them: weight streaming is what bounds a decode
+// step, and 16-byte loads are what let it approach the memory bandwidth.
+template <typename T> __device__ __forceinline__ void load8(const T* p, float* w);
+
+template <> __device__ __forceinline__ void load8<__nv_bfloat16>(const __nv_bfloat16* p, float* w) {
+    uint4 u = *reinterpret_cast<const uint4*>(p);
+    uint32_t words[4] = {u.x, u.y, u.z, u.w};
+#pragma unroll
+    for (int i = 0; i < 4; i++) {
+        // A bfloat16 is the upper half of a float32; the lower-addressed element is the low half.
+        w[2 * i] = __uint_as_float(words[i] << 16);
+        w[2 * i + 1] = __uint_as_float(words[i] & 0xffff0000u);
+    }
+}
+
+template <> __device__ __forceinline__ void load8<__half>(const __half* p, float* w) {
+    uint4 u = *reinterpret_cast<const uint4*>(p);
+    const __half2* h = reinterpret_cast<const __half2*>(&u);
+#pragma unroll
+    for (int i = 0; i < 4; i++) {
+        float2 f = __half22float2(h[i]);
+        w[2 * i] = f.x;
+        w[2 * i + 1] = f.y;
+    }
+}
+
+template <> __device__ __forceinline__ void load8<float>(const float* p, float* w) {
+    float4 a = reinterpret_cast<const float4*>(p)[0];
+    float4 b = reinterpret_cast<const float4*>(p)[1];
+    w[0] = a.x; w[1] = a.y; w[2] = a.z; w[3] = a.w;
+    w[4] = b.x; w[5] = b.y; w[6] = b.z; w[7] = b.w;
+}
+
+__device__ __forceinline__ float warp_sum(float v) {
+#pragma unroll
+    for (int o = 16; o > 0; o >>= 1) v += __shfl_xor_sync(0xffffffffu, v, o);
+    return v;
+}
+
+__device__ __forceinline__ float warp_max(float v) {
+#pragma unroll
+    for (int o = 16; o > 0; o >>= 1) v = fmaxf(v, __shfl_xor_sync(0xffffffffu, v, o));
+    return v;
+}
+
+// Sum over the block, returned to every thread. Safe to call repeatedly (syncs before reuse).
+__device__ float block_sum(float v) {
+    __shared__ float part[32];
+    int lane = threadIdx.x & 31, warp = threadIdx.x >> 5, warps = (blockDim.x + 31) >> 5;
+    v = warp_sum(v);
+    __syncthreads();
+    if (lane == 0) part[warp] = v;
+    __syncthreads();
+    float s = 0.f;
+    for (int i = 0; i < warps; i++) s += part[i];
+    return s;
+}
+
+__device__ float block_max(float v) {
+    __shared__ float part[32];
+    int lane = threadIdx.x & 31, warp = threadIdx.x >> 5, warps = (blockDim.x + 31) >> 5;
+    v = warp_max(v);
+    __syncthreads();
+    if (lane == 0) part[warp] = v;
+    __syncthreads();
+    float m = -INFINITY;
+    for (int i = 0; i < warps; i++) m = fmaxf(m, part[i]);
+    return m;
+}
+
+// ---- embedding ------------------------------------------------------------------------------
+
+// x[t] = table[ids[t]] widened to float. Grid: tokens. (Ids are checked on the host.)
+template <typename T>
+__device__ void embed(const T* table, const int* ids, float* x, int hidden) {
+    const T* row = table + (long long)ids[blockIdx.x] * hidden;
+    float* out = x + (long long)blockIdx.x * hidden;
+    for (int i = threadIdx.x; i < hidden; i += blockDim.x) out[i] = to_float(row[i]);
+}
+
+extern "C" __global__ void embed_bf16(const __nv_bfloat16* t, const int* ids, float* x, int hidden) { embed(t, ids, x, hidden); }
+extern "C" __global__ void embed_f16(const __half* t, const int* ids, float* x, int hidden) { embed(t, ids, x, hidden); }
+extern "C" __global__ void embed_f32(const float* t, const int* ids, float* x, int hidden) { embed(t, ids, x, hidden); }
+
+// ---- elementwise ----------------------------------------------------------------------------
+
+// RMSNorm of one row per block; out may alias x (each element is read before it is written,
+// and the sum of squares is complete, block-wide, before any write).
+extern "C" __global__ void rms_norm(const float* x, const float* weight, float* out, int width, float eps) {
+    const float* in = x + (long long)blockIdx.x * width;
+    float* o = out + (long long)blockIdx.x * width;
+    float ss = 0.f;
+    for (int i = threadIdx.x; i < width; i += blockDim.x) ss += in[i] * in[i];
+    ss = block_sum(ss);
+    // The CPU widens to double for the square root; so do we (one per row: free).
+    float inv = (float)(1.0 / sqrt((double)(ss / width + eps)));
+    for (int i = threadIdx.x; i < width; i += blockDim.x) o[i] = in[i] * inv * weight[i];
+}
+
+// y[r][i] += bias[i] for rows of width. Grid-stride.
+extern "C" __global__ void add_bias(float* y, const float* bias, int rows, int width) {
+    long long n = (long long)rows * width;
+    for (long long i = blockIdx.x * (long long)blockDim.x + threadIdx.x; i < n; i += (long long)gridDim.x * blockDim.x)
+        y[i] += bias[i % width];
+}
+
+extern "C" __global__ void clamp_values(float* v, long long n, float limit) {
+    for (long long i = blockIdx.x * (long long)blockDim.x + threadIdx.x; i < n; i += (long long)gridDim.x * blockDim.x)
+        v[i] = fmaxf(-limit, fminf(limit, v[i]));
+}
+
+// x += delta (the residual stream).
+extern "C" __global__ void add_in_place(float* x, const float* delta, long long n) {
+    for (long long i = blockIdx.x * (long long)blockDim.x + threadIdx.x; i < n; i += (long long)gridDim.x * blockDim.x)
+        x[i] += delta[i];
+}
+
+// gate = silu(gate) * up: SwiGLU's gated activation, in place.
+extern "C" __global__ void silu_mul(float* gate, const float* up, long long n) {
+    for (long long i = blockIdx.x * (long long)blockDim.x + threadIdx.x; i < n; i += (long long)gridDim.x * blockDim.x) {
+        float g = gate[i];
+        gate[i] = g / (1.f + expf(-g)) * up[i];
+    }
+}
+
+// Rotate-half RoPE of `heads` heads per token, in place. rows[t] starts at v + t * stride.
+// inv_freq is double and the angle is formed in double, as the CPU does: position * frequency
+// reaches thousands of radians, where a float angle would already be off by 1e-4.
+extern "C" __global__ void rope(float* v, const int* positions, const double* inv_freq, int heads, int head_dim,
+                                int stride) {
+    int half = head_dim / 2;
+    float* row = v + (long long)blockIdx.x * stride;
+    double position = positions[blockIdx.x];
+    for (int j = threadIdx.x; j < heads * half; j += blockDim.x) {
+        int h = j / half, i = j % half;
+        double s, c;
+        sincos(position * inv_freq[i], &s, &c);
+        float cs = (float)c, sn = (float)s;
+        float* b = row + h * head_dim;
+        float x0 = b[i], x1 = b[i + half];
+        b[i] = x0 * cs - x1 * sn;
+        b[i + half] = x1 * cs + x0 * sn;
+    }
+}
+
+// ---- matrix products ------------------------------------------------------------------------
+
+// One warp per output row, MM_TOKENS inputs per block: a weight row is read once for up to
+// MM_TOKENS tokens (a decode step or a small draft tree reads every weight exactly once; a
+// 128-token prefill re-reads it 8 times, mostly from L2), and the inputs come from L1/L2.
+#define MM_WARPS 8
+#define MM_TOKENS 16
+
+// y[(first + j) * rows + row] = W[row] . x[in_row(first + j)] for j < count, where in_row(p) is
+// gather[p] when gather is given (an expert's tokens, read in place from the normed activations)
+// and p otherwise.
+template <typename T>
+__device__ void matmul_rows(const T* W, const float* x, const int* gather, float* y, int rows, int cols,
+                            int first, int count, int row) {
+    int lane = threadIdx.x & 31;
+    const T* w = W + (long long)row * cols;
+    const float* in[MM_TOKENS];
+#pragma unroll
+    for (int j = 0; j < MM_TOKENS; j++) {
+        int p = first + (j < count ? j : 0);
+        in[j] = x + (long long)(gather ? gather[p] : p) * cols;
+    }
+    float acc[MM_TOKENS];
+#pragma unroll
+    for (int j = 0; j < MM_TOKENS; j++) acc[j] = 0.f;
+    if ((cols & 7) == 0) {
+        for (int c = lane * 8; c < cols; c += 32 * 8) {
+            float wv[8];
+            load8<T>(w + c, wv);
+#pragma unroll
+            for (int j = 0; j < MM_TOKENS; j++) {
+                if (j < count) {
+                    float4 a = reinterpret_cast<const float4*>(in[j] + c)[0];
+                    float4 b = reinterpret_cast<const float4*>(in[j] + c)[1];
+                    acc[j] += wv[0] * a.x + wv[1] * a.y + wv[2] * a.z + wv[3] * a.w
+                            + wv[4] * b.x + wv[5] * b.y + wv[6] * b.z + wv[7] * b.w;
+                }
+            }
+        }
+    } else {
+        // Odd widths (tiny test models): the same sum, one element at a time.
+        for (int c = lane; c < cols; c += 32) {
+            float wv = to_float(w[c]);
+#pragma unroll
+            for (int j = 0; j < MM_TOKENS; j++)
+                if (j < count) acc[j] += wv * in[j][c];
+        }
+    }
+#pragma unroll
+    for (int j = 0; j < MM_TOKENS; j++) {
+        float s = warp_sum(acc[j]);
+        if (lane == 0 && j < count) y[(long long)(first + j) * rows + row] = s;
+    }
+}
+
+// y[tokens x rows] = x[tokens x cols] W^T. Grid: (ceil(rows / MM_WARPS), ceil(tokens / MM_TOKENS)),
+// block MM_WARPS * 32.
+template <typename T>
+__device__ void matmul(const T* W, const float* x, float* y, int rows, int cols, int tokens) {
+    int row = blockIdx.x * MM_WARPS + (threadIdx.x >> 5);
+    int first = blockIdx.y * MM_TOKENS;
+    if (row >= rows) return;
+    matmul_rows<T>(W, x, nullptr, y, rows, cols, first, min(MM_TOKENS, tokens - first), row);
+}
+
+extern "C" __global__ void matmul_bf16(const __nv_bfloat16* W, const float* x, float* y, int rows, int cols, int tokens) { matmul(W, x, y, rows, cols, tokens); }
+extern "C" __global__ void matmul_f16(const __half* W, const float* x, float* y, int rows, int cols, int tokens) { matmul(W, x, y, rows, cols, tokens); }
+extern "C" __global__ void matmul_f32(const float* W, const float* x, float* y, int rows, int cols, int tokens) { matmul(W, x, y, rows, cols, tokens); }
+
+// The grouped expert product: the (token, expert) pairs are grouped by expert (group_pairs), and
+// block z runs expert z over its pairs expert_start[z] .. expert_start[z + 1], so each kept
+// expert's weights are streamed once per MM_TOKENS of its pairs and experts with no pairs (dropped
+// by the budget, or chosen by no token) are not read at all. The experts of a layer sit in one
+// stacked allocation, expert e at stack + e * expert_stride, so one launch covers them all.
+// y row p is pair p's output; x row is gather[p] (a token) when gather is given, else p.
+// Grid: (ceil(rows / MM_WARPS), ceil(tokens / MM_TOKENS), experts): an expert has at most one
+// pair per token, and blocks past an expert's pairs return at once.
+template <typename T>
+__device__ void expert_matmul(const T* stack, long long expert_stride, const int* expert_start, const int* gather,
+                              const float* x, float* y, int rows, int cols) {
+    int e = blockIdx.z;
+    int row = blockIdx.x * MM_WARPS + (threadIdx.x >> 5);
+    int first = expert_start[e] + blockIdx.y * MM_TOKENS;
+    int end = expert_start[e + 1];
+    if (row >= rows || first >= end) return;
+    matmul_rows<T>(stack + e * expert_stride, x, gather, y, rows, cols, first, min(MM_TOKENS, end - first), row);
+}
+
+extern "C" __global__ void expert_matmul_bf16(const __nv_bfloat16* s, long long st, const int* es, const int* g, const float* x, float* y, int rows, int cols) { expert_matmul(s, st, es, g, x, y, rows, cols); }
+extern "C" __global__ void expert_matmul_f16(const __half* s, long long st, const int* es, const int* g, const float* x, float* y, int rows, int cols) { expert_matmul(s, st, es, g, x, y, rows, cols); }
+extern "C" __global__ void expert_matmul_f32(const float* s, long long st, const int* es, const int* g, const float* x, float* y, int rows, int cols) { expert_matmul(s, st, es, g, x, y, rows, cols); }
+
+// ---- attention ------------------------------------------------------------------------------
+
+// Scaled dot-product attention of one (batch token, query head) per block over the cached
+// prefix and the batch tokens the mask shows, with an online softmax over tiles of ATT_THREADS
+// keys (no scores buffer whose size would depend on the context). GQA: query head h reads
+// kv head h / (heads / kv_heads).
+//
+// Visibility, as CpuModelRunner.attend: slots before mask_start = start - cached_nodes are the
+// committed prefix (always visible); slot s >= mask_start is key (s - mask_start) of the mask,
+// whose row t is mask[t * (cached_nodes + tokens) + key] (causal: key <= t); a sliding window
+// hides keys `window` or more positions back. Positions are per slot (tree nodes share depths).
+#define ATT_THREADS 128
+#define ATT_MAX_DIMS 4   // head_dim <= ATT_THREADS * ATT_MAX_DIMS = 512
+
+extern "C" __global__ void attention(const float* q, const float* k_cache, const float* v_cache, const int* positions,
+                                     const unsigned char* mask, int causal, int start, int tokens, int cached_nodes,
+                                     int heads, int kv_heads, int head_dim, int window, float scale, float* out) {
+    extern __shared__ float shared[];
+    float* qs = shared;              // the query head, [head_dim]
+    float* ps = shared + head_dim;   // this tile's softmax numerators, [ATT_THREADS]
+    int t = blockIdx.x / heads, h = blockIdx.x % heads;
+    int tid = threadIdx.x;
+    int qd = heads * head_dim, kvd = kv_heads * head_dim;
+    int kv_off = (h / (heads / kv_heads)) * head_dim;
+    for (int i = tid; i < head_dim; i += blockDim.x) qs[i] = q[(long long)t * qd + h * head_dim + i];
+    __syncthreads();
+
+    int total = start + tokens;
+    int mask_start = start - cached_nodes;
+    int mask_cols = cached_nodes + tokens;
+    int query_pos = positions[start + t];
+    float m = -INFINITY, l = 0.f;
+    float acc[ATT_MAX_DIMS];
+#pragma unroll
+    for (int j = 0; j < ATT_MAX_DIMS; j++) acc[j] = 0.f;
+
+    for (int base = 0; base < total; base += ATT_THREADS) {
+        int slot = base + tid;
+        float s = -INFINITY;
+        if (slot < total) {
+            bool visible;
+            if (slot < mask_start) visible = true;
+            else if (causal) visible = slot - mask_start <= t;
+            else visible = mask[(long long)t * mask_cols + (slot - mask_start)] != 0;
+            if (visible && window > 0 && query_pos - positions[slot] >= window) visible = false;
+            if (visible) {
+                const float* k = k_cache + (long long)slot * kvd + kv_off;
+                float dot = 0.f;
+                for (int i = 0; i < head_dim; i++) dot += qs[i] * k[i];
+                s = dot * scale;
+            }
+        }
+        float tile_max = block_max(s);   // the same in every thread: the branch below is uniform
+        if (tile_max == -INFINITY) continue;
+        float m_new = fmaxf(m, tile_max);
+        float correction = m == -INFINITY ? 0.f : expf(m - m_new);
+        float p = s == -INFINITY ? 0.f : expf(s - m_new);
+        ps[tid] = p;
+        float tile_sum = block_sum(p);   // its barriers also publish ps
+        l = l * correction + tile_sum;
+        int keys = min(ATT_THREADS, total - base);
+#pragma unroll
+        for (int j = 0; j < ATT_MAX_DIMS; j++) {
+            int d = tid + j * ATT_THREADS;
+            if (d < head_dim) {
+                float a = acc[j] * correction;
+                const float* v = v_cache + (long long)base * kvd + kv_off + d;
+                for (int key = 0; key < keys; key++) {
+                    float pk = ps[key];
+                    if (pk != 0.f) a += pk * v[(long long)key * kvd];
+                }
+                acc[j] = a;
+            }
+        }
+        m = m_new;
+        __syncthreads();   // ps is rewritten by the next tile
+    }
+#pragma unroll
+    for (int j = 0; j < ATT_MAX_DIMS; j++) {
+        int d = tid + j * ATT_THREADS;
+        if (d < head_dim) out[(long long)t * qd + h * head_dim + d] = acc[j] / l;   // l > 0: a token sees itself
+    }
+}
+
+// ---- mixture of experts ---------------------------------------------------------------------
+
+// Router: the full softmax over all experts (kept: MoE-Spec's scores and the trace need it), the
+// top-k in descending order with ties to the lower id, and their probabilities as weights,
+// renormalised over the top-k where the family does (Mixtral always, Qwen3 with norm_topk_prob,
+// OLMoE never). One warp per token; k is at most a few dozen, so lane 0 picks the top-k by k
+// passes of an argmax, which keeps the tie rule obvious.
+extern "C" __global__ void router_topk(const float* logits, float* probs, int* ids, float* weights, int n, int k,
+                                       int normalize) {
+    const float* in = logits + (long long)blockIdx.x * n;
+    float* p = probs + (long long)blockIdx.x * n;
+    int lane = threadIdx.x;
+    float mx = -INFINITY;
+    for (int e = lane; e < n; e += 32) mx = fmaxf(mx, in[e]);
+    mx = warp_max(mx);
+    float sum = 0.f;
+    for (int e = lane; e < n; e += 32) {
+        float v = expf(in[e] - mx);
+        p[e] = v;
+        sum += v;
+    }
+    sum = warp_sum(sum);
+    float inv = 1.f / sum;
+    for (int e = lane; e < n; e += 32) p[e] *= inv;
+    __syncwarp();
+    if (lane != 0) return;
+    int* out_ids = ids + (long long)blockIdx.x * k;
+    float* out_w = weights + (long long)blockIdx.x * k;
+    float total = 0.f;
+    for (int j = 0; j < k; j++) {
+        int best = -1;
+        for (int e = 0; e < n; e++) {
+            bool taken = false;
+            for (int i = 0; i < j; i++) taken |= out_ids[i] == e;
+            if (!taken && (best < 0 || p[e] > p[best])) best = e;
+        }
+        out_ids[j] = best;
+        out_w[j] = p[best];
+        total += p[best];
+    }
+    if (normalize)
+        for (int j = 0; j < k; j++) out_w[j] /= total;
+}
+
+// Groups the (token, slot) pairs by expert, in token order within an expert (as the CPU does):
+// expert_start[e] .. expert_start[e + 1] are expert e's pairs, pair_token/pair_weight say whose
+// and how much, and slot_pair[t * k + j] says where slot j of token t went (-1: an id of -1, an
+// expert the budget dropped). One thread: at most 128 tokens x k pairs, a few microseconds, and
+// the order is deterministic. Launch with one block of one thread.
+#define MAX_EXPERTS 1024
+
+extern "C" __global__ void group_pairs(const int* ids, const float* weights, int pairs, int k, int n,
+                                       int* expert_start, int* pair_token, float* pair_weight, int* slot_pair) {
+    __shared__ int cursor[MAX_EXPERTS];
+    for (int e = 0; e < n; e++) cursor[e] = 0;
+    for (int i = 0; i < pairs; i++)
+        if (ids[i] >= 0) cursor[ids[i]]++;
+    int at = 0;
+    for (int e = 0; e < n; e++) {
+        expert_start[e] = at;
+        int c = cursor[e];
+        cursor[e] = at;
+        at += c;
+    }
+    expert_start[n] = at;
+    for (int i = 0; i < pairs; i++) {
+        int e = ids[i];
+        if (e < 0) {
+            slot_pair[i] = -1;
+            continue;
+        }
+        int p = cursor[e]++;
+        pair_token[p] = i / k;
+        pair_weight[p] = weights[i];
+        slot_pair[i] = p;
+    }
+}
+
+// out[t] = sum over t's slots of weight * expert output, summed in the order of the pairs (by
+// expert id), as the CPU adds them. Grid: tokens.
+extern "C" __global__ void combine_experts(const float* expert_out, const float* pair_weight, const int* slot_pair,
+                                           float* out, int k, int hidden) {
+    int t = blockIdx.x;
+    const int* slots = slot_pair + (long long)t * k;
+    for (int i = threadIdx.x; i < hidden; i += blockDim.x) {
+        float s = 0.f;
+        int previous = -1;
+        for (int j = 0; j < k; j++) {   // k is small: pick the pairs in ascending order
+            int next = 0x7fffffff;
+            for (int jj = 0; jj < k; jj++) {
+                int p = slots[jj];
+                if (p > previous && p < next) next = p;
+            }
+            if (next == 0x7fffffff) break;
+            s += pair_weight[next] * expert_out[(long long)next * hidden + i];
+            previous = next;
+        }
+        out[(long long)t * hidden + i] = s;
+    }
+}
+
+// Qwen2-MoE's shared expert: out[t] += sigmoid(gate . x[t]) * shared[t]. Grid: tokens.
+extern "C" __global__ void add_gated_shared(float* out, const float* shared_out, const float* x, const float* gate,
+                                            int hidden) {
+    long long off = (long long)blockIdx.x * hidden;
+    float g = 0.f;
+    for (int i = threadIdx.x; i < hidden; i += blockDim.x) g += gate[i] * x[off + i];
+    g = block_sum(g);
+    float s = 1.f / (1.f + expf(-g));
+    for (int i = threadIdx.x; i < hidden; i += blockDim.x) out[off + i] += s * shared_out[off + i];
+}
+
+// ---- output and cache -----------------------------------------------------------------------
+
+// The highest logit of each row, ties to the lower id. Grid: rows.
+extern "C" __global__ void argmax_rows(const float* logits, int vocab, int* out) {
+    const float* row = logits + (long long)blockIdx.x * vocab;
+    float best = -INFINITY;
+    int best_id = 0x7fffffff;
+    for (int i = threadIdx.x; i < vocab; i += blockDim.x)
+        if (row[i] > best) { best = row[i]; best_id = i; }   // ascending i: the first maximum wins
+    __shared__ float vals[1024];
+    __shared__ int idx[1024];
+    vals[threadIdx.x] = best;
+    idx[threadIdx.x] = best_id;
+    __syncthreads();
+    for (int stride = blockDim.x / 2; stride > 0; stride >>= 1) {
+        if (threadIdx.x < stride) {
+            float v = vals[threadIdx.x + stride];
+            int id = idx[threadIdx.x + stride];
+            if (v > vals[threadIdx.x] || (v == vals[threadIdx.x] && id < idx[threadIdx.x])) {
+                vals[threadIdx.x] = v;
+                idx[threadIdx.x] = id;
+            }
+        }
+        __syncthreads();
+    }
+    if (threadIdx.x == 0) out[blockIdx.x] = idx[0] == 0x7fffffff ? 0 : idx[0];
+}
+
+// KV compaction: slot keep[i] moves to slot from + i in every layer's keys (blockIdx.y == 0) or
+// values (1). keep ascends and keep[i] >= from + i, so moving in ascending i never overwrites a
+// slot still to be read; the block moves one slot at a time to keep that order. Grid: (layers, 2).
+extern "C" __global__ void kv_compact(float* keys, float* values, const int* keep, int from, int count,
+                                      long long layer_stride, int kv_dim) {
+    float* base = (blockIdx.y == 0 ? keys : values) + blockIdx.x * layer_stride;
+    for (int i = 0; i < count; i++) {
+        int src = keep[i], dst = from + i;
+        if (src != dst)
+            for (int d = threadIdx.x; d < kv_dim; d += blockDim.x)
+                base[(long long)dst * kv_dim + d] = base[(long long)src * kv_dim + d];
+        __syncthreads();
+    }
+}

@@ -1,0 +1,58 @@
+package org.specscope.engine.backend.cuda;
+
+import org.specscope.engine.backend.DeviceBackend;
+import org.specscope.engine.backend.ModelRunner;
+import org.specscope.engine.model.Model;
+
+import java.util.Optional;
+
+/**
+ * Forward passes on one CUDA device through JCuda's driver API and SpecScope's own kernels
+ * (engine/src/main/cuda, shipped as a fatbin). One context and one stream serve every model the
+ * backend loads; each model's weights are uploaded once, at load.
+ */
+public final class CudaBackend implements DeviceBackend {
+
+    private final CudaDevice device;
+    private final CudaContext context;
+    private final UploadProgress progress;
+
+    /** Starts a context on {@code device} and loads the bundled kernels. */
+    public CudaBackend(CudaDevice device) {
+        this(device, UploadProgress.NONE);
+    }
+
+    public CudaBackend(CudaDevice device, UploadProgress progress) {
+        this.device = device;
+        this.progress = progress;
+        this.context = CudaContext.open(device.ordinal(), KernelImage.bundled());
+    }
+
+    @Override
+    public String name() {
+        return "cuda";
+    }
+
+    @Override
+    public String description() {
+        return "CUDA, " + device.describe();
+    }
+
+    @Override
+    public Optional<String> cannotLoad(Model model) {
+        return CudaFootprint.shortfall(context.freeBytes(), CudaFootprint.bytesNeeded(model));
+    }
+
+    @Override
+    public ModelRunner load(Model model) {
+        cannotLoad(model).ifPresent(why -> {
+            throw new IllegalStateException("cannot load " + model.directory().getFileName() + " on the GPU: " + why);
+        });
+        return new CudaModelRunner(context, model, progress);
+    }
+
+    @Override
+    public void close() {
+        context.close();
+    }
+}

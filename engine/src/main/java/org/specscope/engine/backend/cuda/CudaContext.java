@@ -1,0 +1,206 @@
+package org.specscope.engine.backend.cuda;
+
+import jcuda.Pointer;
+import jcuda.driver.CUcontext;
+import jcuda.driver.CUdevice;
+import jcuda.driver.CUdeviceptr;
+import jcuda.driver.CUfunction;
+import jcuda.driver.CUmodule;
+import jcuda.driver.CUresult;
+import jcuda.driver.CUstream;
+import jcuda.driver.JCudaDriver;
+
+import java.lang.foreign.MemorySegment;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * The driver-API plumbing every CUDA class shares: the device's primary context, the kernel
+ * module, one stream, allocation and copies. Every entry point makes the context current on the
+ * calling thread first, because the engine runs passes on its own threads (a session's loop, the
+ * app's loader) and a CUDA context is current per thread.
+ */
+final class CudaContext implements AutoCloseable {
+
+    /** Copies from mapped files go in chunks: progress moves, and a ByteBuffer holds at most 2 GiB. */
+    private static final long UPLOAD_CHUNK = 64L << 20;
+
+    private final CUdevice device = new CUdevice();
+    private final CUcontext context = new CUcontext();
+    private final CUmodule module = new CUmodule();
+    private final CUstream stream = new CUstream();
+    private final Map<String, CUfunction> functions = new HashMap<>();
+    /** Device memory of objects the garbage collector found unreachable (KV caches), freed at the next bind. */
+    private final java.util.concurrent.ConcurrentLinkedQueue<CUdeviceptr> orphans = new java.util.concurrent.ConcurrentLinkedQueue<>();
+    private volatile boolean closed;
+
+    private CudaContext() {
+    }
+
+    static CudaContext open(int ordinal, KernelImage image) {
+        if (image.fatbin() == null) {
+            throw new IllegalStateException("the kernel fatbin is missing from the build (" + KernelImage.FATBIN + ")");
+        }
+        CudaContext c = new CudaContext();
+        check(JCudaDriver.cuInit(0), "cuInit");
+        check(JCudaDriver.cuDeviceGet(c.device, ordinal), "cuDeviceGet");
+        check(JCudaDriver.cuDevicePrimaryCtxRetain(c.context, c.device), "cuDevicePrimaryCtxRetain");
+        try {
+            check(JCudaDriver.cuCtxSetCurrent(c.context), "cuCtxSetCurrent");
+            check(JCudaDriver.cuModuleLoadData(c.module, image.fatbin()), "cuModuleLoadData (kernels built by nvcc "
+                    + image.nvccVersion() + ")");
+            check(JCudaDriver.cuStreamCreate(c.stream, 0), "cuStreamCreate");
+        } catch (RuntimeException e) {
+            JCudaDriver.cuDevicePrimaryCtxRelease(c.device);
+            throw e;
+        }
+        return c;
+    }
+
+    /** Makes this context current on the calling thread (cheap when it already is). */
+    void bind() {
+        if (closed) {
+            throw new IllegalStateException("the CUDA backend is closed");
+        }
+        check(JCudaDriver.cuCtxSetCurrent(context), "cuCtxSetCurrent");
+        for (CUdeviceptr p; (p = orphans.poll()) != null; ) {
+            JCudaDriver.cuMemFree(p);
+        }
+    }
+
+    /** Frees {@code p} on the next engine thread that binds (safe from a Cleaner's thread). */
+    void freeLater(CUdeviceptr p) {
+        if (!closed) {
+            orphans.add(p);
+        }
+    }
+
+    long freeBytes() {
+        bind();
+        long[] free = new long[1];
+        long[] total = new long[1];
+        check(JCudaDriver.cuMemGetInfo(free, total), "cuMemGetInfo");
+        return free[0];
+    }
+
+    CUfunction function(String name) {
+        return functions.computeIfAbsent(name, n -> {
+            CUfunction f = new CUfunction();
+            check(JCudaDriver.cuModuleGetFunction(f, module, n), "cuModuleGetFunction(" + n + ")");
+            return f;
+        });
+    }
+
+    CUstream stream() {
+        return stream;
+    }
+
+    /** Device memory of {@code bytes} (at least 1), zeroed. */
+    CUdeviceptr alloc(long bytes, String what) {
+        CUdeviceptr p = new CUdeviceptr();
+        int r = JCudaDriver.cuMemAlloc(p, Math.max(1, bytes));
+        if (r == CUresult.CUDA_ERROR_OUT_OF_MEMORY) {
+            throw new IllegalStateException(String.format(java.util.Locale.ROOT,
+                    "out of GPU memory allocating %.1f MiB for %s (%.1f GiB free)", bytes / 1048576.0, what,
+                    freeBytes() / (double) (1L << 30)));
+        }
+        check(r, "cuMemAlloc(" + what + ")");
+        check(JCudaDriver.cuMemsetD8(p, (byte) 0, Math.max(1, bytes)), "cuMemsetD8");
+        return p;
+    }
+
+    static void free(CUdeviceptr p) {
+        if (p != null) {
+            JCudaDriver.cuMemFree(p);
+        }
+    }
+
+    /** Copies {@code segment} (a mapped weight) to {@code dst + dstOffset}; returns the bytes copied. */
+    long upload(MemorySegment segment, CUdeviceptr dst, long dstOffset, Runnable afterChunk) {
+        long size = segment.byteSize();
+        for (long off = 0; off < size; off += UPLOAD_CHUNK) {
+            long n = Math.min(UPLOAD_CHUNK, size - off);
+            // A heap segment (tests' small tensors) has no address: copy it through a direct buffer.
+            java.nio.ByteBuffer chunk = segment.isNative() ? segment.asSlice(off, n).asByteBuffer()
+                    : java.nio.ByteBuffer.allocateDirect((int) n).put(segment.asSlice(off, n).asByteBuffer()).flip();
+            check(JCudaDriver.cuMemcpyHtoD(dst.withByteOffset(dstOffset + off), Pointer.to(chunk), n), "cuMemcpyHtoD");
+            afterChunk.run();
+        }
+        return size;
+    }
+
+    // Copies from Java arrays are synchronous: the array may move once the call returns, so an
+    // asynchronous copy from it would be undefined. Our stream is a blocking one, so these copies
+    // (on the legacy default stream) are ordered after the kernels before them and before those after.
+
+    void upload(float[] src, CUdeviceptr dst) {
+        check(JCudaDriver.cuMemcpyHtoD(dst, Pointer.to(src), (long) src.length * Float.BYTES), "cuMemcpyHtoD");
+    }
+
+    void upload(int[] src, int length, CUdeviceptr dst) {
+        check(JCudaDriver.cuMemcpyHtoD(dst, Pointer.to(src), (long) length * Integer.BYTES), "cuMemcpyHtoD");
+    }
+
+    void upload(byte[] src, int length, CUdeviceptr dst) {
+        check(JCudaDriver.cuMemcpyHtoD(dst, Pointer.to(src), length), "cuMemcpyHtoD");
+    }
+
+    void upload(double[] src, CUdeviceptr dst) {
+        check(JCudaDriver.cuMemcpyHtoD(dst, Pointer.to(src), (long) src.length * Double.BYTES), "cuMemcpyHtoD");
+    }
+
+    /** Waits for the stream, then copies {@code count} floats from {@code src + offset floats}. */
+    void download(CUdeviceptr src, long offsetFloats, float[] dst, int count) {
+        sync();
+        check(JCudaDriver.cuMemcpyDtoH(Pointer.to(dst), src.withByteOffset(offsetFloats * Float.BYTES),
+                (long) count * Float.BYTES), "cuMemcpyDtoH");
+    }
+
+    void download(CUdeviceptr src, int[] dst, int count) {
+        sync();
+        check(JCudaDriver.cuMemcpyDtoH(Pointer.to(dst), src, (long) count * Integer.BYTES), "cuMemcpyDtoH");
+    }
+
+    void sync() {
+        check(JCudaDriver.cuStreamSynchronize(stream), "kernel or copy on the stream");
+    }
+
+    /**
+     * Launches {@code kernel} on the stream. {@code args} are device pointers, Integer, Float,
+     * Long or Double values, in the kernel's parameter order.
+     */
+    void launch(String kernel, int gridX, int gridY, int gridZ, int block, int sharedBytes, Object... args) {
+        Pointer[] params = new Pointer[args.length];
+        for (int i = 0; i < args.length; i++) {
+            params[i] = switch (args[i]) {
+                case CUdeviceptr p -> Pointer.to(p);
+                case Integer v -> Pointer.to(new int[]{v});
+                case Float v -> Pointer.to(new float[]{v});
+                case Long v -> Pointer.to(new long[]{v});
+                case Double v -> Pointer.to(new double[]{v});
+                default -> throw new IllegalArgumentException("kernel argument " + i + " of " + kernel + ": "
+                        + args[i].getClass().getName());
+            };
+        }
+        check(JCudaDriver.cuLaunchKernel(function(kernel), gridX, gridY, gridZ, block, 1, 1, sharedBytes, stream,
+                Pointer.to(params), null), "cuLaunchKernel(" + kernel + ")");
+    }
+
+    static void check(int result, String what) {
+        if (result != CUresult.CUDA_SUCCESS) {
+            throw new IllegalStateException(what + " failed: " + CUresult.stringFor(result));
+        }
+    }
+
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        bind();
+        JCudaDriver.cuStreamDestroy(stream);
+        JCudaDriver.cuModuleUnload(module);
+        closed = true;
+        JCudaDriver.cuDevicePrimaryCtxRelease(device);
+    }
+}

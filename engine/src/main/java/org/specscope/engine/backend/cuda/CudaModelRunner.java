@@ -1,0 +1,554 @@
+package org.specscope.engine.backend.cuda;
+
+import jcuda.driver.CUdeviceptr;
+import org.specscope.engine.backend.AttentionMask;
+import org.specscope.engine.backend.ForwardBatch;
+import org.specscope.engine.backend.KvCache;
+import org.specscope.engine.backend.Logits;
+import org.specscope.engine.backend.ModelRunner;
+import org.specscope.engine.model.Architecture.QkNorm;
+import org.specscope.engine.model.Model;
+import org.specscope.engine.model.ModelConfig;
+import org.specscope.engine.model.ModelWeights;
+import org.specscope.engine.model.ModelWeights.Attention;
+import org.specscope.engine.model.ModelWeights.Dense;
+import org.specscope.engine.model.ModelWeights.LayerWeights;
+import org.specscope.engine.model.ModelWeights.Moe;
+import org.specscope.engine.model.ModelWeights.SwiGlu;
+import org.specscope.engine.moe.ExpertBudgeter;
+import org.specscope.engine.moe.LayerRouting;
+import org.specscope.engine.moe.MoeProbe;
+import org.specscope.engine.tensor.DType;
+import org.specscope.engine.tensor.Tensor;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The forward pass of CpuModelRunner on a CUDA device: the same blocks in the same order, the same
+ * family rules, float32 activations and weights in their stored dtype. A pass is a sequence of
+ * kernel launches on one stream; the host waits once, for the logits, except in two places:
+ * <ul>
+ * <li>MoE-Spec's budget: ExpertBudgeter (selection and coverage policies, substitutes) stays on
+ *     the host, shared with the CPU backend, so a budgeted pass copies each MoE layer's routing
+ *     (a few KB) back, decides, and sends the used experts down. Those are verification passes,
+ *     whose routing the trace records anyway, and the copy is small beside the expert GEMMs it
+ *     decides; one policy implementation keeps the two backends' choices identical.</li>
+ * <li>A listening {@link MoeProbe}: every layer's routing stays in its own device buffer during
+ *     the pass and is copied back after it, then handed to the probe in layer order.</li>
+ * </ul>
+ */
+final class CudaModelRunner implements ModelRunner {
+
+    private static final int BLOCK = 256;
+    private static final int MM_WARPS = 8;     // as specscope_kernels.cu
+    private static final int MM_TOKENS = 16;
+    private static final int ATT_THREADS = 128;
+
+    private final CudaContext cu;
+    private final ModelConfig c;
+    private final Matrix embed;
+    private final Matrix lmHead;
+    private final CUdeviceptr finalNorm;
+    private final CUdeviceptr invFreq;
+    private final List<Layer> layers = new ArrayList<>();
+    private final List<CUdeviceptr> owned = new ArrayList<>();
+    private final float attentionScale;
+    private final int widestFfn;
+    private Workspace ws;
+
+    /** A weight matrix [rows x cols] on the device in its stored dtype. */
+    private record Matrix(CUdeviceptr ptr, DType dtype, int rows, int cols) {
+    }
+
+    /** A MoE layer's experts, stacked: expert e's matrix at base + e * stride elements. */
+    private record Experts(CUdeviceptr gate, CUdeviceptr up, CUdeviceptr down, DType dtype, int width, int hidden) {
+    }
+
+    private record Mlp(Matrix gate, Matrix up, Matrix down) {
+    }
+
+    /** One decoder layer; null where the family has no such tensor. */
+    private record Layer(CUdeviceptr inputNorm, CUdeviceptr postNorm, Matrix q, Matrix k, Matrix v, Matrix o,
+                         CUdeviceptr qBias, CUdeviceptr kBias, CUdeviceptr vBias, CUdeviceptr oBias,
+                         CUdeviceptr qNorm, CUdeviceptr kNorm, Mlp dense, Matrix router, Experts experts,
+                         Mlp shared, CUdeviceptr sharedGate) {
+    }
+
+    CudaModelRunner(CudaContext cu, Model model, UploadProgress progress) {
+        this.cu = cu;
+        this.c = model.config();
+        cu.bind();
+        ModelWeights w = model.weights();
+        String name = model.directory().getFileName().toString();
+        Upload up = new Upload(name, w.byteSize(), progress);
+        try {
+            this.embed = up.matrix(w.embedTokens());
+            this.lmHead = w.lmHead() == w.embedTokens() ? embed : up.matrix(w.lmHead());
+            this.finalNorm = up.floats(w.finalNorm());
+            int widest = 0;
+            for (LayerWeights lw : w.layers()) {
+                Attention a = lw.attention();
+                Mlp dense = null;
+                Matrix router = null;
+                Experts experts = null;
+                Mlp shared = null;
+                CUdeviceptr sharedGate = null;
+                switch (lw.ffn()) {
+                    case Dense d -> {
+                        dense = up.mlp(d.mlp());
+                        widest = Math.max(widest, dense.gate().rows());
+                    }
+                    case Moe m -> {
+                        router = up.matrix(m.router());
+                        experts = up.experts(m.experts());
+                        widest = Math.max(widest, experts.width());
+                        if (m.sharedExpert() != null) {
+                            shared = up.mlp(m.sharedExpert());
+                            sharedGate = up.floats(m.sharedGate());
+                            widest = Math.max(widest, shared.gate().rows());
+                        }
+                    }
+                }
+                layers.add(new Layer(up.floats(lw.inputNorm()), up.floats(lw.postAttentionNorm()), up.matrix(a.q()),
+                        up.matrix(a.k()), up.matrix(a.v()), up.matrix(a.o()), up.floats(a.qBias()),
+                        up.floats(a.kBias()), up.floats(a.vBias()), up.floats(a.oBias()), up.floats(a.qNorm()),
+                        up.floats(a.kNorm()), dense, router, experts, shared, sharedGate));
+            }
+            this.widestFfn = widest;
+            // The rotary frequencies exactly as the CPU runner computes them (with the model's scaling), in double.
+            double[] freq = new double[c.headDim() / 2];
+            for (int i = 0; i < freq.length; i++) {
+                freq[i] = c.ropeScaling().scale(Math.pow(c.ropeTheta(), -(2.0 * i) / c.headDim()));
+            }
+            this.invFreq = own(cu.alloc((long) freq.length * Double.BYTES, "rotary frequencies"));
+            cu.upload(freq, invFreq);
+            up.finish();
+        } catch (RuntimeException e) {
+            freeAll();
+            throw e;
+        }
+        this.attentionScale = (float) (1.0 / Math.sqrt(c.headDim()));
+    }
+
+    private CUdeviceptr own(CUdeviceptr p) {
+        owned.add(p);
+        return p;
+    }
+
+    /** Copies weights to the device once, counting bytes for the progress listener. */
+    private final class Upload {
+        private final String model;
+        private final long total;
+        private final UploadProgress progress;
+        private long done;
+
+        Upload(String model, long total, UploadProgress progress) {
+            this.model = model;
+            this.total = total;
+            this.progress = progress;
+            progress.uploaded(model, 0, total);
+        }
+
+        Matrix matrix(Tensor t) {
+            CUdeviceptr p = own(cu.alloc(t.data().byteSize(), t.name()));
+            copy(t, p, 0);
+            return new Matrix(p, t.dtype(), (int) t.dim(0), (int) t.dim(1));
+        }
+
+        Mlp mlp(SwiGlu m) {
+            return new Mlp(matrix(m.gate()), matrix(m.up()), matrix(m.down()));
+        }
+
+        /** Every expert's gate (then up, then down) in one allocation, so one launch reaches them all. */
+        Experts experts(List<SwiGlu> experts) {
+            SwiGlu first = experts.getFirst();
+            long bytes = first.gate().data().byteSize();
+            CUdeviceptr gate = own(cu.alloc(bytes * experts.size(), first.gate().name() + " (all experts)"));
+            CUdeviceptr upS = own(cu.alloc(bytes * experts.size(), first.up().name() + " (all experts)"));
+            CUdeviceptr down = own(cu.alloc(bytes * experts.size(), first.down().name() + " (all experts)"));
+            for (int e = 0; e < experts.size(); e++) {
+                SwiGlu x = experts.get(e);
+                if (x.gate().dtype() != first.gate().dtype() || x.down().dtype() != first.gate().dtype()
+                        || x.up().dtype() != first.gate().dtype()) {
+                    throw new IllegalArgumentException("experts of one layer in different dtypes: " + x.gate());
+                }
+                copy(x.gate(), gate, e * bytes);
+                copy(x.up(), upS, e * bytes);
+                copy(x.down(), down, e * bytes);
+            }
+            return new Experts(gate, upS, down, first.gate().dtype(), (int) first.gate().dim(0),
+                    (int) first.gate().dim(1));
+        }
+
+        /** A small tensor (norm, bias, gate) widened to float32; null stays null. */
+        CUdeviceptr floats(Tensor t) {
+            if (t == null) {
+                return null;
+            }
+            float[] f = new float[(int) t.elementCount()];
+            for (int i = 0; i < f.length; i++) {
+                f[i] = t.getFloat(i);
+            }
+            CUdeviceptr p = own(cu.alloc((long) f.length * Float.BYTES, t.name()));
+            cu.upload(f, p);
+            advance(t.data().byteSize());
+            return p;
+        }
+
+        private void copy(Tensor t, CUdeviceptr dst, long offset) {
+            cu.upload(t.data(), dst, offset, () -> { });
+            advance(t.data().byteSize());
+        }
+
+        private void advance(long bytes) {
+            done = Math.min(total, done + bytes);
+            progress.uploaded(model, done, total);
+        }
+
+        void finish() {
+            progress.uploaded(model, total, total);
+        }
+    }
+
+    @Override
+    public ModelConfig config() {
+        return c;
+    }
+
+    @Override
+    public KvCache newKvCache(int capacity) {
+        cu.bind();
+        return new CudaKvCache(cu, c.numLayers(), capacity, c.kvDim());
+    }
+
+    // ---- the pass --------------------------------------------------------------------------
+
+    @Override
+    public Logits forward(ForwardBatch batch, KvCache kvCache, MoeProbe probe) {
+        if (!(kvCache instanceof CudaKvCache cache)) {
+            throw new IllegalArgumentException("a KV cache from another backend: " + kvCache.getClass().getName());
+        }
+        int tokens = batch.size();
+        int start = cache.length();
+        if (start + tokens > cache.capacity()) {
+            throw new IllegalStateException("context full: " + start + " cached + " + tokens + " new tokens exceed the "
+                    + cache.capacity() + "-token KV cache");
+        }
+        AttentionMask mask = batch.mask();
+        if (mask.cachedNodes() > start) {
+            throw new IllegalArgumentException("the mask names " + mask.cachedNodes() + " cached tree nodes; the cache holds "
+                    + start + " tokens");
+        }
+        int[] ids = batch.tokens();
+        for (int id : ids) {
+            if (id < 0 || id >= c.vocabSize()) {
+                throw new IllegalArgumentException("token id " + id + " is outside the vocabulary of " + c.vocabSize());
+            }
+        }
+        cu.bind();
+        ensureWorkspace(tokens, mask.cachedNodes() + tokens);
+        int d = c.hiddenSize();
+
+        cu.upload(ids, tokens, ws.tokenIds);
+        cu.launch("embed_" + suffix(embed.dtype()), tokens, 1, 1, BLOCK, 0, embed.ptr(), ws.tokenIds, ws.x, d);
+        cache.stagePositions(start, batch.positions());
+        boolean causal = mask.isCausal();
+        if (!causal) {
+            int cols = mask.cachedNodes() + tokens;
+            byte[] visible = new byte[tokens * cols];
+            for (int t = 0; t < tokens; t++) {
+                for (int key = 0; key < cols; key++) {
+                    visible[t * cols + key] = (byte) (mask.isVisible(t, key) ? 1 : 0);
+                }
+            }
+            cu.upload(visible, visible.length, ws.mask);
+        }
+
+        ExpertBudgeter.Decision[] decisions = new ExpertBudgeter.Decision[c.numLayers()];
+        for (int l = 0; l < c.numLayers(); l++) {
+            Layer layer = layers.get(l);
+            rmsNorm(ws.x, tokens, d, layer.inputNorm(), ws.normed);
+            attention(l, layer, batch, cache, start, causal, mask.cachedNodes());
+            add(ws.x, ws.delta, (long) tokens * d);
+            rmsNorm(ws.x, tokens, d, layer.postNorm(), ws.normed);
+            if (layer.dense() != null) {
+                swiGlu(layer.dense(), ws.normed, tokens, ws.delta);
+            } else {
+                decisions[l] = moe(l, layer, batch, tokens);
+            }
+            add(ws.x, ws.delta, (long) tokens * d);
+        }
+        cache.commit(start + tokens);
+        Logits logits = logits(tokens, batch.logitRows());   // waits for the stream
+        if (probe.isListening()) {
+            emitRouting(tokens, decisions, probe);
+        }
+        return logits;
+    }
+
+    private void attention(int l, Layer a, ForwardBatch batch, CudaKvCache cache, int start, boolean causal,
+                           int cachedNodes) {
+        int tokens = batch.size();
+        int qd = c.queryDim();
+        int kvd = c.kvDim();
+        // k and v go straight into their cache slots: [tokens x kvDim] rows are the cache's layout.
+        CUdeviceptr k = cache.keys(l, start);
+        CUdeviceptr v = cache.values(l, start);
+        matmul(a.q(), ws.normed, ws.q, tokens);
+        matmul(a.k(), ws.normed, k, tokens);
+        matmul(a.v(), ws.normed, v, tokens);
+        bias(ws.q, tokens, qd, a.qBias());
+        bias(k, tokens, kvd, a.kBias());
+        bias(v, tokens, kvd, a.vBias());
+        if (c.qkNorm() == QkNorm.WHOLE_PROJECTION) {
+            rmsNorm(ws.q, tokens, qd, a.qNorm(), ws.q);
+            rmsNorm(k, tokens, kvd, a.kNorm(), k);
+        } else if (c.qkNorm() == QkNorm.PER_HEAD) {
+            rmsNorm(ws.q, tokens * c.numHeads(), c.headDim(), a.qNorm(), ws.q);
+            rmsNorm(k, tokens * c.numKvHeads(), c.headDim(), a.kNorm(), k);
+        }
+        if (c.clipQkv().isPresent()) {
+            // OLMoE clamps after its q/k norm, as the CPU runner (and Hugging Face) does.
+            float clip = (float) c.clipQkv().getAsDouble();
+            cu.launch("clamp_values", grid((long) tokens * qd), 1, 1, BLOCK, 0, ws.q, (long) tokens * qd, clip);
+            cu.launch("clamp_values", grid((long) tokens * kvd), 1, 1, BLOCK, 0, k, (long) tokens * kvd, clip);
+            cu.launch("clamp_values", grid((long) tokens * kvd), 1, 1, BLOCK, 0, v, (long) tokens * kvd, clip);
+        }
+        cu.launch("rope", tokens, 1, 1, BLOCK, 0, ws.q, cache.positions(start), invFreq, c.numHeads(), c.headDim(), qd);
+        cu.launch("rope", tokens, 1, 1, BLOCK, 0, k, cache.positions(start), invFreq, c.numKvHeads(), c.headDim(), kvd);
+        if (c.headDim() > ATT_THREADS * 4) {
+            throw new IllegalArgumentException("head_dim " + c.headDim() + " exceeds the CUDA attention kernel's 512");
+        }
+        cu.launch("attention", tokens * c.numHeads(), 1, 1, ATT_THREADS, (c.headDim() + ATT_THREADS) * Float.BYTES,
+                ws.q, cache.keys(l, 0), cache.values(l, 0), cache.positions(0), ws.mask, causal ? 1 : 0, start, tokens,
+                cachedNodes, c.numHeads(), c.numKvHeads(), c.headDim(), c.slidingWindow(), attentionScale, ws.context);
+        matmul(a.o(), ws.context, ws.delta, tokens);
+        bias(ws.delta, tokens, c.hiddenSize(), a.oBias());
+    }
+
+    /** down(silu(gate(x)) * up(x)) for {@code tokens} rows of {@code x} into {@code out}. */
+    private void swiGlu(Mlp mlp, CUdeviceptr x, int tokens, CUdeviceptr out) {
+        int width = mlp.gate().rows();
+        matmul(mlp.gate(), x, ws.gate, tokens);
+        matmul(mlp.up(), x, ws.up, tokens);
+        cu.launch("silu_mul", grid((long) tokens * width), 1, 1, BLOCK, 0, ws.gate, ws.up, (long) tokens * width);
+        matmul(mlp.down(), ws.gate, out, tokens);
+    }
+
+    /**
+     * The MoE block as on the CPU: route, apply the pass's budget, run each used expert once over
+     * all of its tokens (grouped GEMMs: unused experts are not read), mix by routing weight.
+     */
+    private ExpertBudgeter.Decision moe(int l, Layer layer, ForwardBatch batch, int tokens) {
+        int n = layer.router().rows();
+        int k = c.moe().orElseThrow().expertsPerToken();
+        boolean normalize = c.moe().orElseThrow().normalizeTopK();
+        Routing r = ws.routing[l];
+        matmul(layer.router(), ws.normed, r.logits, tokens);
+        cu.launch("router_topk", tokens, 1, 1, 32, 0, r.logits, r.probs, r.ids, r.weights, n, k, normalize ? 1 : 0);
+
+        CUdeviceptr usedIds = r.ids;
+        CUdeviceptr usedWeights = r.weights;
+        ExpertBudgeter.Decision decision = null;
+        if (!batch.budget().isUnlimited()) {
+            float[] probs = new float[tokens * n];
+            int[] ids = new int[tokens * k];
+            float[] weights = new float[tokens * k];
+            cu.download(r.probs, 0, probs, probs.length);
+            cu.download(r.ids, ids, ids.length);
+            cu.download(r.weights, 0, weights, weights.length);
+            decision = ExpertBudgeter.apply(batch.budget(), tokens, n, k, probs, ids, weights, batch.scoreWeights(),
+                    normalize);
+            cu.upload(decision.usedIds(), tokens * k, ws.usedIds);
+            cu.upload(decision.usedWeights(), ws.usedWeights);
+            usedIds = ws.usedIds;
+            usedWeights = ws.usedWeights;
+        }
+        cu.launch("group_pairs", 1, 1, 1, 1, 0, usedIds, usedWeights, tokens * k, k, n, ws.expertStart, ws.pairToken,
+                ws.pairWeight, ws.slotPair);
+
+        Experts e = layer.experts();
+        String sfx = suffix(e.dtype());
+        long gateStride = (long) e.width() * e.hidden();
+        // A budget's substitutes may give one expert a token twice: bound the tiles by pairs, not tokens.
+        int tokenTiles = ceil(tokens * k, MM_TOKENS);
+        cu.launch("expert_matmul_" + sfx, ceil(e.width(), MM_WARPS), tokenTiles, n, MM_WARPS * 32, 0, e.gate(),
+                gateStride, ws.expertStart, ws.pairToken, ws.normed, ws.gate, e.width(), e.hidden());
+        cu.launch("expert_matmul_" + sfx, ceil(e.width(), MM_WARPS), tokenTiles, n, MM_WARPS * 32, 0, e.up(),
+                gateStride, ws.expertStart, ws.pairToken, ws.normed, ws.up, e.width(), e.hidden());
+        long pairs = (long) tokens * k;
+        cu.launch("silu_mul", grid(pairs * e.width()), 1, 1, BLOCK, 0, ws.gate, ws.up, pairs * e.width());
+        cu.launch("expert_matmul_" + sfx, ceil(e.hidden(), MM_WARPS), tokenTiles, n, MM_WARPS * 32, 0, e.down(),
+                gateStride, ws.expertStart, null, ws.gate, ws.expertOut, e.hidden(), e.width());
+        cu.launch("combine_experts", tokens, 1, 1, BLOCK, 0, ws.expertOut, ws.pairWeight, ws.slotPair, ws.delta, k,
+                c.hiddenSize());
+        if (layer.shared() != null) {
+            swiGlu(layer.shared(), ws.normed, tokens, ws.shared);
+            cu.launch("add_gated_shared", tokens, 1, 1, BLOCK, 0, ws.delta, ws.shared, ws.normed, layer.sharedGate(),
+                    c.hiddenSize());
+        }
+        return decision;
+    }
+
+    private void emitRouting(int tokens, ExpertBudgeter.Decision[] decisions, MoeProbe probe) {
+        int k = c.moe().map(m -> m.expertsPerToken()).orElse(0);
+        for (int l = 0; l < c.numLayers(); l++) {
+            Layer layer = layers.get(l);
+            if (layer.router() == null) {
+                continue;
+            }
+            int n = layer.router().rows();
+            Routing r = ws.routing[l];
+            float[] logits = new float[tokens * n];
+            float[] probs = new float[tokens * n];
+            int[] ids = new int[tokens * k];
+            float[] weights = new float[tokens * k];
+            cu.download(r.logits, 0, logits, logits.length);
+            cu.download(r.probs, 0, probs, probs.length);
+            cu.download(r.ids, ids, ids.length);
+            cu.download(r.weights, 0, weights, weights.length);
+            probe.onRouting(new LayerRouting(l, tokens, n, k, logits, probs, ids, weights, decisions[l]));
+        }
+    }
+
+    private Logits logits(int tokens, ForwardBatch.LogitRows rows) {
+        int d = c.hiddenSize();
+        int first = rows == ForwardBatch.LogitRows.LAST ? tokens - 1 : 0;
+        int count = tokens - first;
+        rmsNorm(ws.x.withByteOffset((long) first * d * Float.BYTES), count, d, finalNorm, ws.normed);
+        matmul(lmHead, ws.normed, ws.logits, count);
+        float[] values = new float[count * c.vocabSize()];
+        cu.download(ws.logits, 0, values, values.length);
+        return new Logits(first, count, c.vocabSize(), values);
+    }
+
+    // ---- launches --------------------------------------------------------------------------
+
+    /** y[tokens x m.rows] = x[tokens x m.cols] m^T. */
+    private void matmul(Matrix m, CUdeviceptr x, CUdeviceptr y, int tokens) {
+        cu.launch("matmul_" + suffix(m.dtype()), ceil(m.rows(), MM_WARPS), ceil(tokens, MM_TOKENS), 1, MM_WARPS * 32,
+                0, m.ptr(), x, y, m.rows(), m.cols(), tokens);
+    }
+
+    private void rmsNorm(CUdeviceptr x, int rows, int width, CUdeviceptr weight, CUdeviceptr out) {
+        cu.launch("rms_norm", rows, 1, 1, BLOCK, 0, x, weight, out, width, (float) c.rmsNormEps());
+    }
+
+    private void bias(CUdeviceptr y, int rows, int width, CUdeviceptr bias) {
+        if (bias != null) {
+            cu.launch("add_bias", grid((long) rows * width), 1, 1, BLOCK, 0, y, bias, rows, width);
+        }
+    }
+
+    private void add(CUdeviceptr x, CUdeviceptr delta, long n) {
+        cu.launch("add_in_place", grid(n), 1, 1, BLOCK, 0, x, delta, n);
+    }
+
+    private static int grid(long elements) {
+        return (int) Math.min(65_535, Math.max(1, (elements + BLOCK - 1) / BLOCK));
+    }
+
+    private static int ceil(int a, int b) {
+        return (a + b - 1) / b;
+    }
+
+    private static String suffix(DType t) {
+        return switch (t) {
+            case BF16 -> "bf16";
+            case F16 -> "f16";
+            case F32 -> "f32";
+        };
+    }
+
+    // ---- scratch ---------------------------------------------------------------------------
+
+    /** One MoE layer's routing, kept per layer so a listening probe can read them all after the pass. */
+    private record Routing(CUdeviceptr logits, CUdeviceptr probs, CUdeviceptr ids, CUdeviceptr weights) {
+    }
+
+    /** Device activations for up to {@code tokens} tokens, grown (doubling) when a longer batch arrives. */
+    private final class Workspace {
+        final int tokens;
+        final int maskBytes;
+        final List<CUdeviceptr> all = new ArrayList<>();
+        final CUdeviceptr x, normed, delta, q, context, gate, up, expertOut, shared, logits, tokenIds, mask;
+        final CUdeviceptr usedIds, usedWeights, expertStart, pairToken, pairWeight, slotPair;
+        final Routing[] routing;
+
+        Workspace(int tokens, int maskBytes) {
+            this.tokens = tokens;
+            this.maskBytes = maskBytes;
+            int d = c.hiddenSize();
+            int k = Math.max(1, c.moe().map(m -> m.expertsPerToken()).orElse(1));
+            int n = c.moe().map(m -> m.numExperts()).orElse(0);
+            long f = Float.BYTES;
+            long pairs = (long) tokens * k;
+            x = mem(tokens * d * f);
+            normed = mem(tokens * d * f);
+            delta = mem(tokens * d * f);
+            q = mem(tokens * c.queryDim() * f);
+            context = mem(tokens * c.queryDim() * f);
+            gate = mem(pairs * widestFfn * f);
+            up = mem(pairs * widestFfn * f);
+            expertOut = mem(pairs * d * f);
+            shared = mem(tokens * d * f);
+            logits = mem((long) tokens * c.vocabSize() * f);
+            tokenIds = mem(tokens * 4L);
+            mask = mem(maskBytes);
+            usedIds = mem(pairs * 4);
+            usedWeights = mem(pairs * f);
+            expertStart = mem((n + 1) * 4L);
+            pairToken = mem(pairs * 4);
+            pairWeight = mem(pairs * f);
+            slotPair = mem(pairs * 4);
+            routing = new Routing[c.numLayers()];
+            for (int l = 0; l < routing.length; l++) {
+                if (layers.get(l).router() != null) {
+                    routing[l] = new Routing(mem(tokens * n * f), mem(tokens * n * f), mem(pairs * 4), mem(pairs * f));
+                }
+            }
+        }
+
+        private CUdeviceptr mem(long bytes) {
+            CUdeviceptr p = cu.alloc(bytes, "activations for " + tokens + " tokens");
+            all.add(p);
+            return p;
+        }
+
+        void free() {
+            all.forEach(CudaContext::free);
+        }
+    }
+
+    private void ensureWorkspace(int tokens, int maskCols) {
+        long maskBytes = (long) tokens * maskCols;
+        if (ws != null && ws.tokens >= tokens && ws.maskBytes >= maskBytes) {
+            return;
+        }
+        int t = Math.max(tokens, ws == null ? 16 : Math.min(2 * ws.tokens, Math.max(tokens, 128)));
+        long m = Math.max(maskBytes, (long) t * t);
+        if (ws != null) {
+            cu.sync();
+            ws.free();
+        }
+        ws = null;
+        ws = new Workspace(t, (int) Math.min(Integer.MAX_VALUE, m));
+    }
+
+    private void freeAll() {
+        if (ws != null) {
+            ws.free();
+            ws = null;
+        }
+        owned.forEach(CudaContext::free);
+        owned.clear();
+    }
+
+    @Override
+    public void close() {
+        cu.bind();
+        cu.sync();
+        freeAll();
+    }
+}

@@ -1,0 +1,190 @@
+package org.specscope.engine.backend.cuda;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+import org.specscope.engine.GoldenCheckpoints;
+import org.specscope.engine.backend.AttentionMask;
+import org.specscope.engine.backend.ForwardBatch;
+import org.specscope.engine.backend.KvCache;
+import org.specscope.engine.backend.Logits;
+import org.specscope.engine.backend.ModelRunner;
+import org.specscope.engine.backend.cpu.CpuBackend;
+import org.specscope.engine.model.Model;
+import org.specscope.engine.moe.CoveragePolicy;
+import org.specscope.engine.moe.ExpertBudget;
+import org.specscope.engine.moe.LayerRouting;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.stream.Stream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+/**
+ * The CUDA backend computes what the CPU backend computes: for every family's golden checkpoint,
+ * the bundled sample model and any checkpoints named in -Dspecscope.gpu.models (the GPU script's
+ * synthetic Mixtral, OLMoE and Qwen3-MoE), a prefill, greedy decode steps, and a budgeted tree
+ * verification followed by KV compaction give the same top-1 token and logits within float32
+ * reduction-order tolerance (both read the same BF16 weights and accumulate in float32).
+ * Skipped, with the probe's reason, where no usable GPU exists (CI). With -Dspecscope.gpu.report=FILE
+ * each model's figures are appended to FILE (the GPU script's evidence under docs/gpu-runs).
+ */
+class CudaParityTest {
+
+    /** |cuda - cpu| <= TOLERANCE * max(1, max |cpu logit|) per row. */
+    static final double TOLERANCE = 2e-3;
+    static final Path SAMPLES = Path.of("..", "sample-models").toAbsolutePath().normalize();
+
+    static CudaBackend cuda;
+    static CpuBackend cpu;
+    static final List<String> REPORT = new ArrayList<>();
+
+    @BeforeAll
+    static void startDevice() {
+        CudaAvailability a = CudaProbe.system().availability();
+        assumeTrue(a.isAvailable(), () -> "no usable CUDA device: " + a.reason());
+        cuda = new CudaBackend(a.device().orElseThrow());
+        cpu = new CpuBackend(Math.max(1, Runtime.getRuntime().availableProcessors()));
+        REPORT.add("device: " + cuda.description());
+    }
+
+    @AfterAll
+    static void stopDevice() throws IOException {
+        if (cuda != null) {
+            cuda.close();
+            cpu.close();
+        }
+        String file = System.getProperty("specscope.gpu.report");
+        if (file != null && !REPORT.isEmpty()) {
+            Files.write(Path.of(file), REPORT, java.nio.file.StandardOpenOption.CREATE,
+                    java.nio.file.StandardOpenOption.APPEND);
+        }
+    }
+
+    static Stream<Path> models() {
+        List<Path> all = new ArrayList<>();
+        GoldenCheckpoints.ALL.forEach(n -> all.add(GoldenCheckpoints.checkpoint(n)));
+        all.add(SAMPLES.resolve("specscope-moe-mini"));
+        String extra = System.getProperty("specscope.gpu.models", "");
+        for (String dir : extra.split(",")) {
+            if (!dir.isBlank()) {
+                all.add(Path.of(dir.strip()));
+            }
+        }
+        return all.stream();
+    }
+
+    /** Worst relative logit difference over the rows; asserts top-1 equality on the way. */
+    static double compare(String what, Logits cpuLogits, Logits cudaLogits) {
+        assertThat(cudaLogits.rows()).as(what).isEqualTo(cpuLogits.rows());
+        assertThat(cudaLogits.firstRow()).as(what).isEqualTo(cpuLogits.firstRow());
+        double worst = 0;
+        for (int r = 0; r < cpuLogits.rows(); r++) {
+            float[] a = cpuLogits.row(r);
+            float[] b = cudaLogits.row(r);
+            double scale = 1;
+            double diff = 0;
+            for (int i = 0; i < a.length; i++) {
+                scale = Math.max(scale, Math.abs(a[i]));
+                diff = Math.max(diff, Math.abs(a[i] - b[i]));
+            }
+            worst = Math.max(worst, diff / scale);
+            assertThat(diff / scale).as("%s row %d: max |cuda - cpu| / max(1, |logit|)", what, r)
+                    .isLessThanOrEqualTo(TOLERANCE);
+            assertThat(cudaLogits.argmax(r)).as("%s row %d top-1", what, r).isEqualTo(cpuLogits.argmax(r));
+        }
+        return worst;
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("models")
+    void prefillDecodeAndBudgetedTreeVerificationMatchTheCpu(Path dir) {
+        try (Model model = Model.open(dir); ModelRunner onCpu = cpu.load(model)) {
+            long t0 = System.nanoTime();
+            try (ModelRunner onGpu = cuda.load(model)) {
+                double uploadSeconds = (System.nanoTime() - t0) / 1e9;
+                int[] prompt = model.tokenizer().encode("def fibonacci(n):\n    \"\"\"Return the n-th Fibonacci number.\"\"\"\n");
+                int capacity = prompt.length + 32;
+                KvCache cpuCache = onCpu.newKvCache(capacity);
+                KvCache gpuCache = onGpu.newKvCache(capacity);
+                String name = dir.getFileName().toString();
+
+                // Prefill, every row.
+                ForwardBatch prefill = ForwardBatch.sequence(prompt, 0, ForwardBatch.LogitRows.ALL);
+                double worst = compare(name + " prefill", onCpu.forward(prefill, cpuCache), onGpu.forward(prefill, gpuCache));
+
+                // Greedy decode steps.
+                Logits last = onCpu.forward(ForwardBatch.sequence(new int[]{prompt[prompt.length - 1]}, prompt.length,
+                        ForwardBatch.LogitRows.LAST), cpuCache);
+                worst = Math.max(worst, compare(name + " decode 0", last, onGpu.forward(ForwardBatch.sequence(
+                        new int[]{prompt[prompt.length - 1]}, prompt.length, ForwardBatch.LogitRows.LAST), gpuCache)));
+                int next = last.argmax(0);
+                for (int step = 1; step <= 4; step++) {
+                    ForwardBatch b = ForwardBatch.sequence(new int[]{next}, cpuCache.length(), ForwardBatch.LogitRows.LAST);
+                    Logits l = onCpu.forward(b, cpuCache);
+                    worst = Math.max(worst, compare(name + " decode " + step, l, onGpu.forward(b, gpuCache)));
+                    next = l.argmax(0);
+                }
+
+                // A budgeted tree verification (half the experts kept), with the routing compared.
+                int[] parents = {-1, 0, 0, 1, 1, 2, 3};
+                int[] tokens = new int[parents.length];
+                int[] positions = new int[parents.length];
+                for (int i = 0; i < parents.length; i++) {
+                    tokens[i] = prompt[(i * 7) % prompt.length];
+                    positions[i] = cpuCache.length() + (parents[i] < 0 ? 0 : positions[parents[i]] - cpuCache.length() + 1);
+                }
+                ExpertBudget budget = model.config().moe()
+                        .map(m -> ExpertBudget.fixed(Math.max(m.expertsPerToken(), m.numExperts() / 2), CoveragePolicy.values()[0]))
+                        .orElse(ExpertBudget.UNLIMITED);
+                ForwardBatch tree = new ForwardBatch(tokens, positions, AttentionMask.tree(parents),
+                        ForwardBatch.LogitRows.ALL).withBudget(budget, null);
+                List<LayerRouting> cpuRouting = new ArrayList<>();
+                List<LayerRouting> gpuRouting = new ArrayList<>();
+                worst = Math.max(worst, compare(name + " tree " + budget, onCpu.forward(tree, cpuCache, cpuRouting::add),
+                        onGpu.forward(tree, gpuCache, gpuRouting::add)));
+                assertThat(gpuRouting).hasSameSizeAs(cpuRouting);
+                for (int i = 0; i < cpuRouting.size(); i++) {
+                    LayerRouting a = cpuRouting.get(i);
+                    LayerRouting b = gpuRouting.get(i);
+                    assertThat(b.layer()).isEqualTo(a.layer());
+                    for (int t = 0; t < a.tokens(); t++) {
+                        assertThat(b.expertIds(t)).as("%s layer %d token %d top-k", name, a.layer(), t)
+                                .containsExactly(a.expertIds(t));
+                        assertThat(b.usedExpertIds(t)).as("%s layer %d token %d used", name, a.layer(), t)
+                                .containsExactly(a.usedExpertIds(t));
+                    }
+                }
+
+                // Accept the path 0 -> 1 -> 3, compact both caches, and decode after it.
+                int from = cpuCache.length() - parents.length;
+                int[] keep = {from, from + 1, from + 3};
+                cpuCache.compact(from, keep);
+                gpuCache.compact(from, keep);
+                ForwardBatch after = ForwardBatch.sequence(new int[]{tokens[3]}, positions[3] + 1, ForwardBatch.LogitRows.LAST);
+                worst = Math.max(worst, compare(name + " after compaction", onCpu.forward(after, cpuCache),
+                        onGpu.forward(after, gpuCache)));
+
+                // Decode speed at batch 1 (a figure for the record, not a check).
+                KvCache timing = onGpu.newKvCache(prompt.length + 64);
+                onGpu.forward(ForwardBatch.sequence(prompt, 0, ForwardBatch.LogitRows.LAST), timing);
+                int steps = 32;
+                long d0 = System.nanoTime();
+                for (int s = 0; s < steps; s++) {
+                    onGpu.forward(ForwardBatch.sequence(new int[]{next}, timing.length(), ForwardBatch.LogitRows.LAST), timing);
+                }
+                double msPerToken = (System.nanoTime() - d0) / 1e6 / steps;
+                REPORT.add(String.format(Locale.ROOT, "| %s | %s | %s | %.2e | top-1 equal | %.1f s | %.2f ms |", name,
+                        model.config().architecture().className(), model.weights().dtype(), worst, uploadSeconds, msPerToken));
+            }
+        }
+    }
+}
