@@ -11,7 +11,8 @@ import java.util.Optional;
 import java.util.prefs.Preferences;
 
 /**
- * What the app remembers between runs: the window's size, the theme and the models last opened. The
+ * What the app remembers between runs: the window's size, its panes' dividers and the view shown,
+ * the theme and the models last opened. The
  * node is injected, so tests use a throwaway node and never touch the user's.
  */
 public final class AppPreferences {
@@ -22,6 +23,8 @@ public final class AppPreferences {
     private static final String RECENT = "model.recent";
     private static final String EXPORT_DIRECTORY = "export.directory";
     private static final String THEME = "theme";
+    private static final String DIVIDERS = "layout.dividers.";
+    private static final String SELECTED_VIEW = "layout.view";
     static final int MAX_RECENT = 8;
 
     private final Preferences node;
@@ -52,6 +55,47 @@ public final class AppPreferences {
             node.putDouble(WIDTH, width);
             node.putDouble(HEIGHT, height);
         }
+    }
+
+    /**
+     * The divider positions last saved under {@code pane} ("main", "vertical"), or {@code defaults}
+     * when none were, or when what was saved does not fit (another count, a value outside 0..1,
+     * positions out of order): a layout from an older version must not squeeze a pane to nothing.
+     */
+    public double[] dividers(String pane, double... defaults) {
+        String saved = node.get(DIVIDERS + pane, null);
+        if (saved == null || saved.isBlank()) {
+            return defaults.clone();
+        }
+        try {
+            double[] positions = Arrays.stream(saved.split(",")).mapToDouble(Double::parseDouble).toArray();
+            if (positions.length != defaults.length) {
+                return defaults.clone();
+            }
+            double last = 0;
+            for (double d : positions) {
+                if (!(d > last && d < 1)) {
+                    return defaults.clone();
+                }
+                last = d;
+            }
+            return positions;
+        } catch (NumberFormatException e) {
+            return defaults.clone();
+        }
+    }
+
+    public void setDividers(String pane, double... positions) {
+        node.put(DIVIDERS + pane, String.join(",", Arrays.stream(positions).mapToObj(Double::toString).toList()));
+    }
+
+    /** The title of the view tab shown when the window last closed. */
+    public Optional<String> selectedView() {
+        return Optional.ofNullable(node.get(SELECTED_VIEW, null)).filter(s -> !s.isBlank());
+    }
+
+    public void setSelectedView(String title) {
+        node.put(SELECTED_VIEW, title);
     }
 
     public Optional<Path> lastModel() {

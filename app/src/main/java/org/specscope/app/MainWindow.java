@@ -116,6 +116,8 @@ public final class MainWindow {
     private final BorderPane root = new BorderPane();
     private final ListView<ModelEntry> modelList = new ListView<>(models);
     private final TabPane tabs = new TabPane();
+    private final SplitPane mainSplit = new SplitPane();       // models and runs | views | inspector
+    private final SplitPane verticalSplit = new SplitPane();   // the above | console and timeline
     private final Label banner = new Label();
     private final HBox bannerBox = new HBox(8);
     private final Timeline memoryTicker;
@@ -139,14 +141,16 @@ public final class MainWindow {
         ToolBar bar = toolbar();
         bar.getItems().add(themeToggle());
         root.setTop(new VBox(menuBar(), bar));
-        SplitPane centre = new SplitPane(left(), centre(views), inspector());
-        centre.setDividerPositions(0.16, 0.74);
-        SplitPane.setResizableWithParent(centre.getItems().get(0), false);
-        SplitPane.setResizableWithParent(centre.getItems().get(2), false);
-        SplitPane vertical = new SplitPane(centre, bottom());
-        vertical.setOrientation(Orientation.VERTICAL);
-        vertical.setDividerPositions(0.78);
-        root.setCenter(vertical);
+        mainSplit.getItems().setAll(left(), centre(views), inspector());
+        mainSplit.setDividerPositions(preferences.dividers(MAIN_PANES, 0.16, 0.74));
+        SplitPane.setResizableWithParent(mainSplit.getItems().get(0), false);
+        SplitPane.setResizableWithParent(mainSplit.getItems().get(2), false);
+        verticalSplit.getItems().setAll(mainSplit, bottom());
+        verticalSplit.setOrientation(Orientation.VERTICAL);
+        verticalSplit.setDividerPositions(preferences.dividers(VERTICAL_PANES, 0.78));
+        root.setCenter(verticalSplit);
+        preferences.selectedView().flatMap(title -> tabs.getTabs().stream().filter(t -> t.getText().equals(title))
+                .findFirst()).ifPresent(tabs.getSelectionModel()::select);
         root.setBottom(statusBar());
         memoryTicker = new Timeline(new KeyFrame(Duration.seconds(1), e -> updateMemory()));
         memoryTicker.setCycleCount(Timeline.INDEFINITE);
@@ -215,11 +219,25 @@ public final class MainWindow {
         stage.setScene(scene(Math.min(preferences.windowWidth(), screen.getWidth()),
                 Math.min(preferences.windowHeight(), screen.getHeight())));
         stage.setOnHidden(e -> {
-            preferences.setWindowSize(stage.getWidth(), stage.getHeight());
+            saveLayout(stage);
             close();
         });
         stage.show();
         openInitialModel();
+    }
+
+    private static final String MAIN_PANES = "main";
+    private static final String VERTICAL_PANES = "vertical";
+
+    /** Remembers the window's size, its dividers and the view shown, for the next start. */
+    private void saveLayout(Stage stage) {
+        preferences.setWindowSize(stage.getWidth(), stage.getHeight());
+        preferences.setDividers(MAIN_PANES, mainSplit.getDividerPositions());
+        preferences.setDividers(VERTICAL_PANES, verticalSplit.getDividerPositions());
+        Tab shown = tabs.getSelectionModel().getSelectedItem();
+        if (shown != null && !shown.isClosable()) {   // a sweep tab is gone at the next start
+            preferences.setSelectedView(shown.getText());
+        }
     }
 
     /** The last model when it still exists, else the first bundled sample. */

@@ -4,6 +4,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import java.nio.file.Path;
+import java.util.List;
 import java.util.UUID;
 import java.util.prefs.BackingStoreException;
 import java.util.prefs.Preferences;
@@ -33,5 +34,27 @@ class AppPreferencesTest {
         assertThat(again.windowHeight()).isEqualTo(700);
         assertThat(again.lastModel()).contains(Path.of("/models/m3"));
         assertThat(again.recentModels()).hasSize(AppPreferences.MAX_RECENT).first().isEqualTo(Path.of("/models/m3"));
+    }
+
+    @Test
+    void remembersDividersAndTheViewShown() {
+        AppPreferences prefs = new AppPreferences(node);
+        assertThat(prefs.dividers("main", 0.16, 0.74)).containsExactly(0.16, 0.74);
+        assertThat(prefs.selectedView()).isEmpty();
+        prefs.setDividers("main", 0.2, 0.7);
+        prefs.setSelectedView("Expert heatmap");
+        AppPreferences again = new AppPreferences(node);
+        assertThat(again.dividers("main", 0.16, 0.74)).containsExactly(0.2, 0.7);
+        assertThat(again.dividers("vertical", 0.78)).containsExactly(0.78);
+        assertThat(again.selectedView()).contains("Expert heatmap");
+    }
+
+    @Test
+    void aSavedLayoutThatDoesNotFitGivesTheDefaults() {
+        AppPreferences prefs = new AppPreferences(node);
+        for (String bad : List.of("0.2", "0.7,0.2", "0.2,1.5", "0,0.5", "a,b", "0.2,NaN")) {
+            node.put("layout.dividers.main", bad);
+            assertThat(prefs.dividers("main", 0.16, 0.74)).as(bad).containsExactly(0.16, 0.74);
+        }
     }
 }

@@ -1,0 +1,95 @@
+package org.specscope.app;
+
+import javafx.scene.control.SplitPane;
+import javafx.stage.Stage;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+import org.specscope.engine.backend.cpu.CpuBackend;
+import org.testfx.api.FxRobot;
+import org.testfx.framework.junit5.ApplicationExtension;
+import org.testfx.framework.junit5.Start;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.UUID;
+import java.util.prefs.BackingStoreException;
+import java.util.prefs.Preferences;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+/**
+ * The window's layout outlives the app: the panes' dividers and the view shown when the window
+ * closed are where the user left them at the next start (a new window on the same preferences).
+ */
+@ExtendWith(ApplicationExtension.class)
+class WindowLayoutTest {
+
+    private final Preferences node = Preferences.userRoot().node("org/specscope/test/" + UUID.randomUUID());
+    private Stage stage;
+
+    @TempDir
+    Path tmp;
+
+    @Start
+    void start(Stage stage) {
+        this.stage = stage;
+    }
+
+    @AfterEach
+    void tearDown() throws BackingStoreException {
+        Fx.run(stage::hide);   // before the node goes: hiding saves the layout into it
+        node.removeNode();
+    }
+
+    private MainWindow window() {
+        return new MainWindow(List.of(new RecordingView("First"), new RecordingView("Second"), new RecordingView("Third")),
+                new AppPreferences(node), tmp.resolve("home"), () -> new CpuBackend(1));
+    }
+
+    private static List<SplitPane> splits(FxRobot robot) {
+        return robot.lookup(n -> n instanceof SplitPane).queryAllAs(SplitPane.class).stream().toList();
+    }
+
+    @Test
+    void dividersAndTheShownViewAreWhereTheUserLeftThem(FxRobot robot) {
+        MainWindow first = Fx.call(this::window);
+        Fx.run(() -> first.show(stage));
+        Fx.run(() -> {
+            for (SplitPane split : splits(robot)) {
+                split.setDividerPositions(split.getDividers().size() == 2 ? new double[] {0.3, 0.6} : new double[] {0.55});
+            }
+            first.viewTabs().getSelectionModel().select(first.viewTabs().getTabs().stream()
+                    .filter(t -> t.getText().equals("Third")).findFirst().orElseThrow());
+        });
+        Fx.run(stage::hide);
+
+        MainWindow second = Fx.call(this::window);
+        Fx.run(() -> second.show(stage));
+        List<SplitPane> splits = Fx.call(() -> splits(robot));
+        assertThat(splits).hasSize(2);
+        for (SplitPane split : splits) {
+            double[] positions = Fx.call(split::getDividerPositions);
+            if (positions.length == 2) {
+                assertThat(positions[0]).isCloseTo(0.3, within(0.02));
+                assertThat(positions[1]).isCloseTo(0.6, within(0.02));
+            } else {
+                assertThat(positions[0]).isCloseTo(0.55, within(0.02));
+            }
+        }
+        assertThat(Fx.call(() -> second.viewTabs().getSelectionModel().getSelectedItem().getText())).isEqualTo("Third");
+    }
+
+    @Test
+    void aFirstStartHasTheDefaultLayout(FxRobot robot) {
+        MainWindow window = Fx.call(this::window);
+        Fx.run(() -> window.show(stage));
+        for (SplitPane split : Fx.call(() -> splits(robot))) {
+            double[] positions = Fx.call(split::getDividerPositions);
+            assertThat(positions[0]).isCloseTo(positions.length == 2 ? 0.16 : 0.78, within(0.02));
+        }
+        assertThat(Fx.call(() -> window.viewTabs().getSelectionModel().getSelectedIndex())).isZero();
+    }
+}
