@@ -68,6 +68,7 @@ import org.kordamp.ikonli.materialdesign2.MaterialDesignF;
 import org.kordamp.ikonli.materialdesign2.MaterialDesignP;
 import org.kordamp.ikonli.materialdesign2.MaterialDesignS;
 import org.kordamp.ikonli.materialdesign2.MaterialDesignW;
+import org.controlsfx.control.StatusBar;
 import org.specscope.app.RunViewModel.Phase;
 import org.specscope.app.SettingsViewModel.Selection;
 import org.specscope.app.SettingsViewModel.Shape;
@@ -90,6 +91,7 @@ import java.io.File;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
@@ -1000,12 +1002,41 @@ public final class MainWindow {
         clear.managedProperty().bind(clear.visibleProperty());
         HBox focusBox = new HBox(4, focused, clear);
         focusBox.setAlignment(Pos.CENTER_LEFT);
-        Region spring = new Region();
-        HBox.setHgrow(spring, Priority.ALWAYS);
-        HBox bar = new HBox(16, backend, replay, focusBox, spring, speed, memoryLabel);
-        bar.setPadding(new Insets(3, 8, 3, 8));
-        bar.setAlignment(Pos.CENTER_LEFT);
+        // ControlsFX's status bar: its text says what the run is doing and its progress bar shows a
+        // model load's progress (and nothing otherwise); the readings sit left and right.
+        StatusBar bar = new StatusBar();
+        bar.setId("statusBar");
+        bar.textProperty().bind(Bindings.createStringBinding(() -> phaseText(run.phaseProperty().get()),
+                run.phaseProperty()));
+        bar.progressProperty().bind(Bindings.when(run.phaseProperty().isEqualTo(Phase.LOADING))
+                .then(run.loadProgressProperty()).otherwise(0));
+        bar.getLeftItems().setAll(separated(backend, replay, focusBox));
+        bar.getRightItems().setAll(separated(speed, memoryLabel));
         return bar;
+    }
+
+    /** The status bar's word for what the run is doing. */
+    static String phaseText(Phase phase) {
+        return switch (phase) {
+            case EMPTY -> "no model";
+            case LOADING -> "loading";
+            case READY -> "ready";
+            case RUNNING -> "generating";
+            case PAUSED -> "paused";
+            case FINISHED -> "finished";
+        };
+    }
+
+    /** The nodes with a vertical separator between each two, for a status bar's side. */
+    private static List<Node> separated(Node... nodes) {
+        List<Node> out = new ArrayList<>();
+        for (Node n : nodes) {
+            if (!out.isEmpty()) {
+                out.add(new Separator(Orientation.VERTICAL));
+            }
+            out.add(n);
+        }
+        return out;
     }
 
     /** Whether the focus names more than the timeline's step (which the step label shows). */

@@ -2,6 +2,7 @@ package org.specscope.app;
 
 import javafx.scene.control.Label;
 import javafx.stage.Stage;
+import org.controlsfx.control.StatusBar;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -73,6 +74,9 @@ class LoadCancelTest {
                 && message.getText().startsWith("draft: checked the tensors of "));
         assertThat(Fx.call(() -> run().loadProgressProperty().get())).isEqualTo(1.0);
         assertThat(Fx.call(() -> robot.lookup("#loadProgress").query().isVisible())).isTrue();
+        StatusBar status = robot.lookup("#statusBar").queryAs(StatusBar.class);
+        assertThat(Fx.call(status::getText)).isEqualTo("loading");
+        assertThat(Fx.call(status::getProgress)).as("the status bar shows the load's progress").isEqualTo(1.0);
 
         robot.clickOn("#cancelLoadButton");
         assertThat(consoleLines("loading " + sample.name() + " cancelled")).isEqualTo(1);
@@ -83,6 +87,8 @@ class LoadCancelTest {
         assertThat(Fx.call(() -> run().phaseProperty().get())).isEqualTo(Phase.READY);
         assertThat(Fx.call(() -> run().modelProperty().get())).isEqualTo(sample);
         assertThat(Fx.call(message::isVisible)).isFalse();
+        assertThat(Fx.call(status::getText)).isEqualTo("ready");
+        assertThat(Fx.call(status::getProgress)).isZero();
 
         Fx.run(() -> run().maxTokensProperty().set(8));
         robot.clickOn("#runButton");
