@@ -604,14 +604,11 @@ public final class MainWindow {
         loadMessage.managedProperty().bind(loadMessage.visibleProperty());
         Button cancelLoad = iconButton("cancelLoadButton", MaterialDesignC.CLOSE, "Cancel loading", run::cancelLoad);
         cancelLoad.visibleProperty().bind(phase.isEqualTo(Phase.LOADING));
-        Label phaseLabel = new Label();
-        phaseLabel.setId("phaseLabel");
-        phaseLabel.textProperty().bind(phase.asString().map(s -> s.toLowerCase(Locale.ROOT)));
         Button openTraceButton = iconButton("openTraceButton", MaterialDesignF.FILE_CHART,
                 "Open a saved trace and replay it, no model needed (Ctrl+Shift+O)", this::chooseTrace);
         openTraceButton.setText("Open trace...");
         return new ToolBar(runButton, pauseButton, stepButton, stopButton, startPaused, new Separator(), openButton,
-                openTraceButton, exportMenu(), new Separator(), phaseLabel, progress, loadMessage, cancelLoad);
+                openTraceButton, exportMenu(), new Separator(), progress, loadMessage, cancelLoad);
     }
 
     private MenuButton exportMenu() {
@@ -1002,14 +999,14 @@ public final class MainWindow {
         clear.managedProperty().bind(clear.visibleProperty());
         HBox focusBox = new HBox(4, focused, clear);
         focusBox.setAlignment(Pos.CENTER_LEFT);
-        // ControlsFX's status bar: its text says what the run is doing and its progress bar shows a
-        // model load's progress (and nothing otherwise); the readings sit left and right.
+        // ControlsFX's status bar: its text says what the run is doing and its progress bar how far
+        // a generation is towards its max tokens (a load's progress is in the toolbar, by its
+        // Cancel button); the readings sit left and right.
         StatusBar bar = new StatusBar();
         bar.setId("statusBar");
         bar.textProperty().bind(Bindings.createStringBinding(() -> phaseText(run.phaseProperty().get()),
                 run.phaseProperty()));
-        bar.progressProperty().bind(Bindings.when(run.phaseProperty().isEqualTo(Phase.LOADING))
-                .then(run.loadProgressProperty()).otherwise(0));
+        bar.progressProperty().bind(run.generationProgressProperty());
         bar.getLeftItems().setAll(separated(backend, replay, focusBox));
         bar.getRightItems().setAll(separated(speed, memoryLabel));
         return bar;

@@ -82,6 +82,10 @@ public final class RunViewModel implements AutoCloseable {
     private final ReadOnlyStringWrapper loadMessage = new ReadOnlyStringWrapper("");
     private final ReadOnlyStringWrapper backend = new ReadOnlyStringWrapper("no model loaded");
     private final ReadOnlyIntegerWrapper stepCount = new ReadOnlyIntegerWrapper(0);
+    /** Tokens the shown run has generated, as a fraction of its max tokens (0 for a replayed trace). */
+    private final ReadOnlyDoubleWrapper generationProgress = new ReadOnlyDoubleWrapper(0);
+    private int runMaxTokens;          // the max tokens the shown run started with; 0 when not a live run
+    private int tokensGenerated;
     private final ReadOnlyDoubleWrapper tokensPerSecond = new ReadOnlyDoubleWrapper(0);
     private final ReadOnlyStringWrapper text = new ReadOnlyStringWrapper("");
     private final ObservableList<String> console = FXCollections.observableArrayList();
@@ -305,6 +309,7 @@ public final class RunViewModel implements AutoCloseable {
         GenerationSession next = new GenerationSession(s.newDecoder(drafter, clock, CascadeConfig.DEFAULT), promptIds,
                 maxTokens.get(), initial, header, sink);
         clearShownRun();
+        runMaxTokens = maxTokens.get();
         session = next;
         phase.set(paused ? Phase.PAUSED : Phase.RUNNING);
         log("run " + run + ": " + promptIds.length + " prompt tokens, up to " + maxTokens.get() + " new; "
@@ -355,6 +360,7 @@ public final class RunViewModel implements AutoCloseable {
     /** One step to the views and the counters; its emitted text. */
     private String show(StepTrace step) {
         steps.add(step);
+        tokensGenerated += step.emittedIds().size();
         if (step.step() > 0) {
             tokensDecoded += step.emittedIds().size();
             decodeNanos += step.timings().totalNanos();
@@ -366,6 +372,7 @@ public final class RunViewModel implements AutoCloseable {
     private void stepsShown(CharSequence emitted) {
         text.set(text.get() + emitted);
         stepCount.set(steps.size());
+        generationProgress.set(runMaxTokens > 0 ? Math.min(1, (double) tokensGenerated / runMaxTokens) : 0);
         if (decodeNanos > 0) {
             tokensPerSecond.set(tokensDecoded * 1e9 / decodeNanos);
         }
@@ -378,6 +385,9 @@ public final class RunViewModel implements AutoCloseable {
         end = null;
         replayedTrace.set(null);
         stepCount.set(0);
+        generationProgress.set(0);
+        runMaxTokens = 0;
+        tokensGenerated = 0;
         tokensDecoded = 0;
         decodeNanos = 0;
         tokensPerSecond.set(0);
@@ -565,6 +575,7 @@ public final class RunViewModel implements AutoCloseable {
     public ReadOnlyStringProperty loadMessageProperty() { return loadMessage.getReadOnlyProperty(); }
     public ReadOnlyStringProperty backendProperty() { return backend.getReadOnlyProperty(); }
     public ReadOnlyIntegerProperty stepCountProperty() { return stepCount.getReadOnlyProperty(); }
+    public ReadOnlyDoubleProperty generationProgressProperty() { return generationProgress.getReadOnlyProperty(); }
     public ReadOnlyDoubleProperty tokensPerSecondProperty() { return tokensPerSecond.getReadOnlyProperty(); }
     public ReadOnlyStringProperty textProperty() { return text.getReadOnlyProperty(); }
     public ObservableList<String> console() { return console; }

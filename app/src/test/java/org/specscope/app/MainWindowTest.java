@@ -7,6 +7,7 @@ import javafx.scene.control.Slider;
 import javafx.scene.control.TabPane;
 import javafx.scene.input.KeyCode;
 import javafx.stage.Stage;
+import org.controlsfx.control.StatusBar;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -136,6 +137,9 @@ class MainWindowTest {
         int paused = view.steps.size();
         sleep(300);
         assertThat(view.steps).hasSize(paused);
+        StatusBar status = robot.lookup("#statusBar").queryAs(StatusBar.class);
+        assertThat(Fx.call(status::getText)).isEqualTo("paused");
+        assertThat(Fx.call(status::getProgress)).as("part of the 400 tokens").isStrictlyBetween(0.0, 1.0);
         robot.push(KeyCode.F6);
         Fx.waitUntil(30, "one more step", () -> view.steps.size() == paused + 1);
         sleep(300);
