@@ -26,7 +26,7 @@ xdotool mousemove 1365 381 click --repeat 3 1; sleep 0.3; xdotool type "16"; xdo
 xdotool mousemove 1348 514 click 1; sleep 0.8; xdotool key Down Return; sleep 0.5                           # tree
 xdotool key F5
 sleep 35
-xdotool mousemove 720 741 click 1; sleep 1                                                                   # step 24
+xdotool mousemove 703 735 click 1; sleep 1                                                                   # step 24
 tabs=(tokens:422 draft-tree:492 expert-heatmap:590 expert-usage:700 substitutions:800 distinct-experts:908)
 for tab in "${tabs[@]}"; do
   xdotool mousemove "${tab#*:}" 120 click 1; sleep 2
