@@ -90,6 +90,8 @@ public final class RenderBenchmark {
         Canvas treeCanvas = canvasOf(tree);
         double[][] treeSwitch = measure(i -> tree.select(i % 2), treeCanvas);
         out.add(line("DraftTreeView 64 nodes, step switch", treeSwitch));
+        out.add(String.format(Locale.ROOT, "  (the tree's canvas: %.0f x %.0f in a 1200 x 700 view)", onFx(treeCanvas::getWidth),
+                onFx(treeCanvas::getHeight)));
         hide(treeStage);
 
         UsageDistributionView usage = new UsageDistributionView();
