@@ -95,17 +95,22 @@ public final class DraftTreeView extends FigureView<DraftTreeFigure> {
         return figure.missing()[node];
     }
 
-    /** The canvas's size: the view's, or larger when the tree needs it (then scrolled). */
+    /** The plot's extent: the view's size, or larger when the tree needs it (then scrolled). */
     public Bounds canvasBounds() {
-        return new BoundingBox(0, 0, canvasWidth(), canvasHeight());
+        return new BoundingBox(0, 0, plotWidth(), plotHeight());
     }
 
-    /** The size of the part of the canvas the view shows. */
+    /** The part of the plot the view shows, in plot coordinates. */
     public Bounds viewportBounds() {
         return visibleBounds();
     }
 
-    /** The node drawn at canvas point (x, y), -1 for none (the bonus is {@link #nodeCount()}). */
+    /** Scrolls the view so that {@code node} is in sight. */
+    public void reveal(int node) {
+        reveal(figure.bounds()[node]);
+    }
+
+    /** The node drawn at plot point (x, y), -1 for none (the bonus is {@link #nodeCount()}). */
     public int nodeAt(double x, double y) {
         Bounds[] bounds = figure.bounds();
         for (int i = 0; i < bounds.length; i++) {

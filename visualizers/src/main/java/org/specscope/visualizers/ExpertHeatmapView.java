@@ -198,17 +198,17 @@ public final class ExpertHeatmapView extends FigureView<ExpertHeatmapFigure> {
 
     /** The cell drawn at canvas point (x, y), null for none. */
     public Cell cellAt(double x, double y) {
-        return figure.cellAt(x, y, canvasWidth(), canvasHeight());
+        return figure.cellAt(x, y, plotWidth(), plotHeight());
     }
 
     /** The centre of a cell in canvas coordinates, {x, y}. */
     public double[] cellCentre(int layer, int expert) {
-        return figure.cellCentre(layer, expert, canvasWidth(), canvasHeight());
+        return figure.cellCentre(layer, expert, plotWidth(), plotHeight());
     }
 
     /** The cell's rectangle in canvas coordinates, {x, y, width, height}: whole pixels unless the image is capped. */
     public double[] cellBounds(int layer, int expert) {
-        return figure.cellBounds(layer, expert, canvasWidth(), canvasHeight());
+        return figure.cellBounds(layer, expert, plotWidth(), plotHeight());
     }
 
     /** The tooltip text of a cell. */

@@ -3,12 +3,14 @@ package org.specscope.visualizers;
 import javafx.beans.property.ObjectProperty;
 import javafx.beans.property.SimpleObjectProperty;
 import javafx.css.PseudoClass;
+import javafx.geometry.BoundingBox;
 import javafx.geometry.Bounds;
 import javafx.geometry.Dimension2D;
+import javafx.geometry.Orientation;
 import javafx.scene.Node;
 import javafx.scene.canvas.Canvas;
 import javafx.scene.control.Label;
-import javafx.scene.control.ScrollPane;
+import javafx.scene.control.ScrollBar;
 import javafx.scene.control.Tooltip;
 import javafx.scene.input.MouseButton;
 import javafx.scene.layout.BorderPane;
@@ -25,8 +27,8 @@ import org.specscope.styles.Themes;
  * its tooltip text ({@link #hoverText}); clicking it sets the {@link SharedFocus} to what it names
  * ({@link #clicked}), and the figure highlights what the shared focus names. Exporting paints the
  * whole figure, caption, legend and highlight included. A figure that cannot shrink into the view
- * ({@link TraceFigure#plotSizeFor}) is drawn on a canvas of the size it needs, in a scroll pane
- * ({@link #layOutScrolling}). A caption that tells of a settings change at the shown step styles
+ * ({@link TraceFigure#plotSizeFor}) is painted at the size it needs and scrolled under a canvas
+ * the size of the view ({@link #layOutScrolling}). A caption that tells of a settings change at the shown step styles
  * the step label {@code :settings-changed}.
  *
  * @param <F> the figure that models and paints the view
@@ -50,7 +52,13 @@ public abstract class FigureView<F extends TraceFigure> implements TraceView, Ve
     private boolean drawing;
     private int hovered = -1;
     private SharedFocus shared;
-    private ScrollPane scroll;
+    // A scrolling view (layOutScrolling) keeps its canvas the size of the view and paints the
+    // figure shifted by the bars' values: a canvas as big as a tall tree costs its whole area to
+    // rasterise on every redraw (a ScrollPane around a grown canvas doubled a tree's frame cost).
+    private ScrollBar vertical;
+    private ScrollBar horizontal;
+    private double plotW;                  // the size the figure is painted at: the view's, or what it needs
+    private double plotH;
 
     /** A view styled {@code trace-view} and {@code styleClass}, showing {@code figure}. */
     FigureView(String styleClass, F figure) {
@@ -67,7 +75,7 @@ public abstract class FigureView<F extends TraceFigure> implements TraceView, Ve
             redraw.request();
         });
         canvas.setOnMouseMoved(e -> {
-            int hit = hitAt(e.getX(), e.getY());
+            int hit = hitAt(e.getX() + scrollX(), e.getY() + scrollY());
             if (hit != hovered) {
                 hovered = hit;
                 if (hit < 0) {
@@ -83,7 +91,7 @@ public abstract class FigureView<F extends TraceFigure> implements TraceView, Ve
         canvas.setOnMouseClicked(e -> {
             // a drag that ends where it began is no pick
             if (shared != null && e.getButton() == MouseButton.PRIMARY && e.isStillSincePress()) {
-                TraceFocus picked = clicked(e.getX(), e.getY(), shared.get());
+                TraceFocus picked = clicked(e.getX() + scrollX(), e.getY() + scrollY(), shared.get());
                 if (picked != null) {
                     shared.set(picked);
                 }
@@ -91,19 +99,51 @@ public abstract class FigureView<F extends TraceFigure> implements TraceView, Ve
         });
     }
 
-    /** The canvas's width now (it may not be drawn at it yet). */
-    final double canvasWidth() {
-        return canvas.getWidth();
+    /** The width the figure is painted at: the canvas's, or in a scrolling view what the figure needs. */
+    final double plotWidth() {
+        return isScrolling() ? plotW : canvas.getWidth();
     }
 
-    /** The canvas's height now. */
-    final double canvasHeight() {
-        return canvas.getHeight();
+    /** The height the figure is painted at. */
+    final double plotHeight() {
+        return isScrolling() ? plotH : canvas.getHeight();
     }
 
-    /** The part of the canvas a scrolling view shows (its viewport's size); the whole canvas otherwise. */
+    /** The part of the plot the canvas shows, in plot coordinates. */
     final Bounds visibleBounds() {
-        return scroll == null ? canvas.getLayoutBounds() : scroll.getViewportBounds();
+        return new BoundingBox(scrollX(), scrollY(), canvas.getWidth(), canvas.getHeight());
+    }
+
+    /** Scrolls a scrolling view so that {@code area} (plot coordinates) is in sight, as far as it fits. */
+    final void reveal(Bounds area) {
+        if (!isScrolling()) {
+            return;
+        }
+        revealAlong(horizontal, area.getMinX(), area.getMaxX(), canvas.getWidth());
+        revealAlong(vertical, area.getMinY(), area.getMaxY(), canvas.getHeight());
+    }
+
+    private static void revealAlong(ScrollBar bar, double from, double to, double shown) {
+        double v = bar.getValue();
+        if (to > v + shown) {
+            v = to - shown;
+        }
+        if (from < v) {
+            v = from;
+        }
+        bar.setValue(Math.clamp(v, bar.getMin(), bar.getMax()));
+    }
+
+    private boolean isScrolling() {
+        return vertical != null;
+    }
+
+    private double scrollX() {
+        return isScrolling() && horizontal.isVisible() ? horizontal.getValue() : 0;
+    }
+
+    private double scrollY() {
+        return isScrolling() && vertical.isVisible() ? vertical.getValue() : 0;
     }
 
     /** Redraws at the next pulse (for changes the figure's feeding does not cover). */
@@ -126,18 +166,32 @@ public abstract class FigureView<F extends TraceFigure> implements TraceView, Ve
     }
 
     /**
-     * Like {@link #layOut}, with the canvas in a scroll pane: as large as the view while the figure
-     * fits it, else as large as the figure needs, scrolled.
+     * Like {@link #layOut}, scrolling: the canvas stays the size of the view, and when the figure
+     * needs more ({@link TraceFigure#plotSizeFor}) scroll bars appear and move the figure under it.
      */
     final void layOutScrolling(Node legend) {
-        scroll = new ScrollPane(canvasPane);
-        scroll.setFitToWidth(true);    // fills the viewport, or grows past it by its minimum size
-        scroll.setFitToHeight(true);
-        scroll.setPannable(false);
-        scroll.getStyleClass().add("figure-scroll");
-        scroll.viewportBoundsProperty().addListener(o -> resized());
+        vertical = new ScrollBar();
+        vertical.setOrientation(Orientation.VERTICAL);
+        horizontal = new ScrollBar();
+        for (ScrollBar bar : new ScrollBar[] {vertical, horizontal}) {
+            bar.getStyleClass().add("figure-scroll");
+            bar.setVisible(false);
+            bar.managedProperty().bind(bar.visibleProperty());
+            bar.valueProperty().addListener(o -> resized());
+        }
+        canvas.setOnScroll(e -> {   // the wheel (and a touchpad's two axes)
+            if (vertical.isVisible()) {
+                vertical.setValue(Math.clamp(vertical.getValue() - e.getDeltaY(), 0, vertical.getMax()));
+            }
+            if (horizontal.isVisible()) {
+                horizontal.setValue(Math.clamp(horizontal.getValue() - e.getDeltaX(), 0, horizontal.getMax()));
+            }
+        });
+        BorderPane area = new BorderPane(canvasPane);
+        area.setRight(vertical);
+        area.setBottom(horizontal);
         root.setTop(legend);
-        root.setCenter(scroll);
+        root.setCenter(area);
     }
 
     /** The index of what is drawn at canvas point (x, y) and has a tooltip, -1 for none. */
@@ -287,25 +341,43 @@ public abstract class FigureView<F extends TraceFigure> implements TraceView, Ve
     }
 
     /**
-     * A scrolling view's canvas: the viewport's size, or what the figure needs there. Laid out at
-     * once, so that the scroll bars this brings (which narrow the viewport) settle in this redraw.
+     * A scrolling view's plot size and bars: the canvas's size while the figure fits it, else what
+     * the figure needs there, with a bar for each axis it overflows. Laid out at once, so that the
+     * bars (which narrow the canvas) settle in this redraw.
      */
     private void fitCanvas() {
-        if (scroll == null) {
+        if (!isScrolling()) {
             return;
         }
-        for (int round = 0; round < 3; round++) {   // a bar narrows the viewport, which may need the other
-            Bounds viewport = scroll.getViewportBounds();
-            Dimension2D need = figure.plotSizeFor(viewport.getWidth(), viewport.getHeight());
-            // a minimum past the viewport makes the pane (and its bound canvas) grow; 0 fits it
-            double minW = need.getWidth() > viewport.getWidth() ? need.getWidth() : 0;
-            double minH = need.getHeight() > viewport.getHeight() ? need.getHeight() : 0;
-            if (minW == canvasPane.getMinWidth() && minH == canvasPane.getMinHeight()) {
+        for (int round = 0; round < 3; round++) {   // a bar narrows the canvas, which may need the other
+            double w = canvas.getWidth();
+            double h = canvas.getHeight();
+            Dimension2D need = figure.plotSizeFor(w, h);
+            plotW = Math.max(w, need.getWidth());
+            plotH = Math.max(h, need.getHeight());
+            boolean changed = setBar(horizontal, plotW, w) | setBar(vertical, plotH, h);
+            if (!changed) {
                 return;
             }
-            canvasPane.setMinSize(minW, minH);
             layOutNow();
         }
+    }
+
+    /** Shows {@code bar} when {@code extent} exceeds what is {@code shown}; whether it appeared or went. */
+    private static boolean setBar(ScrollBar bar, double extent, double shown) {
+        boolean needed = extent > shown + 0.5;
+        if (needed) {
+            bar.setMax(extent - shown);
+            bar.setVisibleAmount(shown * (extent - shown) / extent);   // the thumb: the share shown
+            bar.setBlockIncrement(shown * 0.9);
+            bar.setUnitIncrement(24);
+            bar.setValue(Math.min(bar.getValue(), bar.getMax()));
+        } else {
+            bar.setValue(0);
+        }
+        boolean changed = bar.isVisible() != needed;
+        bar.setVisible(needed);
+        return changed;
     }
 
     private void layOutNow() {
@@ -316,7 +388,8 @@ public abstract class FigureView<F extends TraceFigure> implements TraceView, Ve
     }
 
     private void paintCanvas() {
-        figure.paintPlot(new CanvasFigureGraphics(canvas.getGraphicsContext2D()), canvas.getWidth(),
-                canvas.getHeight());
+        FigureGraphics g = new CanvasFigureGraphics(canvas.getGraphicsContext2D());   // resets the transform
+        g.translate(-scrollX(), -scrollY());
+        figure.paintPlot(g, plotWidth(), plotHeight());
     }
 }

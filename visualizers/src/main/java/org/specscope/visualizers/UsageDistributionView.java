@@ -108,7 +108,7 @@ public final class UsageDistributionView extends FigureView<UsageDistributionFig
             return current.withLayerExpert(le[0], le[1]);
         }
         int shown = figure.shownLayerNumber();
-        return shown >= 0 && figure.inPlots(x, y, canvasWidth(), canvasHeight()) ? current.withLayer(shown) : null;
+        return shown >= 0 && figure.inPlots(x, y, plotWidth(), plotHeight()) ? current.withLayer(shown) : null;
     }
 
     /** Whether the shown curves, being the focused layer's, are drawn heavier. */

@@ -167,10 +167,15 @@ class DraftTreeViewTest {
         // the lowest node is painted: a pixel of its outline or fill differs from the background
         Canvas c = Fx.call(() -> (Canvas) view.node().lookup(".draft-tree").lookupAll("Canvas").stream()
                 .filter(n -> ((Canvas) n).getWidth() > 200).findFirst().orElseThrow());
-        WritableImage image = Fx.call(() -> c.snapshot(null, null));
+        assertThat(Fx.call(c::getHeight)).as("the canvas stays the view's size; the plot scrolls under it")
+                .isCloseTo(viewport.getHeight(), org.assertj.core.data.Offset.offset(0.5));
+        onStage.act(() -> view.reveal(127));
+        Bounds shown = Fx.call(view::viewportBounds);
         Bounds lowest = Fx.call(() -> view.nodeBounds(127));
-        assertThat(distance(image.getPixelReader().getColor((int) lowest.getMinX() + 6, (int) lowest.getCenterY()),
-                Color.WHITE)).isGreaterThan(0.1);
+        assertThat(shown.contains(lowest)).as("revealed: %s inside %s", lowest, shown).isTrue();
+        WritableImage image = Fx.call(() -> c.snapshot(null, null));
+        assertThat(distance(image.getPixelReader().getColor((int) (lowest.getMinX() - shown.getMinX()) + 6,
+                (int) (lowest.getCenterY() - shown.getMinY())), Color.WHITE)).isGreaterThan(0.1);
 
         // a small tree fits the view again: no scrolling
         onStage.select(0);

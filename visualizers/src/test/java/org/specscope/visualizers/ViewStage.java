@@ -48,6 +48,12 @@ final class ViewStage {
         Fx.awaitPulse(pending);
     }
 
+    /** Runs {@code action} on the FX thread and waits for the redraw it asks for. */
+    void act(Runnable action) throws Exception {
+        Fx.run(action);
+        Fx.awaitPulse(pending);
+    }
+
     /** Selects step {@code index} (-1 follows the newest) and waits for the redraw. */
     void select(int index) throws Exception {
         Fx.run(() -> view.select(index));
