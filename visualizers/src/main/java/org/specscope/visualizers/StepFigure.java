@@ -2,7 +2,6 @@ package org.specscope.visualizers;
 
 import org.specscope.engine.trace.RunHeader;
 import org.specscope.engine.trace.StepTrace;
-import org.specscope.styles.Themes;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -13,12 +12,10 @@ import java.util.List;
  * which step to show. The figures that draw a single step (draft tree, distinct experts, expert
  * heatmap) extend it and add their own model.
  */
-public abstract class StepFigure implements TraceFigure {
+public abstract class StepFigure extends AbstractTraceFigure {
 
     protected final List<StepTrace> steps = new ArrayList<>();
     protected int selected = -1;
-    protected Themes theme = Themes.LIGHT;
-    protected TraceFocus focus = TraceFocus.NONE;
     protected final SettingsChanges changes = new SettingsChanges();
 
     @Override
@@ -37,21 +34,6 @@ public abstract class StepFigure implements TraceFigure {
     @Override
     public void select(int index) {
         selected = index;
-    }
-
-    @Override
-    public void setTheme(Themes theme) {
-        this.theme = theme;
-    }
-
-    @Override
-    public void setFocus(TraceFocus focus) {
-        this.focus = focus;
-    }
-
-    @Override
-    public TraceFocus focus() {
-        return focus;
     }
 
     int selected() {
