@@ -59,6 +59,19 @@ public abstract class StepFigure extends AbstractTraceFigure {
         return step == null ? null : changes.at(step.step());
     }
 
+    /**
+     * The caption of a figure of the shown step's drafts, e.g. "step 3 (newest) · 5 drafts, 2
+     * accepted", with a settings change at it; "no step yet" before any.
+     */
+    String draftsCaption() {
+        StepTrace step = stepToShow();
+        if (step == null) {
+            return "no step yet";
+        }
+        return markingChange("step " + step.step() + (selected < 0 ? " (newest)" : "") + " \u00b7 "
+                + step.tree().draftNodes() + " drafts, " + step.acceptedDrafts() + " accepted", step);
+    }
+
     /** {@code caption} with the settings change at {@code step} told after it, when there is one. */
     String markingChange(String caption, StepTrace step) {
         SettingsChange change = changeAt(step);
