@@ -6,7 +6,6 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.specscope.app.RunViewModel.Phase;
-import org.specscope.engine.backend.cpu.CpuBackend;
 import org.specscope.visualizers.DraftTreeView;
 import org.specscope.visualizers.ExpertHeatmapView;
 import org.specscope.visualizers.TokenStreamView;
@@ -16,9 +15,7 @@ import org.testfx.framework.junit5.ApplicationExtension;
 import org.testfx.framework.junit5.Start;
 
 import java.util.List;
-import java.util.UUID;
 import java.util.prefs.BackingStoreException;
-import java.util.prefs.Preferences;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -26,23 +23,19 @@ import static org.assertj.core.api.Assertions.assertThat;
 @ExtendWith(ApplicationExtension.class)
 class DefaultViewsTest {
 
-    private final Preferences node = Preferences.userRoot().node("org/specscope/test/" + UUID.randomUUID());
+    private final WindowFixture windows = new WindowFixture();
     private List<TraceView> views;   // controls: made on the FX thread once the toolkit runs
     private MainWindow window;
-    private Stage stage;
 
     @Start
     void start(Stage stage) {
-        this.stage = stage;
         views = SpecScopeApp.defaultViews();
-        window = new MainWindow(views, new AppPreferences(node), Fx.home(), () -> new CpuBackend(1));
-        window.show(stage);
+        window = windows.show(stage, views, Fx.home());
     }
 
     @AfterEach
     void tearDown() throws BackingStoreException {
-        Fx.run(stage::hide);
-        node.removeNode();
+        windows.close();
     }
 
     @Test

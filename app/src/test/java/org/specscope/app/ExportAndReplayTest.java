@@ -29,11 +29,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.UUID;
 import java.util.prefs.BackingStoreException;
-import java.util.prefs.Preferences;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.specscope.app.WindowFixture.runToEnd;
 
 /**
  * Export and replay, headless: a short run on the sample model exports its trace in every
@@ -45,12 +44,11 @@ class ExportAndReplayTest {
 
     private static final JsonMapper JSON = JsonMapper.builder().build();
 
-    private final Preferences node = Preferences.userRoot().node("org/specscope/test/" + UUID.randomUUID());
+    private final WindowFixture windows = new WindowFixture();
     private final RecordingView view = new RecordingView("Recording");
     private DraftTreeView tree;   // real views: made in start, once the toolkit is up
     private TokenStreamView tokens;
     private SubstitutionsView substitutions;
-    private final List<Stage> stages = new ArrayList<>();
     private MainWindow window;
 
     @TempDir
@@ -58,32 +56,19 @@ class ExportAndReplayTest {
 
     @Start
     void start(Stage stage) {
-        stages.add(stage);
         tree = new DraftTreeView();
         tokens = new TokenStreamView();
         substitutions = new SubstitutionsView();
-        window = new MainWindow(List.of(view, tree, tokens, substitutions), new AppPreferences(node), Fx.home(),
-                () -> new CpuBackend(1));
-        window.show(stage);
+        window = windows.show(stage, List.of(view, tree, tokens, substitutions), Fx.home());
     }
 
     @AfterEach
     void tearDown() throws BackingStoreException {
-        stages.forEach(s -> Fx.run(s::hide));
-        node.removeNode();
+        windows.close();
     }
 
     private RunViewModel run() {
         return window.runViewModel();
-    }
-
-    /** Loads the sample, runs {@code tokens} tokens to the end. */
-    private void runSample(int tokens) {
-        Fx.waitUntil(60, "the sample model is loaded", () -> run().phaseProperty().get() == Phase.READY
-                || run().phaseProperty().get() == Phase.FINISHED);
-        Fx.run(() -> run().maxTokensProperty().set(tokens));
-        Fx.run(() -> run().run());
-        Fx.waitUntil(120, "the run ends", () -> run().phaseProperty().get() == Phase.FINISHED);
     }
 
     private static <T> T await(Task<T> task) {
@@ -101,26 +86,13 @@ class ExportAndReplayTest {
         Fx.waitUntil(10, "the view is laid out", () -> content.getLayoutBounds().getWidth() > 0);
     }
 
-    private static List<String> svgTexts(Path svg) throws Exception {
-        var factory = javax.xml.parsers.DocumentBuilderFactory.newInstance();
-        factory.setNamespaceAware(true);
-        org.w3c.dom.Document doc = factory.newDocumentBuilder().parse(svg.toFile());
-        assertThat(doc.getDocumentElement().getLocalName()).isEqualTo("svg");
-        var nodes = doc.getElementsByTagNameNS("*", "text");
-        List<String> texts = new ArrayList<>();
-        for (int i = 0; i < nodes.getLength(); i++) {
-            texts.add(nodes.item(i).getTextContent().trim());
-        }
-        return texts;
-    }
-
     private List<String> console() {
         return Fx.call(() -> List.copyOf(run().console()));
     }
 
     @Test
     void aRunsTraceExportsAsJsonLinesCsvAndChromeTraceThatParse() throws IOException {
-        runSample(12);
+        runToEnd(window, 12);
         int steps = view.steps.size();
         Path jsonl = await(Fx.call(() -> window.exportTrace(TraceFormat.JSON_LINES, tmp.resolve("run.jsonl"))));
         Path csv = await(Fx.call(() -> window.exportTrace(TraceFormat.CSV, tmp.resolve("run.csv"))));
@@ -141,11 +113,8 @@ class ExportAndReplayTest {
 
     @Test
     void theSelectedViewExportsAsPngAtTwiceItsSizeAndTheWindowAsPng() throws IOException {
-        runSample(8);
-        Tab treeTab = Fx.call(() -> window.viewTabs().getTabs().stream()
-                .filter(t -> t.getContent() == tree.node()).findFirst().orElseThrow());
-        Fx.run(() -> window.viewTabs().getSelectionModel().select(treeTab));
-        Fx.waitUntil(10, "the tree view is laid out", () -> tree.node().getLayoutBounds().getWidth() > 0);
+        runToEnd(window, 8);
+        selectTab(tree.node());
         double width = Fx.call(() -> tree.node().getLayoutBounds().getWidth());
         double height = Fx.call(() -> tree.node().getLayoutBounds().getHeight());
 
@@ -164,24 +133,13 @@ class ExportAndReplayTest {
 
     @Test
     void theDraftTreeExportsAsSvgWithItsTokensAsTextAndOtherViewsOfferNoSvg() throws Exception {
-        runSample(8);
-        Tab treeTab = Fx.call(() -> window.viewTabs().getTabs().stream()
-                .filter(t -> t.getContent() == tree.node()).findFirst().orElseThrow());
-        Fx.run(() -> window.viewTabs().getSelectionModel().select(treeTab));
-        Fx.waitUntil(10, "the tree view is laid out", () -> tree.node().getLayoutBounds().getWidth() > 0);
+        runToEnd(window, 8);
+        selectTab(tree.node());
         assertThat(Fx.call(() -> window.selectedFigure())).containsSame(tree);
 
         Path svg = await(Fx.call(() -> window.exportViewSvg(tmp.resolve("tree.svg"))));
 
-        var factory = javax.xml.parsers.DocumentBuilderFactory.newInstance();
-        factory.setNamespaceAware(true);
-        org.w3c.dom.Document doc = factory.newDocumentBuilder().parse(svg.toFile());
-        assertThat(doc.getDocumentElement().getLocalName()).isEqualTo("svg");
-        var nodes = doc.getElementsByTagNameNS("*", "text");
-        List<String> texts = new ArrayList<>();
-        for (int i = 0; i < nodes.getLength(); i++) {
-            texts.add(nodes.item(i).getTextContent().trim());
-        }
+        List<String> texts = SvgFile.texts(svg);
         org.specscope.engine.trace.StepTrace last = run().steps().getLast();
         for (String token : last.tree().texts()) {
             String shown = token.strip();
@@ -201,14 +159,14 @@ class ExportAndReplayTest {
 
     @Test
     void theTokenStreamAndSubstitutionsViewsExportAsSvgAndTheirPngIsTheFigure() throws Exception {
-        runSample(8);
+        runToEnd(window, 8);
         org.specscope.engine.trace.StepTrace last = run().steps().getLast();
 
         selectTab(tokens.node());
         assertThat(Fx.call(() -> window.selectedFigure())).containsSame(tokens);
         Fx.run(() -> tokens.showRejectedProperty().set(false));   // the emitted text alone, in one piece
         Path tokenSvg = await(Fx.call(() -> window.exportViewSvg(tmp.resolve("tokens.svg"))));
-        List<String> tokenTexts = svgTexts(tokenSvg);
+        List<String> tokenTexts = SvgFile.texts(tokenSvg);
         assertThat(tokenTexts).contains("accepted draft", "bonus token (from the target)");
         String blanks = "[\\s\\p{Cntrl}\uFFFD]";
         assertThat(String.join("", tokenTexts).replaceAll(blanks, "")).as("the whole text, not only what is scrolled to")
@@ -226,7 +184,7 @@ class ExportAndReplayTest {
 
         selectTab(substitutions.node());
         assertThat(Fx.call(() -> window.selectedFigure())).containsSame(substitutions);
-        List<String> rows = svgTexts(await(Fx.call(() -> window.exportViewSvg(tmp.resolve("substitutions.svg")))));
+        List<String> rows = SvgFile.texts(await(Fx.call(() -> window.exportViewSvg(tmp.resolve("substitutions.svg")))));
         assertThat(rows).contains("layer / natural \u2192 kept", "routing weight lost");
         assertThat(rows).anyMatch(t -> t.startsWith("step " + last.step() + " (newest) \u00b7 "));
         for (org.specscope.engine.trace.LayerTrace l : last.layers()) {
@@ -236,21 +194,15 @@ class ExportAndReplayTest {
 
     @Test
     void aSavedTraceReplaysInAFreshWindowWithoutAModelAndTheTimelineScrubsIt(FxRobot robot) throws Exception {
-        runSample(12);
+        runToEnd(window, 12);
         Path saved = await(Fx.call(() -> window.exportTrace(TraceFormat.JSON_LINES, tmp.resolve("saved.jsonl"))));
         RecordedRun recorded = TraceReader.read(saved);
 
         // A fresh window whose home has no sample models: nothing is loaded, nothing runs.
         RecordingView fresh = new RecordingView("Replay");
-        Preferences freshNode = node.node("fresh");
-        MainWindow replay = Fx.call(() -> {
-            MainWindow w = new MainWindow(List.of(fresh), new AppPreferences(freshNode), tmp.resolve("empty-home"),
-                    () -> new CpuBackend(1));
-            Stage stage = new Stage();
-            stages.add(stage);
-            w.show(stage);
-            return w;
-        });
+        AppPreferences freshPreferences = new AppPreferences(windows.node().node("fresh"));
+        MainWindow replay = Fx.call(() -> windows.show(new Stage(), List.of(fresh), freshPreferences,
+                tmp.resolve("empty-home"), () -> new CpuBackend(1)));
         RunViewModel replayRun = replay.runViewModel();
         assertThat(Fx.call(() -> replayRun.phaseProperty().get())).isEqualTo(Phase.EMPTY);
 
@@ -272,7 +224,7 @@ class ExportAndReplayTest {
 
     @Test
     void aCorruptTraceShowsTheErrorNamingTheFileAndTheSampleStillRuns(FxRobot robot) throws IOException {
-        runSample(12);
+        runToEnd(window, 12);
         Path saved = await(Fx.call(() -> window.exportTrace(TraceFormat.JSON_LINES, tmp.resolve("good.jsonl"))));
         int shownSteps = view.steps.size();
 
@@ -298,7 +250,7 @@ class ExportAndReplayTest {
 
         // The app goes on: the sample runs again.
         int startsBefore = view.starts.size();
-        runSample(8);
+        runToEnd(window, 8);
         assertThat(view.starts).hasSize(startsBefore + 1);
         assertThat(view.steps).isNotEmpty();
     }
@@ -309,7 +261,7 @@ class ExportAndReplayTest {
         Fx.awaitTask(30, "the export fails", early);
         assertThat(console()).anyMatch(l -> l.contains("ERROR") && l.contains("nothing to export yet"));
 
-        runSample(8);
+        runToEnd(window, 8);
         Path nowhere = tmp.resolve("no-such-dir").resolve("run.csv");
         Task<Path> failed = Fx.call(() -> window.exportTrace(TraceFormat.CSV, nowhere));
         Fx.awaitTask(30, "the export fails", failed);

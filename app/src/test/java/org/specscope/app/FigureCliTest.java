@@ -7,18 +7,14 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import javax.imageio.ImageIO;
-import javax.xml.parsers.DocumentBuilderFactory;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.specscope.engine.cli.SpecScopeCli;
 import org.specscope.engine.trace.RecordedRun;
 import org.specscope.engine.trace.TraceReader;
-import org.w3c.dom.Document;
-import org.w3c.dom.NodeList;
 
 /**
  * {@code ./specscope figure}: a view of a saved trace as SVG or PNG without a window; bad input
@@ -55,19 +51,6 @@ class FigureCliTest {
         return new Result(exit, out.toString(), err.toString());
     }
 
-    private static List<String> texts(Path svg) throws Exception {
-        DocumentBuilderFactory f = DocumentBuilderFactory.newInstance();
-        f.setNamespaceAware(true);
-        Document doc = f.newDocumentBuilder().parse(svg.toFile());
-        assertThat(doc.getDocumentElement().getLocalName()).isEqualTo("svg");
-        NodeList nodes = doc.getElementsByTagNameNS("*", "text");
-        List<String> out = new ArrayList<>();
-        for (int i = 0; i < nodes.getLength(); i++) {
-            out.add(nodes.item(i).getTextContent().trim());
-        }
-        return out;
-    }
-
     @Test
     void writesTheDraftTreeOfAStepAsSvgWithItsTokens() throws Exception {
         Path svg = dir.resolve("tree.svg");
@@ -76,7 +59,7 @@ class FigureCliTest {
 
         assertThat(r.exit()).as(r.err()).isZero();
         assertThat(r.out()).contains("wrote " + svg);
-        List<String> texts = texts(svg);
+        List<String> texts = SvgFile.texts(svg);
         RecordedRun run = TraceReader.read(trace);
         for (String token : run.steps().get(2).tree().texts()) {
             String shown = token.strip();
@@ -96,8 +79,8 @@ class FigureCliTest {
         assertThat(figure("--trace", trace.toString(), "--view", "distinct-experts", "--out", distinct.toString(),
                 "--theme", "dark").exit()).isZero();
 
-        assertThat(texts(cascade)).contains("U = 1", "step", "utility U", "draft length K");
-        assertThat(texts(distinct)).contains("MoE layer", "distinct experts", "mean", "P90", "P99");
+        assertThat(SvgFile.texts(cascade)).contains("U = 1", "step", "utility U", "draft length K");
+        assertThat(SvgFile.texts(distinct)).contains("MoE layer", "distinct experts", "mean", "P90", "P99");
     }
 
     @Test
@@ -105,7 +88,7 @@ class FigureCliTest {
         Path heatmap = dir.resolve("heatmap.svg");
         Result r = figure("--trace", trace.toString(), "--view", "heatmap", "--out", heatmap.toString());
         assertThat(r.exit()).as(r.err()).isZero();
-        assertThat(texts(heatmap)).contains("layer", "expert", "kept by the budget", "\u2022 replacement");
+        assertThat(SvgFile.texts(heatmap)).contains("layer", "expert", "kept by the budget", "\u2022 replacement");
 
         Path png = dir.resolve("heatmap.png");
         assertThat(figure("--trace", trace.toString(), "--view", "heatmap", "--out", png.toString(), "--scale", "2")
@@ -115,7 +98,7 @@ class FigureCliTest {
         Path usage = dir.resolve("usage.svg");
         Result u = figure("--trace", trace.toString(), "--view", "usage", "--out", usage.toString(), "--theme", "dark");
         assertThat(u.exit()).as(u.err()).isZero();
-        assertThat(texts(usage)).contains("rank (most used first)", "cumulative share of use", "uniform use");
+        assertThat(SvgFile.texts(usage)).contains("rank (most used first)", "cumulative share of use", "uniform use");
     }
 
     private static String letters(String s) {
@@ -129,7 +112,7 @@ class FigureCliTest {
         Result r = figure("--trace", trace.toString(), "--view", "token-stream", "--out", tokens.toString(),
                 "--width", "240");
         assertThat(r.exit()).as(r.err()).isZero();
-        List<String> texts = texts(tokens);
+        List<String> texts = SvgFile.texts(tokens);
         assertThat(texts).contains("accepted draft", "bonus token (from the target)", "rejected draft (struck through)");
         String painted = letters(String.join("", texts));
         for (var step : run.steps()) {
@@ -149,7 +132,7 @@ class FigureCliTest {
         Result t = figure("--trace", trace.toString(), "--view", "substitutions", "--step", "2", "--out", table.toString());
         assertThat(t.exit()).as(t.err()).isZero();
         assertThat(t.out()).contains("substitutions, step 2");
-        List<String> rows = texts(table);
+        List<String> rows = SvgFile.texts(table);
         assertThat(rows).contains("layer / natural \u2192 kept", "nodes", "on accepted path", "routing weight lost");
         assertThat(rows).anyMatch(l -> l.startsWith("step 2 \u00b7 "));
         for (var layer : run.steps().get(2).layers()) {
@@ -170,7 +153,7 @@ class FigureCliTest {
                 "mean-kept-experts", "--y", "top1-agreement", "--theme", "dark");
         assertThat(r.exit()).as(r.err()).isZero();
         assertThat(r.out()).contains("wrote " + svg + " (sweep " + sweep);
-        assertThat(texts(svg)).contains("mean kept experts per layer  \u2190 better", "top-1 agreement", "substitute",
+        assertThat(SvgFile.texts(svg)).contains("mean kept experts per layer  \u2190 better", "top-1 agreement", "substitute",
                 "truncate", "unbudgeted", "Pareto frontier");
 
         Result withTrace = figure("--trace", trace.toString(), "--view", "sweep", "--out", svg.toString());

@@ -13,10 +13,8 @@ import org.testfx.framework.junit5.Start;
 
 import java.util.List;
 import java.util.Queue;
-import java.util.UUID;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.prefs.BackingStoreException;
-import java.util.prefs.Preferences;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -28,27 +26,23 @@ import static org.assertj.core.api.Assertions.assertThat;
 @ExtendWith(ApplicationExtension.class)
 class LoadCancelTest {
 
-    private final Preferences node = Preferences.userRoot().node("org/specscope/test/" + UUID.randomUUID());
+    private final WindowFixture windows = new WindowFixture();
     private final RecordingView view = new RecordingView("Recording");
     /** The backends the next loads get, in order; an ungated one when none is queued. */
     private final Queue<GatedBackend> backends = new ConcurrentLinkedQueue<>();
     private MainWindow window;
-    private Stage stage;
 
     @Start
     void start(Stage stage) {
-        this.stage = stage;
-        window = new MainWindow(List.of(view), new AppPreferences(node), Fx.home(), () -> {
+        window = windows.show(stage, List.of(view), windows.preferences(), Fx.home(), () -> {
             GatedBackend next = backends.poll();
             return next != null ? next : GatedBackend.open();
         });
-        window.show(stage);
     }
 
     @AfterEach
     void tearDown() throws BackingStoreException {
-        Fx.run(stage::hide);
-        node.removeNode();
+        windows.close();
     }
 
     private RunViewModel run() {

@@ -12,7 +12,6 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.specscope.app.RunViewModel.Phase;
-import org.specscope.engine.backend.cpu.CpuBackend;
 import org.testfx.api.FxRobot;
 import org.testfx.framework.junit5.ApplicationExtension;
 import org.testfx.framework.junit5.Start;
@@ -20,9 +19,7 @@ import org.testfx.framework.junit5.Start;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.UUID;
 import java.util.prefs.BackingStoreException;
-import java.util.prefs.Preferences;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -30,7 +27,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 @ExtendWith(ApplicationExtension.class)
 class MainWindowTest {
 
-    private final Preferences node = Preferences.userRoot().node("org/specscope/test/" + UUID.randomUUID());
+    private final WindowFixture windows = new WindowFixture();
     private final RecordingView view = new RecordingView("Recording");
     private MainWindow window;
     private Stage stage;
@@ -38,15 +35,14 @@ class MainWindowTest {
     @Start
     void start(Stage stage) {
         this.stage = stage;
-        window = new MainWindow(List.of(view), new AppPreferences(node), Fx.home(), () -> new CpuBackend(1));
-        window.show(stage);
+        window = windows.show(stage, List.of(view), Fx.home());
     }
 
     @AfterEach
     void tearDown() throws BackingStoreException {
         Fx.run(stage::hide);   // saves the window size into the throwaway node and closes the window
-        assertThat(new AppPreferences(node).windowWidth()).isPositive();
-        node.removeNode();
+        assertThat(windows.preferences().windowWidth()).isPositive();
+        windows.close();
     }
 
     private RunViewModel run() {
@@ -80,7 +76,7 @@ class MainWindowTest {
         @SuppressWarnings("unchecked")
         ChoiceBox<SettingsViewModel.Shape> shape = robot.lookup("#shapeChoice").queryAs(ChoiceBox.class);
         assertThat(Fx.call(() -> shape.getConverter().toString(SettingsViewModel.Shape.TREE))).isEqualTo("tree");
-        assertThat(new AppPreferences(node).lastModel()).hasValueSatisfying(p -> assertThat(p.getFileName().toString()).isEqualTo("specscope-moe-mini"));
+        assertThat(windows.preferences().lastModel()).hasValueSatisfying(p -> assertThat(p.getFileName().toString()).isEqualTo("specscope-moe-mini"));
     }
 
     @Test

@@ -7,8 +7,6 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
-import org.specscope.app.RunViewModel.Phase;
-import org.specscope.engine.backend.cpu.CpuBackend;
 import org.specscope.engine.session.DecodingSetup.DrafterKind;
 import org.specscope.engine.trace.RecordedRun;
 import org.testfx.api.FxRobot;
@@ -17,11 +15,10 @@ import org.testfx.framework.junit5.Start;
 
 import java.nio.file.Path;
 import java.util.List;
-import java.util.UUID;
 import java.util.prefs.BackingStoreException;
-import java.util.prefs.Preferences;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.specscope.app.WindowFixture.runToEnd;
 
 /**
  * The session's runs in the left panel: every finished run and opened trace is listed (model,
@@ -31,47 +28,35 @@ import static org.assertj.core.api.Assertions.assertThat;
 @ExtendWith(ApplicationExtension.class)
 class RunsListTest {
 
-    private final Preferences node = Preferences.userRoot().node("org/specscope/test/" + UUID.randomUUID());
+    private final WindowFixture windows = new WindowFixture();
     private final RecordingView view = new RecordingView("Recording");
     private MainWindow window;
-    private Stage stage;
 
     @TempDir
     Path tmp;
 
     @Start
     void start(Stage stage) {
-        this.stage = stage;
-        window = new MainWindow(List.of(view), new AppPreferences(node), Fx.home(), () -> new CpuBackend(1));
-        window.show(stage);
+        window = windows.show(stage, List.of(view), Fx.home());
     }
 
     @AfterEach
     void tearDown() throws BackingStoreException {
-        Fx.run(stage::hide);
-        node.removeNode();
+        windows.close();
     }
 
     private RunViewModel run() {
         return window.runViewModel();
     }
 
-    private void runToEnd(int tokens) {
-        Fx.waitUntil(60, "ready", () -> run().phaseProperty().get() == Phase.READY
-                || run().phaseProperty().get() == Phase.FINISHED);
-        Fx.run(() -> run().maxTokensProperty().set(tokens));
-        Fx.run(() -> run().run());
-        Fx.waitUntil(120, "the run ends", () -> run().phaseProperty().get() == Phase.FINISHED);
-    }
-
     @Test
     void runsAndTracesAreListedAndPickingOneShowsItAgain(FxRobot robot) {
-        runToEnd(8);
+        runToEnd(window, 8);
         // The second run: prompt lookup on an H100's cost model, chosen in the inspector.
         assertThat(Fx.call(() -> run().drafterProperty().get())).isEqualTo(DrafterKind.DRAFT_MODEL);
         Fx.run(() -> run().drafterProperty().set(DrafterKind.PROMPT_LOOKUP));
         Fx.run(() -> run().clockProperty().set(ClockChoice.H100));
-        runToEnd(6);
+        runToEnd(window, 6);
         Path saved = tmp.resolve("second.jsonl");
         Task<Path> export = Fx.call(() -> window.exportTrace(TraceFormat.JSON_LINES, saved));
         Fx.awaitTask(30, "exported", export);
@@ -111,7 +96,7 @@ class RunsListTest {
         // A new run still works after that, and joins the list.
         Fx.run(() -> run().drafterProperty().set(DrafterKind.DRAFT_MODEL));
         Fx.run(() -> run().clockProperty().set(ClockChoice.WALL));
-        runToEnd(4);
+        runToEnd(window, 4);
         assertThat(Fx.call(() -> list.getItems().size())).isEqualTo(4);
         assertThat(Fx.call(() -> list.getSelectionModel().getSelectedItem().tokens())).isEqualTo(4);
     }

@@ -11,7 +11,6 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.specscope.app.RunViewModel.Phase;
-import org.specscope.engine.backend.cpu.CpuBackend;
 import org.specscope.visualizers.CascadeView;
 import org.specscope.visualizers.DistinctExpertsView;
 import org.specscope.visualizers.ExpertHeatmapView;
@@ -24,9 +23,7 @@ import org.testfx.framework.junit5.ApplicationExtension;
 import org.testfx.framework.junit5.Start;
 
 import java.util.List;
-import java.util.UUID;
 import java.util.prefs.BackingStoreException;
-import java.util.prefs.Preferences;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -37,23 +34,19 @@ import static org.assertj.core.api.Assertions.assertThat;
 @ExtendWith(ApplicationExtension.class)
 class SharedFocusTest {
 
-    private final Preferences node = Preferences.userRoot().node("org/specscope/test/" + UUID.randomUUID());
+    private final WindowFixture windows = new WindowFixture();
     private List<TraceView> views;   // controls: made on the FX thread once the toolkit runs
     private MainWindow window;
-    private Stage stage;
 
     @Start
     void start(Stage stage) {
-        this.stage = stage;
         views = SpecScopeApp.defaultViews();
-        window = new MainWindow(views, new AppPreferences(node), Fx.home(), () -> new CpuBackend(1));
-        window.show(stage);
+        window = windows.show(stage, views, Fx.home());
     }
 
     @AfterEach
     void tearDown() throws BackingStoreException {
-        Fx.run(stage::hide);
-        node.removeNode();
+        windows.close();
     }
 
     private <V extends TraceView> V view(Class<V> type) {

@@ -9,7 +9,6 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
-import org.specscope.engine.backend.cpu.CpuBackend;
 import org.specscope.styles.Themes;
 import org.specscope.visualizers.SweepParetoView;
 import org.specscope.visualizers.SweepResults;
@@ -22,9 +21,7 @@ import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.UUID;
 import java.util.prefs.BackingStoreException;
-import java.util.prefs.Preferences;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -37,8 +34,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 @ExtendWith(ApplicationExtension.class)
 class SweepTabTest {
 
-    private final Preferences node = Preferences.userRoot().node("org/specscope/test/" + UUID.randomUUID());
-    private Stage stage;
+    private final WindowFixture windows = new WindowFixture();
     private MainWindow window;
 
     @TempDir
@@ -46,16 +42,12 @@ class SweepTabTest {
 
     @Start
     void start(Stage stage) {
-        this.stage = stage;
-        window = new MainWindow(List.of(new RecordingView("Recording")), new AppPreferences(node), tmp.resolve("home"),
-                () -> new CpuBackend(1));
-        window.show(stage);
+        window = windows.show(stage, List.of(new RecordingView("Recording")), tmp.resolve("home"));
     }
 
     @AfterEach
     void tearDown() throws BackingStoreException {
-        Fx.run(stage::hide);
-        node.removeNode();
+        windows.close();
     }
 
     private Path sweep() throws IOException {
@@ -108,14 +100,7 @@ class SweepTabTest {
 
         Task<Path> export = Fx.call(() -> window.exportViewSvg(tmp.resolve("sweep.svg")));
         Fx.awaitTask(30, "the SVG is written", export);
-        var factory = javax.xml.parsers.DocumentBuilderFactory.newInstance();
-        factory.setNamespaceAware(true);
-        var nodes = factory.newDocumentBuilder().parse(tmp.resolve("sweep.svg").toFile()).getElementsByTagNameNS("*", "text");
-        List<String> texts = new java.util.ArrayList<>();
-        for (int i = 0; i < nodes.getLength(); i++) {
-            texts.add(nodes.item(i).getTextContent().trim());
-        }
-        assertThat(texts).contains("speedup vs autoregressive  \u2192 better", "exact match with unbudgeted",
+        assertThat(SvgFile.texts(tmp.resolve("sweep.svg"))).contains("speedup vs autoregressive  \u2192 better", "exact match with unbudgeted",
                 "substitute", "truncate", "unbudgeted", "Pareto frontier", "B=8, acc 2.50");
 
         // The Output console has no figure: the item is off there.

@@ -8,7 +8,6 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
-import org.specscope.engine.backend.cpu.CpuBackend;
 import org.specscope.styles.Themes;
 import org.specscope.visualizers.DraftTreeView;
 import org.specscope.visualizers.ExpertHeatmapView;
@@ -19,11 +18,8 @@ import org.testfx.framework.junit5.Start;
 import javax.imageio.ImageIO;
 import java.awt.image.BufferedImage;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.UUID;
 import java.util.prefs.BackingStoreException;
-import java.util.prefs.Preferences;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -35,8 +31,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 @ExtendWith(ApplicationExtension.class)
 class ThemeTest {
 
-    private final Preferences node = Preferences.userRoot().node("org/specscope/test/" + UUID.randomUUID());
-    private final List<Stage> stages = new ArrayList<>();
+    private final WindowFixture windows = new WindowFixture();
     private final RecordingView recording = new RecordingView("Recording");
     private DraftTreeView tree;
     private ExpertHeatmapView heatmap;
@@ -47,18 +42,14 @@ class ThemeTest {
 
     @Start
     void start(Stage stage) {
-        stages.add(stage);
         tree = new DraftTreeView();
         heatmap = new ExpertHeatmapView();
-        window = new MainWindow(List.of(recording, tree, heatmap), new AppPreferences(node), tmp.resolve("home"),
-                () -> new CpuBackend(1));
-        window.show(stage);
+        window = windows.show(stage, List.of(recording, tree, heatmap), tmp.resolve("home"));
     }
 
     @AfterEach
     void tearDown() throws BackingStoreException {
-        stages.forEach(s -> Fx.run(s::hide));
-        node.removeNode();
+        windows.close();
     }
 
     private static List<String> stylesheets(MainWindow w) {
@@ -76,7 +67,7 @@ class ThemeTest {
         assertThat(Fx.call(() -> tree.themeProperty().get())).isEqualTo(Themes.DARK);
         assertThat(Fx.call(() -> heatmap.themeProperty().get())).isEqualTo(Themes.DARK);
         assertThat(Fx.call(() -> window.root().getScene().getFill())).isEqualTo(Themes.DARK.background());
-        assertThat(new AppPreferences(node).theme()).isEqualTo(Themes.DARK);
+        assertThat(windows.preferences().theme()).isEqualTo(Themes.DARK);
     }
 
     @Test
@@ -84,14 +75,7 @@ class ThemeTest {
         Fx.run(() -> window.themeViewModel().themeProperty().set(Themes.DARK));   // as View > Theme > Dark does
 
         DraftTreeView nextTree = Fx.call(DraftTreeView::new);
-        MainWindow next = Fx.call(() -> {
-            MainWindow w = new MainWindow(List.of(nextTree), new AppPreferences(node), tmp.resolve("home"),
-                    () -> new CpuBackend(1));
-            Stage stage = new Stage();
-            stages.add(stage);
-            w.show(stage);
-            return w;
-        });
+        MainWindow next = Fx.call(() -> windows.show(new Stage(), List.of(nextTree), tmp.resolve("home")));
         assertThat(stylesheets(next)).contains(Themes.DARK.stylesheet()).doesNotContain(Themes.LIGHT.stylesheet());
         assertThat(Fx.call(() -> nextTree.themeProperty().get())).isEqualTo(Themes.DARK);
         ToggleButton toggle = Fx.call(() -> (ToggleButton) next.root().lookup("#themeToggle"));
@@ -101,7 +85,7 @@ class ThemeTest {
         Fx.run(() -> next.themeViewModel().toggle());
         assertThat(Fx.call(toggle::isSelected)).isFalse();
         assertThat(Fx.call(() -> nextTree.themeProperty().get())).isEqualTo(Themes.LIGHT);
-        assertThat(new AppPreferences(node).theme()).isEqualTo(Themes.LIGHT);
+        assertThat(windows.preferences().theme()).isEqualTo(Themes.LIGHT);
     }
 
     @Test

@@ -6,16 +6,13 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
-import org.specscope.engine.backend.cpu.CpuBackend;
 import org.testfx.api.FxRobot;
 import org.testfx.framework.junit5.ApplicationExtension;
 import org.testfx.framework.junit5.Start;
 
 import java.nio.file.Path;
 import java.util.List;
-import java.util.UUID;
 import java.util.prefs.BackingStoreException;
-import java.util.prefs.Preferences;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
@@ -27,7 +24,7 @@ import static org.assertj.core.api.Assertions.within;
 @ExtendWith(ApplicationExtension.class)
 class WindowLayoutTest {
 
-    private final Preferences node = Preferences.userRoot().node("org/specscope/test/" + UUID.randomUUID());
+    private final WindowFixture windows = new WindowFixture();
     private Stage stage;
 
     @TempDir
@@ -40,13 +37,14 @@ class WindowLayoutTest {
 
     @AfterEach
     void tearDown() throws BackingStoreException {
-        Fx.run(stage::hide);   // before the node goes: hiding saves the layout into it
-        node.removeNode();
+        windows.close();
     }
 
-    private MainWindow window() {
-        return new MainWindow(List.of(new RecordingView("First"), new RecordingView("Second"), new RecordingView("Third")),
-                new AppPreferences(node), tmp.resolve("home"), () -> new CpuBackend(1));
+    /** A window of three views on the test's stage. */
+    private MainWindow show() {
+        return Fx.call(() -> windows.show(stage,
+                List.of(new RecordingView("First"), new RecordingView("Second"), new RecordingView("Third")),
+                tmp.resolve("home")));
     }
 
     private static List<SplitPane> splits(FxRobot robot) {
@@ -55,8 +53,7 @@ class WindowLayoutTest {
 
     @Test
     void dividersAndTheShownViewAreWhereTheUserLeftThem(FxRobot robot) {
-        MainWindow first = Fx.call(this::window);
-        Fx.run(() -> first.show(stage));
+        MainWindow first = show();
         Fx.run(() -> {
             for (SplitPane split : splits(robot)) {
                 split.setDividerPositions(split.getDividers().size() == 2 ? new double[] {0.3, 0.6} : new double[] {0.55});
@@ -66,8 +63,7 @@ class WindowLayoutTest {
         });
         Fx.run(stage::hide);
 
-        MainWindow second = Fx.call(this::window);
-        Fx.run(() -> second.show(stage));
+        MainWindow second = show();
         List<SplitPane> splits = Fx.call(() -> splits(robot));
         assertThat(splits).hasSize(2);
         for (SplitPane split : splits) {
@@ -84,8 +80,7 @@ class WindowLayoutTest {
 
     @Test
     void aFirstStartHasTheDefaultLayout(FxRobot robot) {
-        MainWindow window = Fx.call(this::window);
-        Fx.run(() -> window.show(stage));
+        MainWindow window = show();
         for (SplitPane split : Fx.call(() -> splits(robot))) {
             double[] positions = Fx.call(split::getDividerPositions);
             assertThat(positions[0]).isCloseTo(positions.length == 2 ? 0.16 : 0.78, within(0.02));

@@ -12,7 +12,6 @@ import org.specscope.engine.control.ControllerPhase;
 import org.specscope.engine.control.ControllerState;
 import org.specscope.engine.trace.RunHeader;
 import org.specscope.engine.trace.StepTrace;
-import org.specscope.styles.Themes;
 
 /**
  * What {@link CascadeView} draws, apart from its nodes: the {@link CascadeSeries} of the run, the
@@ -20,7 +19,7 @@ import org.specscope.styles.Themes;
  * view's hover, its clicks and the tests read. The focus names nothing the chart shows but the
  * step, which the selected-step marker marks.
  */
-public final class CascadeFigure implements TraceFigure {
+public final class CascadeFigure extends AbstractTraceFigure {
 
     static final double LEFT = 56;
     static final double RIGHT = 48;
@@ -33,8 +32,6 @@ public final class CascadeFigure implements TraceFigure {
 
     private final CascadeSeries series = new CascadeSeries();
     private int selected = -1;
-    private Themes theme = Themes.LIGHT;
-    private TraceFocus focus = TraceFocus.NONE;
 
     // What the last paint showed.
     private int shownStep = -1;
@@ -59,22 +56,6 @@ public final class CascadeFigure implements TraceFigure {
     @Override
     public void select(int index) {
         selected = index;
-    }
-
-    @Override
-    public void setTheme(Themes theme) {
-        this.theme = theme;
-    }
-
-    /** The chart has no layer, expert or node; its focus is the step, which {@link #select} marks. */
-    @Override
-    public void setFocus(TraceFocus focus) {
-        this.focus = focus;
-    }
-
-    @Override
-    public TraceFocus focus() {
-        return focus;
     }
 
     CascadeSeries series() {

@@ -107,12 +107,7 @@ public final class DistinctExpertsFigure extends StepFigure {
 
     @Override
     public String caption() {
-        StepTrace step = stepToShow();
-        if (step == null) {
-            return "no step yet";
-        }
-        return markingChange("step " + step.step() + (selected < 0 ? " (newest)" : "") + " \u00b7 "
-                + step.tree().draftNodes() + " drafts, " + step.acceptedDrafts() + " accepted", step);
+        return draftsCaption();
     }
 
     @Override

@@ -102,13 +102,7 @@ public final class DraftTreeFigure extends StepFigure {
 
     @Override
     public String caption() {
-        StepTrace step = stepToShow();
-        if (step == null) {
-            return "no step yet";
-        }
-        TreeTrace tree = step.tree();
-        return markingChange("step " + step.step() + (selected < 0 ? " (newest)" : "") + " \u00b7 "
-                + tree.draftNodes() + " drafts, " + tree.acceptedDrafts() + " accepted", step);
+        return draftsCaption();
     }
 
     @Override

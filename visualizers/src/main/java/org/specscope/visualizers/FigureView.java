@@ -1,7 +1,5 @@
 package org.specscope.visualizers;
 
-import javafx.beans.property.ObjectProperty;
-import javafx.beans.property.SimpleObjectProperty;
 import javafx.css.PseudoClass;
 import javafx.geometry.BoundingBox;
 import javafx.geometry.Bounds;
@@ -17,7 +15,6 @@ import javafx.scene.layout.BorderPane;
 import javafx.scene.layout.Pane;
 import org.specscope.engine.trace.RunHeader;
 import org.specscope.engine.trace.StepTrace;
-import org.specscope.styles.Themes;
 
 /**
  * A trace view that shows a {@link TraceFigure} on a canvas: the view's legend (with the step
@@ -28,30 +25,25 @@ import org.specscope.styles.Themes;
  * ({@link #clicked}), and the figure highlights what the shared focus names. Exporting paints the
  * whole figure, caption, legend and highlight included. A figure that cannot shrink into the view
  * ({@link TraceFigure#plotSizeFor}) is painted at the size it needs and scrolled under a canvas
- * the size of the view ({@link #layOutScrolling}). A caption that tells of a settings change at the shown step styles
- * the step label {@code :settings-changed}.
+ * the size of the view ({@link #layOutScrolling}). A caption that tells of a settings change at
+ * the shown step styles the step label {@code :settings-changed}.
  *
  * @param <F> the figure that models and paints the view
  */
-public abstract class FigureView<F extends TraceFigure> implements TraceView, VectorFigure, Themed {
+public abstract class FigureView<F extends TraceFigure> extends FigureBackedView<F> {
 
     /** The step label's state while the caption tells of a settings change. */
     static final PseudoClass SETTINGS_CHANGED = PseudoClass.getPseudoClass("settings-changed");
-
-    /** The figure the canvas shows; fed and themed by this class. */
-    protected final F figure;
 
     private final BorderPane root = new BorderPane();
     private final Pane canvasPane = new Pane();
     private final Canvas canvas = new Canvas();
     private final Label stepLabel = new Label("no step yet");
     private final Tooltip tooltip = new Tooltip();
-    private final ObjectProperty<Themes> theme = new SimpleObjectProperty<>(this, "theme", Themes.LIGHT);
     private final PulseRedraw redraw = new PulseRedraw(this::draw);
     private int redraws;
     private boolean drawing;
     private int hovered = -1;
-    private SharedFocus shared;
     // A scrolling view (layOutScrolling) keeps its canvas the size of the view and paints the
     // figure shifted by the bars' values: a canvas as big as a tall tree costs its whole area to
     // rasterise on every redraw (a ScrollPane around a grown canvas doubled a tree's frame cost).
@@ -62,7 +54,7 @@ public abstract class FigureView<F extends TraceFigure> implements TraceView, Ve
 
     /** A view styled {@code trace-view} and {@code styleClass}, showing {@code figure}. */
     FigureView(String styleClass, F figure) {
-        this.figure = figure;
+        super(figure);
         root.getStyleClass().addAll("trace-view", styleClass);
         canvasPane.getChildren().add(canvas);
         canvasPane.setMinSize(0, 0);
@@ -70,10 +62,7 @@ public abstract class FigureView<F extends TraceFigure> implements TraceView, Ve
         canvas.heightProperty().bind(canvasPane.heightProperty());
         canvas.widthProperty().addListener(o -> resized());
         canvas.heightProperty().addListener(o -> resized());
-        theme.addListener(o -> {
-            figure.setTheme(theme.get());
-            redraw.request();
-        });
+        themeProperty().addListener(o -> redraw.request());
         canvas.setOnMouseMoved(e -> {
             int hit = hitAt(e.getX() + scrollX(), e.getY() + scrollY());
             if (hit != hovered) {
@@ -90,6 +79,7 @@ public abstract class FigureView<F extends TraceFigure> implements TraceView, Ve
         canvas.getStyleClass().add("figure-canvas");
         canvas.setOnMouseClicked(e -> {
             // a drag that ends where it began is no pick
+            SharedFocus shared = shared();
             if (shared != null && e.getButton() == MouseButton.PRIMARY && e.isStillSincePress()) {
                 TraceFocus picked = clicked(e.getX() + scrollX(), e.getY() + scrollY(), shared.get());
                 if (picked != null) {
@@ -256,37 +246,17 @@ public abstract class FigureView<F extends TraceFigure> implements TraceView, Ve
         redraw.request();
     }
 
-    /** Shows the focus's step, highlights what it names and sets it to what the user clicks. */
+    /** Redraws too: a view whose {@link #select} redraws nothing (same step, or none shown) still highlights anew. */
     @Override
-    public void share(SharedFocus focus) {
-        shared = focus;
-        focus.focusProperty().addListener((o, was, now) -> focused(now));
-        focused(focus.get());
-    }
-
-    private void focused(TraceFocus f) {
-        select(f.step());
-        figure.setFocus(f);
+    void focused(TraceFocus f) {
+        super.focused(f);
         redraw.request();
     }
 
-    /** The figure's size for export: larger than the view's where it cannot shrink into it. */
-    @Override
-    public Dimension2D exportSize(double width, double height) {
-        return figure.exportSize(width, height);
-    }
-
-    /** Paints the figure as it stands, caption and legend included (for export). */
     @Override
     public void paint(FigureGraphics g, double width, double height) {
-        figure.paint(g, width, height);
+        super.paint(g, width, height);
         redraw.request(); // painting at the export's size moved the geometry the hover reads
-    }
-
-    /** The theme whose palette the canvas uses (the stylesheet styles the rest). */
-    @Override
-    public ObjectProperty<Themes> themeProperty() {
-        return theme;
     }
 
     /** Redraws done so far (coalescing shows as fewer redraws than requests). */

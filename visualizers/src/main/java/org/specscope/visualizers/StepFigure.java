@@ -2,7 +2,6 @@ package org.specscope.visualizers;
 
 import org.specscope.engine.trace.RunHeader;
 import org.specscope.engine.trace.StepTrace;
-import org.specscope.styles.Themes;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -13,12 +12,10 @@ import java.util.List;
  * which step to show. The figures that draw a single step (draft tree, distinct experts, expert
  * heatmap) extend it and add their own model.
  */
-public abstract class StepFigure implements TraceFigure {
+public abstract class StepFigure extends AbstractTraceFigure {
 
     protected final List<StepTrace> steps = new ArrayList<>();
     protected int selected = -1;
-    protected Themes theme = Themes.LIGHT;
-    protected TraceFocus focus = TraceFocus.NONE;
     protected final SettingsChanges changes = new SettingsChanges();
 
     @Override
@@ -37,21 +34,6 @@ public abstract class StepFigure implements TraceFigure {
     @Override
     public void select(int index) {
         selected = index;
-    }
-
-    @Override
-    public void setTheme(Themes theme) {
-        this.theme = theme;
-    }
-
-    @Override
-    public void setFocus(TraceFocus focus) {
-        this.focus = focus;
-    }
-
-    @Override
-    public TraceFocus focus() {
-        return focus;
     }
 
     int selected() {
@@ -75,6 +57,19 @@ public abstract class StepFigure implements TraceFigure {
     /** The settings change at {@code step}, or null when its settings stayed (or for no step). */
     SettingsChange changeAt(StepTrace step) {
         return step == null ? null : changes.at(step.step());
+    }
+
+    /**
+     * The caption of a figure of the shown step's drafts, e.g. "step 3 (newest) · 5 drafts, 2
+     * accepted", with a settings change at it; "no step yet" before any.
+     */
+    String draftsCaption() {
+        StepTrace step = stepToShow();
+        if (step == null) {
+            return "no step yet";
+        }
+        return markingChange("step " + step.step() + (selected < 0 ? " (newest)" : "") + " \u00b7 "
+                + step.tree().draftNodes() + " drafts, " + step.acceptedDrafts() + " accepted", step);
     }
 
     /** {@code caption} with the settings change at {@code step} told after it, when there is one. */

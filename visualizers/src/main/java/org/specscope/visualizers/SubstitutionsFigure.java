@@ -130,16 +130,6 @@ public final class SubstitutionsFigure extends StepFigure {
                 FigureLegend.Item.swatch(lossColour(), "routing weight lost (bar: against the heaviest layer)"));
     }
 
-    @Override
-    public Color background() {
-        return theme.background();
-    }
-
-    @Override
-    public Color ink() {
-        return theme.text();
-    }
-
     /** The layer rows' shade: the stylesheet's surface, deepened towards its border to show on the page. */
     private Color band() {
         return theme.surface().interpolate(theme.border(), 0.5);

@@ -2,10 +2,7 @@ package org.specscope.visualizers;
 
 import java.util.List;
 import java.util.Locale;
-import javafx.beans.property.ObjectProperty;
 import javafx.beans.property.ReadOnlyObjectWrapper;
-import javafx.beans.property.SimpleObjectProperty;
-import javafx.geometry.Dimension2D;
 import javafx.geometry.Pos;
 import javafx.scene.Node;
 import javafx.scene.control.Label;
@@ -16,7 +13,6 @@ import javafx.scene.layout.BorderPane;
 import javafx.scene.layout.HBox;
 import org.specscope.engine.trace.RunHeader;
 import org.specscope.engine.trace.StepTrace;
-import org.specscope.styles.Themes;
 
 /**
  * The expert budget's substitutions in the selected step (or the newest): one row per MoE
@@ -31,7 +27,7 @@ import org.specscope.styles.Themes;
  * selection, the focus and the summary are {@link SubstitutionsFigure}'s, which paints the same
  * rows for export.
  */
-public final class SubstitutionsView implements TraceView, VectorFigure, Themed {
+public final class SubstitutionsView extends FigureBackedView<SubstitutionsFigure> {
 
     /** One table row: a layer (pair null) or one of its pairs; {@code layer} is the decoder layer number. */
     record Row(int layer, String label, int nodes, int acceptedNodes, double lostWeight, SubstitutionSummary.Pair pair) {
@@ -41,10 +37,7 @@ public final class SubstitutionsView implements TraceView, VectorFigure, Themed 
     private final TreeTableView<Row> table = new TreeTableView<>();
     private final Label stepLabel = new Label("no step yet");
     private final PulseRedraw redraw = new PulseRedraw(this::draw);
-    private final ObjectProperty<Themes> theme = new SimpleObjectProperty<>(this, "theme", Themes.LIGHT);
-    private final SubstitutionsFigure figure = new SubstitutionsFigure();
     private int redraws;
-    private SharedFocus shared;
     /** Set while the focus selects a row, so that the selection is not published back as a pick. */
     private boolean showingFocus;
 
@@ -52,6 +45,7 @@ public final class SubstitutionsView implements TraceView, VectorFigure, Themed 
     private List<SubstitutionSummary.Layer> layers = List.of();
 
     public SubstitutionsView() {
+        super(new SubstitutionsFigure());
         root.getStyleClass().addAll("trace-view", "substitutions");
         TreeTableColumn<Row, String> what = new TreeTableColumn<>("layer / natural \u2192 kept");
         what.setCellValueFactory(c -> new ReadOnlyObjectWrapper<>(c.getValue().getValue().label()));
@@ -74,11 +68,10 @@ public final class SubstitutionsView implements TraceView, VectorFigure, Themed 
         top.getStyleClass().add("substitutions-legend");
         root.setTop(top);
         root.setCenter(table);
-        theme.addListener(o -> figure.setTheme(theme.get()));
         table.getSelectionModel().selectedItemProperty().addListener((o, was, item) -> {
-            if (!showingFocus && shared != null && item != null && item.getValue() != null) {
+            if (!showingFocus && shared() != null && item != null && item.getValue() != null) {
                 Row row = item.getValue();
-                shared.update(f -> row.pair() == null ? f.withLayer(row.layer())
+                shared().update(f -> row.pair() == null ? f.withLayer(row.layer())
                         : f.withLayerExpert(row.layer(), row.pair().natural()));
             }
         });
@@ -112,37 +105,6 @@ public final class SubstitutionsView implements TraceView, VectorFigure, Themed 
     public void select(int index) {
         figure.select(index);
         redraw.request();
-    }
-
-    /** The palette of the exported figure (the stylesheet styles the table). */
-    @Override
-    public ObjectProperty<Themes> themeProperty() {
-        return theme;
-    }
-
-    /** Paints the shown step's rows as a figure, caption and legend included (for export). */
-    @Override
-    public void paint(FigureGraphics g, double width, double height) {
-        figure.paint(g, width, height);
-    }
-
-    /** Tall enough for every row, not only those scrolled to. */
-    @Override
-    public Dimension2D exportSize(double width, double height) {
-        return figure.exportSize(width, height);
-    }
-
-    /** Shows the focus's step as if selected and selects its layer's (or pair's) row; selecting a row sets it. */
-    @Override
-    public void share(SharedFocus focus) {
-        shared = focus;
-        focus.focusProperty().addListener((o, was, now) -> focused(now));
-        focused(focus.get());
-    }
-
-    private void focused(TraceFocus f) {
-        figure.setFocus(f);
-        select(f.step());
     }
 
     /** The step shown by the last rebuild; -1 before any. */

@@ -13,7 +13,6 @@ import javafx.scene.text.TextAlignment;
 import org.specscope.engine.trace.RunHeader;
 import org.specscope.engine.trace.StepTrace;
 import org.specscope.engine.trace.TreeTrace;
-import org.specscope.styles.Themes;
 import org.specscope.visualizers.TokenStreamView.Kind;
 
 /**
@@ -26,7 +25,7 @@ import org.specscope.visualizers.TokenStreamView.Kind;
  * scrolling); this paints the same content for export, the whole text rather than the part
  * scrolled to ({@link #plotSizeFor}).
  */
-public final class TokenStreamFigure implements TraceFigure {
+public final class TokenStreamFigure extends AbstractTraceFigure {
 
     static final String FONT = "Monospaced";
     static final double FONT_SIZE = 13;
@@ -51,8 +50,6 @@ public final class TokenStreamFigure implements TraceFigure {
     private String caption = "no run yet";
     private int selected = -1;
     private boolean showRejected = true;
-    private Themes theme = Themes.LIGHT;
-    private TraceFocus focus = TraceFocus.NONE;
 
     // the last paint's layout, for the tests
     private List<Run> laidOut = List.of();
@@ -89,21 +86,6 @@ public final class TokenStreamFigure implements TraceFigure {
         selected = index;
     }
 
-    @Override
-    public void setTheme(Themes theme) {
-        this.theme = theme;
-    }
-
-    @Override
-    public void setFocus(TraceFocus focus) {
-        this.focus = focus;
-    }
-
-    @Override
-    public TraceFocus focus() {
-        return focus;
-    }
-
     /** Whether rejected drafts are painted. */
     public void setShowRejected(boolean show) {
         showRejected = show;
@@ -133,16 +115,6 @@ public final class TokenStreamFigure implements TraceFigure {
                     + c.summary()));
         }
         return items;
-    }
-
-    @Override
-    public Color background() {
-        return theme.background();
-    }
-
-    @Override
-    public Color ink() {
-        return theme.text();
     }
 
     /** The selected step's tokens, its flag left out (none when following the newest). */

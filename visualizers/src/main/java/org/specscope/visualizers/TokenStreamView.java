@@ -3,10 +3,7 @@ package org.specscope.visualizers;
 import java.util.ArrayList;
 import java.util.List;
 import javafx.beans.property.BooleanProperty;
-import javafx.beans.property.ObjectProperty;
 import javafx.beans.property.SimpleBooleanProperty;
-import javafx.beans.property.SimpleObjectProperty;
-import javafx.geometry.Dimension2D;
 import javafx.scene.Node;
 import javafx.scene.control.Label;
 import javafx.scene.control.ScrollPane;
@@ -17,7 +14,6 @@ import javafx.scene.text.TextFlow;
 import javafx.util.Duration;
 import org.specscope.engine.trace.RunHeader;
 import org.specscope.engine.trace.StepTrace;
-import org.specscope.styles.Themes;
 
 /**
  * The generated text, token by token, telling apart the three fates of a token in speculative
@@ -40,7 +36,7 @@ import org.specscope.styles.Themes;
  * from its pieces: the same tokens and flags in the theme's colours (the stylesheet's), wrapped to
  * the export's width, the selection and the focus marked, with a legend.
  */
-public final class TokenStreamView implements TraceView, VectorFigure, Themed {
+public final class TokenStreamView extends FigureBackedView<TokenStreamFigure> {
 
     /** What a piece of the stream is, with its style class: a token's fate, or the flag before a changed step. */
     public enum Kind {
@@ -62,9 +58,7 @@ public final class TokenStreamView implements TraceView, VectorFigure, Themed {
     private final TextFlow flow = new TextFlow();
     private final ScrollPane scroll = new ScrollPane(flow);
     private final BooleanProperty showRejected = new SimpleBooleanProperty(this, "showRejected", true);
-    private final ObjectProperty<Themes> theme = new SimpleObjectProperty<>(this, "theme", Themes.LIGHT);
     private final PulseRedraw redraw = new PulseRedraw(this::flush);
-    private final TokenStreamFigure figure = new TokenStreamFigure();
 
     /** A token's tree node, in its Text's properties (absent on a segment of several tokens). */
     private static final String NODE = "specscope.node";
@@ -77,9 +71,9 @@ public final class TokenStreamView implements TraceView, VectorFigure, Themed {
     private int selected = -1;
     private int markedStep = -1;
     private Text focusedToken;
-    private SharedFocus shared;
 
     public TokenStreamView() {
+        super(new TokenStreamFigure());
         root.getStyleClass().addAll("trace-view", "token-stream-view");
         header.getStyleClass().add("token-stream-header");
         header.setMaxWidth(Double.MAX_VALUE);
@@ -88,8 +82,8 @@ public final class TokenStreamView implements TraceView, VectorFigure, Themed {
         scroll.getStyleClass().add("token-stream-scroll");
         root.setTop(header);
         root.setCenter(scroll);
-        theme.addListener(o -> figure.setTheme(theme.get()));
         flow.setOnMouseClicked(e -> {
+            SharedFocus shared = shared();
             if (shared != null && e.getTarget() instanceof Text t && t.getUserData() instanceof Integer step) {
                 Object node = t.getProperties().get(NODE);
                 shared.update(f -> node instanceof Integer n ? f.withNode(step, n) : f.withStep(step));
@@ -144,37 +138,6 @@ public final class TokenStreamView implements TraceView, VectorFigure, Themed {
         figure.select(index);
         selected = index;
         redraw.request();
-    }
-
-    /** The palette of the exported figure (the stylesheet colours the Text nodes). */
-    @Override
-    public ObjectProperty<Themes> themeProperty() {
-        return theme;
-    }
-
-    /** Paints the tokens so far as a figure, legend included (for export). */
-    @Override
-    public void paint(FigureGraphics g, double width, double height) {
-        figure.paint(g, width, height);
-    }
-
-    /** Tall enough for the whole text, not only the part scrolled to. */
-    @Override
-    public Dimension2D exportSize(double width, double height) {
-        return figure.exportSize(width, height);
-    }
-
-    /** Marks the focus's step as if selected and its node's token; clicks set it. */
-    @Override
-    public void share(SharedFocus focus) {
-        shared = focus;
-        focus.focusProperty().addListener((o, was, now) -> focused(now));
-        focused(focus.get());
-    }
-
-    private void focused(TraceFocus f) {
-        figure.setFocus(f);
-        select(f.step());
     }
 
     /** The token marked as the focused node's, null for none. */

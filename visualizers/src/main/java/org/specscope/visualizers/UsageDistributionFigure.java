@@ -9,7 +9,6 @@ import javafx.scene.paint.Color;
 import javafx.scene.text.TextAlignment;
 import org.specscope.engine.trace.RunHeader;
 import org.specscope.engine.trace.StepTrace;
-import org.specscope.styles.Themes;
 import org.specscope.visualizers.ExpertUsage.Curve;
 import org.specscope.visualizers.ExpertUsage.Measure;
 
@@ -23,7 +22,7 @@ import org.specscope.visualizers.ExpertUsage.Measure;
  * point is marked on both curves. Painting records each rank's point on both curves, which the
  * hover and clicks read ({@link #rankAt}).
  */
-public final class UsageDistributionFigure implements TraceFigure {
+public final class UsageDistributionFigure extends AbstractTraceFigure {
 
     static final double MARGIN_LEFT = 56;
     static final double MARGIN_RIGHT = 16;
@@ -38,8 +37,6 @@ public final class UsageDistributionFigure implements TraceFigure {
     private final SettingsChanges changes = new SettingsChanges();
     private int layer = ExpertUsage.ALL_LAYERS;
     private Measure measure = Measure.ROUTED_MASS;
-    private Themes theme = Themes.LIGHT;
-    private TraceFocus focus = TraceFocus.NONE;
 
     private boolean curvesDirty = true;
     /** Rank to index into {@link ExpertUsage#usage} of the shown layer: an expert, or layer-major pair when pooled. */
@@ -82,11 +79,6 @@ public final class UsageDistributionFigure implements TraceFigure {
         // the run so far, whatever step is selected
     }
 
-    @Override
-    public void setTheme(Themes theme) {
-        this.theme = theme;
-    }
-
     /** The MoE layer shown (position in {@link StepTrace#layers()}), or {@link ExpertUsage#ALL_LAYERS}. */
     public void setLayer(int layer) {
         if (layer != this.layer) {
@@ -101,16 +93,6 @@ public final class UsageDistributionFigure implements TraceFigure {
             this.measure = measure;
             curvesDirty = true;
         }
-    }
-
-    @Override
-    public void setFocus(TraceFocus focus) {
-        this.focus = focus;
-    }
-
-    @Override
-    public TraceFocus focus() {
-        return focus;
     }
 
     ExpertUsage usage() {

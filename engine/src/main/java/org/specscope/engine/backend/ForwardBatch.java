@@ -78,6 +78,15 @@ public record ForwardBatch(int[] tokens, int[] positions, AttentionMask mask, Lo
         return positions.clone();
     }
 
+    /** Throws when a token id is outside a vocabulary of {@code vocabSize} (the runner's model's). */
+    public void checkVocabulary(int vocabSize) {
+        for (int id : tokens) {
+            if (id < 0 || id >= vocabSize) {
+                throw new IllegalArgumentException("token id " + id + " is outside the vocabulary of " + vocabSize);
+            }
+        }
+    }
+
     public int token(int i) {
         return tokens[i];
     }

@@ -28,4 +28,12 @@ public interface ModelRunner extends AutoCloseable {
 
     @Override
     void close();
+
+    /** {@code cache} as a runner's own kind of cache; one from another backend is an argument error. */
+    static <C extends KvCache> C ownCache(KvCache cache, Class<C> type) {
+        if (!type.isInstance(cache)) {
+            throw new IllegalArgumentException("a KV cache from another backend: " + cache.getClass().getName());
+        }
+        return type.cast(cache);
+    }
 }

@@ -83,25 +83,16 @@ class ModelLoadMonitorTest {
         boolean sawMappedFiles = false;
         // After the last step there is no work left to stop: every step before it is a cancellation point.
         for (int cancelAfter = 1; cancelAfter < count; cancelAfter++) {
-            List<LoadStep> seen = new ArrayList<>();
-            AtomicBoolean cancelled = new AtomicBoolean();
-            List<String> mappedWhenCancelled = new ArrayList<>();
             int n = cancelAfter;
-            LoadMonitor monitor = LoadMonitor.of(step -> {
-                seen.add(step);
-                if (seen.size() == n) {
-                    mappedWhenCancelled.addAll(MappedFiles.under(sharded));
-                    cancelled.set(true);
-                }
-            }, cancelled::get);
+            CancelAfterStep cancel = new CancelAfterStep(n, sharded);
 
-            assertThatThrownBy(() -> Model.open(sharded, monitor).close())
+            assertThatThrownBy(() -> Model.open(sharded, cancel.monitor).close())
                     .as("cancelled after step %d of %d", n, count)
                     .isInstanceOf(LoadCancelledException.class);
-            assertThat(seen).as("nothing reported after the cancellation").hasSize(n);
+            assertThat(cancel.seen).as("nothing reported after the cancellation").hasSize(n);
             assertThat(MappedFiles.under(sharded)).as("mapped after cancelling at step %d (%s)", n,
-                    seen.getLast().message()).isEmpty();
-            sawMappedFiles |= !mappedWhenCancelled.isEmpty();
+                    cancel.seen.getLast().message()).isEmpty();
+            sawMappedFiles |= !cancel.mappedWhenCancelled.isEmpty();
         }
         // The check above could fail: at the later cancellation points files were mapped.
         assertThat(sawMappedFiles).isTrue();

@@ -5,17 +5,14 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.specscope.engine.MappedFiles;
 import org.specscope.engine.backend.Backend;
-import org.specscope.engine.backend.ForwardBatch;
-import org.specscope.engine.backend.KvCache;
-import org.specscope.engine.backend.Logits;
+import org.specscope.engine.backend.ForwardingRunner;
 import org.specscope.engine.backend.ModelRunner;
 import org.specscope.engine.backend.cpu.CpuBackend;
+import org.specscope.engine.model.CancelAfterStep;
 import org.specscope.engine.model.LoadCancelledException;
 import org.specscope.engine.model.LoadMonitor;
 import org.specscope.engine.model.LoadStep;
 import org.specscope.engine.model.Model;
-import org.specscope.engine.model.ModelConfig;
-import org.specscope.engine.moe.MoeProbe;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -23,7 +20,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -81,26 +77,11 @@ class DecodingSetupCancelTest {
         public ModelRunner load(Model model) {
             ModelRunner runner = cpu.load(model);
             runnersMade++;
-            return new ModelRunner() {
-                @Override
-                public ModelConfig config() {
-                    return runner.config();
-                }
-
-                @Override
-                public KvCache newKvCache(int capacity) {
-                    return runner.newKvCache(capacity);
-                }
-
-                @Override
-                public Logits forward(ForwardBatch batch, KvCache cache, MoeProbe probe) {
-                    return runner.forward(batch, cache, probe);
-                }
-
+            return new ForwardingRunner(runner) {
                 @Override
                 public void close() {
                     runnersClosed++;
-                    runner.close();
+                    super.close();
                 }
             };
         }
@@ -145,27 +126,18 @@ class DecodingSetupCancelTest {
         boolean sawOpenWork = false;
         for (int cancelAfter = 1; cancelAfter < count; cancelAfter++) {
             int n = cancelAfter;
-            List<LoadStep> seen = new ArrayList<>();
-            AtomicBoolean cancelled = new AtomicBoolean();
-            List<String> mappedWhenCancelled = new ArrayList<>();
             CountingBackend backend = new CountingBackend();
-            LoadMonitor monitor = LoadMonitor.of(step -> {
-                seen.add(step);
-                if (seen.size() == n) {
-                    mappedWhenCancelled.addAll(MappedFiles.under(tmp));
-                    cancelled.set(true);
-                }
-            }, cancelled::get);
+            CancelAfterStep cancel = new CancelAfterStep(n, tmp);
 
-            assertThatThrownBy(() -> DecodingSetup.open(backend, target, Optional.of(draft), monitor).close())
+            assertThatThrownBy(() -> DecodingSetup.open(backend, target, Optional.of(draft), cancel.monitor).close())
                     .as("cancelled after step %d of %d", n, count).isInstanceOf(LoadCancelledException.class);
-            String at = seen.getLast().message();
-            assertThat(seen).as("nothing reported after the cancellation").hasSize(n);
+            String at = cancel.seen.getLast().message();
+            assertThat(cancel.seen).as("nothing reported after the cancellation").hasSize(n);
             assertThat(MappedFiles.under(tmp)).as("files mapped after cancelling at %s", at).isEmpty();
             assertThat(backend.closed).as("backend closes after cancelling at %s", at).isEqualTo(1);
             assertThat(backend.runnersClosed).as("runners closed after cancelling at %s", at)
                     .isEqualTo(backend.runnersMade);
-            sawOpenWork |= !mappedWhenCancelled.isEmpty() && backend.runnersMade > 0;
+            sawOpenWork |= !cancel.mappedWhenCancelled.isEmpty() && backend.runnersMade > 0;
         }
         assertThat(sawOpenWork).as("some cancellations came after files were mapped and runners made").isTrue();
     }

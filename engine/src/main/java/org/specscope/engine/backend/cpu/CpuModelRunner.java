@@ -99,25 +99,16 @@ final class CpuModelRunner implements ModelRunner {
 
     @Override
     public Logits forward(ForwardBatch batch, KvCache kvCache, MoeProbe probe) {
-        if (!(kvCache instanceof CpuKvCache cache)) {
-            throw new IllegalArgumentException("a KV cache from another backend: " + kvCache.getClass().getName());
-        }
+        CpuKvCache cache = ModelRunner.ownCache(kvCache, CpuKvCache.class);
         int tokens = batch.size();
-        int start = cache.length();
-        if (start + tokens > cache.capacity()) {
-            throw new IllegalStateException("context full: " + start + " cached + " + tokens + " new tokens exceed the "
-                    + cache.capacity() + "-token KV cache");
-        }
+        int start = cache.startOfPass(tokens);
+        batch.checkVocabulary(c.vocabSize());
         int d = c.hiddenSize();
         ws.ensureTokens(tokens);
         ws.ensureContext(start + tokens);
         float[] x = ws.x;
         for (int t = 0; t < tokens; t++) {
-            int id = batch.token(t);
-            if (id < 0 || id >= c.vocabSize()) {
-                throw new IllegalArgumentException("token id " + id + " is outside the vocabulary of " + c.vocabSize());
-            }
-            MatMul.loadRow(w.embedTokens(), id, d, x, t * d);
+            MatMul.loadRow(w.embedTokens(), batch.token(t), d, x, t * d);
         }
         cache.stagePositions(start, batch.positions());
 
@@ -217,7 +208,7 @@ final class CpuModelRunner implements ModelRunner {
         int window = c.slidingWindow();
         float[] keys = cache.keys[layer];
         float[] values = cache.values[layer];
-        int[] positions = cache.positions;
+        int[] positions = cache.positions();
         int maskStart = start - mask.cachedNodes();   // slots from here on are governed by the mask
         if (maskStart < 0) {
             throw new IllegalArgumentException("the mask names " + mask.cachedNodes() + " cached tree nodes; the cache holds "

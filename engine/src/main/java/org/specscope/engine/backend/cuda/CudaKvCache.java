@@ -1,7 +1,7 @@
 package org.specscope.engine.backend.cuda;
 
 import jcuda.driver.CUdeviceptr;
-import org.specscope.engine.backend.KvCache;
+import org.specscope.engine.backend.AbstractKvCache;
 
 import java.lang.ref.Cleaner;
 
@@ -12,7 +12,7 @@ import java.lang.ref.Cleaner;
  * Slot positions live on both sides: the device reads them (RoPE, sliding window), the host
  * keeps the copy it compacts.
  */
-final class CudaKvCache implements KvCache {
+final class CudaKvCache extends AbstractKvCache {
 
     private static final Cleaner CLEANER = Cleaner.create();
 
@@ -23,10 +23,9 @@ final class CudaKvCache implements KvCache {
     final CUdeviceptr values;
     final CUdeviceptr positionsOnDevice;
     private final CUdeviceptr keep;
-    private final int[] positions;
-    private int length;
 
     CudaKvCache(CudaContext cu, int layers, int capacity, int kvDim) {
+        super(capacity);
         this.cu = cu;
         this.layers = layers;
         this.kvDim = kvDim;
@@ -35,7 +34,6 @@ final class CudaKvCache implements KvCache {
         this.values = cu.alloc(bytes, "the KV cache's values (" + capacity + " tokens)");
         this.positionsOnDevice = cu.alloc((long) capacity * Integer.BYTES, "KV cache positions");
         this.keep = cu.alloc((long) capacity * Integer.BYTES, "KV compaction slots");
-        this.positions = new int[capacity];
         CUdeviceptr k = keys, v = values, p = positionsOnDevice, s = keep;
         // A cache is dropped, not closed (KvCache has no close): free its memory once unreachable.
         CLEANER.register(this, () -> {
@@ -46,39 +44,15 @@ final class CudaKvCache implements KvCache {
         });
     }
 
+    /** One kernel moves every layer's keys and values; the moved positions follow them to the device. */
     @Override
-    public int length() {
-        return length;
-    }
-
-    @Override
-    public int capacity() {
-        return positions.length;
-    }
-
-    @Override
-    public void truncate(int newLength) {
-        if (newLength < 0 || newLength > length) {
-            throw new IllegalArgumentException("truncate to " + newLength + " of " + length + " cached tokens");
-        }
-        length = newLength;
-    }
-
-    @Override
-    public void compact(int from, int[] keepSlots) {
-        KvCache.checkCompaction(from, keepSlots, length);
-        if (keepSlots.length > 0) {
-            cu.bind();
-            cu.upload(keepSlots, keepSlots.length, keep);
-            cu.launch("kv_compact", layers, 2, 1, 256, 0, keys, values, keep, from, keepSlots.length,
-                    (long) capacity() * kvDim, kvDim);
-            for (int i = 0; i < keepSlots.length; i++) {
-                positions[from + i] = positions[keepSlots[i]];
-            }
-            uploadPositions(from, keepSlots.length);
-            cu.sync();   // keepSlots' copy must not outlive the caller's array
-        }
-        length = from + keepSlots.length;
+    protected void moveSlots(int from, int[] keepSlots) {
+        cu.bind();
+        cu.upload(keepSlots, keepSlots.length, keep);
+        cu.launch("kv_compact", layers, 2, 1, 256, 0, keys, values, keep, from, keepSlots.length,
+                (long) capacity() * kvDim, kvDim);
+        uploadPositions(from, keepSlots.length);
+        cu.sync();   // keepSlots' copy must not outlive the caller's array
     }
 
     /** Layer {@code layer}'s keys from slot {@code slot} on. */
@@ -94,19 +68,15 @@ final class CudaKvCache implements KvCache {
         return positionsOnDevice.withByteOffset((long) slot * Integer.BYTES);
     }
 
-    /** Records the RoPE positions of a pass's tokens at slots [start, ...) before it runs. */
-    void stagePositions(int start, int[] tokenPositions) {
-        System.arraycopy(tokenPositions, 0, positions, start, tokenPositions.length);
+    /** Uploads them too: the device reads them. */
+    @Override
+    public void stagePositions(int start, int[] tokenPositions) {
+        super.stagePositions(start, tokenPositions);
         uploadPositions(start, tokenPositions.length);
     }
 
     private void uploadPositions(int from, int count) {
         int[] part = java.util.Arrays.copyOfRange(positions, from, from + count);
         cu.upload(part, count, positions(from));
-    }
-
-    /** Commits a pass: the tokens up to slot {@code newLength} now belong to the prefix. */
-    void commit(int newLength) {
-        length = newLength;
     }
 }

@@ -226,26 +226,16 @@ final class CudaModelRunner implements ModelRunner {
 
     @Override
     public Logits forward(ForwardBatch batch, KvCache kvCache, MoeProbe probe) {
-        if (!(kvCache instanceof CudaKvCache cache)) {
-            throw new IllegalArgumentException("a KV cache from another backend: " + kvCache.getClass().getName());
-        }
+        CudaKvCache cache = ModelRunner.ownCache(kvCache, CudaKvCache.class);
         int tokens = batch.size();
-        int start = cache.length();
-        if (start + tokens > cache.capacity()) {
-            throw new IllegalStateException("context full: " + start + " cached + " + tokens + " new tokens exceed the "
-                    + cache.capacity() + "-token KV cache");
-        }
+        int start = cache.startOfPass(tokens);
         AttentionMask mask = batch.mask();
         if (mask.cachedNodes() > start) {
             throw new IllegalArgumentException("the mask names " + mask.cachedNodes() + " cached tree nodes; the cache holds "
                     + start + " tokens");
         }
+        batch.checkVocabulary(c.vocabSize());
         int[] ids = batch.tokens();
-        for (int id : ids) {
-            if (id < 0 || id >= c.vocabSize()) {
-                throw new IllegalArgumentException("token id " + id + " is outside the vocabulary of " + c.vocabSize());
-            }
-        }
         cu.bind();
         ensureWorkspace(tokens, mask.cachedNodes() + tokens);
         int d = c.hiddenSize();
