@@ -26,6 +26,9 @@ import org.specscope.styles.Themes;
  * (model work and canvas command recording), bracketed by two animation timers started before and
  * after the request, and (2) a snapshot of the view's canvas right after, which rasterises the
  * recorded commands in software (plus reading the pixels back: an upper bound on the raster cost).
+ * A snapshot of an unchanged canvas measures what a snapshot costs by itself (compositing the
+ * canvas and reading it back, which a frame on screen does not do); the targets are judged on
+ * draw + raster less that overhead, the frame's cost, with the upper bound printed beside it.
  */
 public final class RenderBenchmark {
 
@@ -71,7 +74,8 @@ public final class RenderBenchmark {
         Stage heatStage = show(heatmap, 1200, 700);
         feed(heatmap, big);
         Canvas heatCanvas = canvasOf(heatmap);
-        out.add(line("snapshot of an unchanged 1200x700 canvas (baseline)", measure(i -> { }, heatCanvas)));
+        double[][] snapshotOnly = measure(i -> { }, heatCanvas);
+        out.add(line("snapshot of an unchanged 1200x700 canvas (baseline)", snapshotOnly));
         double[][] heatSwitch = measure(i -> heatmap.select(6 + i % 2), heatCanvas);
         out.add(line("ExpertHeatmapView 48x128, step switch (recompute + draw)", heatSwitch));
         out.add(line("ExpertHeatmapView 48x128, window 8 step switch",
@@ -102,11 +106,13 @@ public final class RenderBenchmark {
                 measure(i -> usage.layerProperty().set(i % 2 == 0 ? -1 : 3), usageCanvas)));
         hide(usageStage);
 
-        // the target, on the median draw + raster (the usage view is reported, not targeted)
-        out.add(String.format(Locale.ROOT, "TARGET median draw+raster < %.0f ms per redraw:", TARGET_MS));
-        out.add(verdict("heatmap 48x128 redraw", heatRedraw));
-        out.add(verdict("heatmap 48x128 step switch", heatSwitch));
-        out.add(verdict("draft tree 64 nodes step switch", treeSwitch));
+        // the target, on the median frame (the usage view is reported, not targeted)
+        double overhead = snapshotOnly[1][0];
+        out.add(String.format(Locale.ROOT, "TARGET median frame < %.0f ms per redraw (frame = draw + raster less the "
+                + "snapshot's own %.2f ms; the upper bound keeps it):", TARGET_MS, overhead));
+        out.add(verdict("heatmap 48x128 redraw", heatRedraw, overhead));
+        out.add(verdict("heatmap 48x128 step switch", heatSwitch, overhead));
+        out.add(verdict("draft tree 64 nodes step switch", treeSwitch, overhead));
         return out;
     }
 
@@ -193,9 +199,10 @@ public final class RenderBenchmark {
                 m[1][0] <= TARGET_MS ? "within 8 ms" : "OVER 8 ms");
     }
 
-    private static String verdict(String what, double[][] m) {
-        return String.format(Locale.ROOT, "  %-34s %6.2f ms  %s", what, m[1][0],
-                m[1][0] < TARGET_MS ? "MET (< " + (int) TARGET_MS + " ms)" : "MISSED (>= " + (int) TARGET_MS + " ms)");
+    private static String verdict(String what, double[][] m, double snapshotOverhead) {
+        double frame = Math.max(m[0][0], m[1][0] - snapshotOverhead);
+        return String.format(Locale.ROOT, "  %-34s frame %6.2f ms (upper bound %6.2f)  %s", what, frame, m[1][0],
+                frame < TARGET_MS ? "MET (< " + (int) TARGET_MS + " ms)" : "MISSED (>= " + (int) TARGET_MS + " ms)");
     }
 
     private static <T> T onFx(java.util.concurrent.Callable<T> c) throws Exception {
