@@ -173,6 +173,14 @@ final class FigureCommand implements Callable<Integer> {
             throw new IOException("cannot write " + out + ": " + why, e);
         }
         PrintWriter o = spec.commandLine().getOut();
+        Dimension2D whole = figure.exportSize(size.getWidth(), size.getHeight());
+        if (whole.getWidth() > size.getWidth() + 0.5 || whole.getHeight() > size.getHeight() + 0.5) {
+            // an author who fixed the size must hear that part of the figure fell outside it
+            spec.commandLine().getErr().printf(Locale.ROOT, "note: the %s figure needs %.0fx%.0f to be shown whole; "
+                    + "what lies past %.0fx%.0f is cut (leave out --height to get it whole)%n", view, whole.getWidth(),
+                    whole.getHeight(), size.getWidth(), size.getHeight());
+            spec.commandLine().getErr().flush();
+        }
         o.printf(Locale.ROOT, "wrote %s (%s, %s)%n", out, what,
                 png ? String.format(Locale.ROOT, "PNG %dx%d", (int) Math.ceil(size.getWidth() * scale),
                         (int) Math.ceil(size.getHeight() * scale))

@@ -112,6 +112,7 @@ class FigureCliTest {
         Result r = figure("--trace", trace.toString(), "--view", "token-stream", "--out", tokens.toString(),
                 "--width", "240");
         assertThat(r.exit()).as(r.err()).isZero();
+        assertThat(r.err()).as("shown whole: nothing to note").doesNotContain("note:");
         List<String> texts = SvgFile.texts(tokens);
         assertThat(texts).contains("accepted draft", "bonus token (from the target)", "rejected draft (struck through)");
         String painted = letters(String.join("", texts));
@@ -124,9 +125,12 @@ class FigureCliTest {
         assertThat(viewBox.find()).isTrue();
         assertThat(Double.parseDouble(viewBox.group(1))).isGreaterThanOrEqualTo(500);
         Path asked = dir.resolve("tokens.png");
-        assertThat(figure("--trace", trace.toString(), "--view", "token-stream", "--out", asked.toString(),
-                "--width", "240", "--height", "120", "--scale", "2").exit()).isZero();
+        Result cut = figure("--trace", trace.toString(), "--view", "token-stream", "--out", asked.toString(),
+                "--width", "240", "--height", "120", "--scale", "2");
+        assertThat(cut.exit()).isZero();
         assertThat(ImageIO.read(asked.toFile()).getHeight()).as("--height is kept when given").isEqualTo(240);
+        assertThat(cut.err()).as("the cut is said").contains("note: the token-stream figure needs 240x",
+                "past 240x120 is cut (leave out --height to get it whole)");
 
         Path table = dir.resolve("substitutions.svg");
         Result t = figure("--trace", trace.toString(), "--view", "substitutions", "--step", "2", "--out", table.toString());
