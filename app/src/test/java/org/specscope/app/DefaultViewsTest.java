@@ -6,6 +6,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.specscope.app.RunViewModel.Phase;
+import org.specscope.engine.backend.cuda.CudaAvailability;
+import org.specscope.engine.backend.cuda.CudaProbe;
 import org.specscope.visualizers.DraftTreeView;
 import org.specscope.visualizers.ExpertHeatmapView;
 import org.specscope.visualizers.TokenStreamView;
@@ -19,7 +21,11 @@ import java.util.prefs.BackingStoreException;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** The app's own views, in the real window, follow a live run of the sample model. */
+/**
+ * The app's own views, in the real window made as the app makes it (its own backend choice),
+ * follow a live run of the sample model, and the status bar says which backend runs and, on the
+ * CPU, why not CUDA.
+ */
 @ExtendWith(ApplicationExtension.class)
 class DefaultViewsTest {
 
@@ -30,7 +36,7 @@ class DefaultViewsTest {
     @Start
     void start(Stage stage) {
         views = SpecScopeApp.defaultViews();
-        window = windows.show(stage, views, Fx.home());
+        window = windows.showAsTheAppDoes(stage, views, Fx.home());
     }
 
     @AfterEach
@@ -42,6 +48,13 @@ class DefaultViewsTest {
     void tokenStreamAndDraftTreeShowTheRun(FxRobot robot) {
         RunViewModel run = window.runViewModel();
         Fx.waitUntil(60, "the sample model is loaded", () -> run.phaseProperty().get() == Phase.READY);
+        CudaAvailability cuda = CudaProbe.system().availability();
+        String backend = robot.lookup("#statusBackend").queryLabeled().getText();
+        if (cuda.isAvailable()) {
+            assertThat(backend).startsWith("CUDA, ");
+        } else {
+            assertThat(backend).startsWith("CPU, ").endsWith("(CUDA unavailable: " + cuda.reason() + ")");
+        }
         TabPane tabs = robot.lookup("#viewTabs").queryAs(TabPane.class);
         assertThat(Fx.call(() -> tabs.getTabs().stream().map(t -> t.getText()).toList()))
                 .containsAll(views.stream().map(TraceView::title).toList());

@@ -39,6 +39,16 @@ final class WindowFixture {
         return show(stage, views, preferences(), home, () -> new CpuBackend(1));
     }
 
+    /** A window made as the app makes it (its own backend choice: CUDA when usable, else the CPU). */
+    MainWindow showAsTheAppDoes(Stage stage, List<TraceView> views, Path home) {
+        MainWindow window = new MainWindow(views, preferences(), home);
+        if (!stages.contains(stage)) {
+            stages.add(stage);
+        }
+        window.show(stage);
+        return window;
+    }
+
     /** A window shown on {@code stage}; call on the FX thread. */
     MainWindow show(Stage stage, List<TraceView> views, AppPreferences preferences, Path home,
             Supplier<Backend> backends) {
