@@ -9,6 +9,7 @@ import org.specscope.engine.bench.BatchRouting;
 import org.specscope.engine.bench.BenchExtras;
 import org.specscope.engine.bench.DeviceMeasurement;
 import org.specscope.engine.bench.NominalBandwidth;
+import org.specscope.engine.bench.TargetLines;
 import org.specscope.engine.bench.TreeCase;
 import org.specscope.engine.bench.TreeMeasurement;
 import org.specscope.engine.bench.TreeVariant;
@@ -226,8 +227,8 @@ final class BenchCommand implements Callable<Integer> {
                 d.tokensPerSecond(), d.millisPerToken(), d.weightBytesPerToken() / 1e6,
                 d.meanDistinctExperts() > 0
                         ? String.format(Locale.ROOT, " (%.1f experts per MoE layer)", d.meanDistinctExperts()) : "");
-        o.printf(Locale.ROOT, "  %.2f GB/s achieved = %.2f of the measured %s bandwidth%s%n", d.gbPerSecond(),
-                r.decodeBandwidthRatio(), r.device().isPresent() ? "device" : "host",
+        o.printf(Locale.ROOT, "  %.2f GB/s achieved = %.2f of the measured %sbandwidth%s%n", d.gbPerSecond(),
+                r.decodeBandwidthRatio(), r.device().isPresent() ? "device " : "",
                 r.decodeNominalRatio().isPresent()
                         ? String.format(Locale.ROOT, ", %.2f of the nominal %.0f GB/s", r.decodeNominalRatio().getAsDouble(),
                         r.device().orElseThrow().nominalGbPerSecond().getAsDouble()) : "");
@@ -295,7 +296,7 @@ final class BenchCommand implements Callable<Integer> {
         }
 
         o.println("targets (ratios measured in this run):");
-        o.println("  " + decodeTargetLine(r));
+        o.println("  " + TargetLines.decode(r));
         OptionalDouble verification = r.verificationTargetRatio();
         if (verification.isPresent()) {
             o.printf(Locale.ROOT, "  verification %d tokens / 1 token (same experts): %.2fx (target <= 3x) %s%n",
@@ -311,33 +312,11 @@ final class BenchCommand implements Callable<Integer> {
             o.printf(Locale.ROOT, "  verification %d tokens / 1 token (same experts): not measured (add %d to --batch)%n",
                     BenchReport.TARGET_BATCH, BenchReport.TARGET_BATCH);
         }
-        r.tree().ifPresent(t -> o.println("  " + treeTargetLine(t)));
+        r.tree().ifPresent(t -> o.println("  " + TargetLines.tree(t)));
         OptionalDouble rss = r.peakResidentRatio();
         o.printf(Locale.ROOT, "  peak resident memory / weights: %s (target: close to 1x, no copies)%n",
                 rss.isPresent() ? String.format(Locale.ROOT, "%.2fx", rss.getAsDouble()) : "unavailable");
         o.flush();
-    }
-
-    /** The decode target: on a GPU, >= 50% of HBM bandwidth (judged by the nominal figure when known); on the CPU, >= 0.6. */
-    static String decodeTargetLine(BenchReport r) {
-        double ratio = r.decodeTargetRatio();
-        String verdict = ratio >= r.decodeTarget() ? "OK" : "MISSED";
-        if (r.device().isEmpty()) {
-            return String.format(Locale.ROOT, "decode at batch 1 / measured bandwidth: %.2f (target >= %.1f) %s",
-                    ratio, r.decodeTarget(), verdict);
-        }
-        OptionalDouble nominal = r.decodeNominalRatio();
-        return String.format(Locale.ROOT, "decode at batch 1 / HBM bandwidth: %s nominal, %.2f measured (target >= 50%% "
-                        + "of HBM bandwidth, judged by the %s) %s",
-                nominal.isPresent() ? String.format(Locale.ROOT, "%.2f", nominal.getAsDouble()) : "unknown",
-                r.decodeBandwidthRatio(), nominal.isPresent() ? "nominal" : "measured", verdict);
-    }
-
-    /** The MoE-Spec target: a budgeted tree verification takes <= 0.65x the unbudgeted one. */
-    static String treeTargetLine(TreeMeasurement t) {
-        return String.format(Locale.ROOT, "tree verification %d nodes, %s / unbudgeted: %.2fx (target <= %.2fx) %s",
-                t.nodes(), t.budgeted().label(), t.timeRatio(), TreeMeasurement.TARGET_RATIO,
-                t.meetsTarget() ? "OK" : "MISSED");
     }
 
     private static void printTree(PrintWriter o, TreeMeasurement t) {
