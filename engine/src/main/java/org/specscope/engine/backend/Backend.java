@@ -2,6 +2,8 @@ package org.specscope.engine.backend;
 
 import org.specscope.engine.model.Model;
 
+import java.util.Optional;
+
 /**
  * Where a transformer's heavy work runs (the CPU with the Vector API, or a CUDA device).
  * Everything above this interface (generation, speculation, tracing) is backend-agnostic.
@@ -16,6 +18,11 @@ public interface Backend extends AutoCloseable {
 
     /** Prepares {@code model} for forward passes on this backend (the CPU maps, a GPU uploads). */
     ModelRunner load(Model model);
+
+    /** The device's own peaks, where the backend runs on a device with its own memory; empty on the CPU. */
+    default Optional<DevicePeaks> devicePeaks() {
+        return Optional.empty();
+    }
 
     @Override
     void close();

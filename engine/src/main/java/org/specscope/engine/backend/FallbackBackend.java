@@ -59,6 +59,12 @@ public final class FallbackBackend implements Backend {
         return fallback.load(model);
     }
 
+    /** The device's peaks while models load there; none once fallen back to the CPU. */
+    @Override
+    public Optional<DevicePeaks> devicePeaks() {
+        return current().devicePeaks();
+    }
+
     private synchronized Backend current() {
         return fallback != null ? fallback : device;
     }

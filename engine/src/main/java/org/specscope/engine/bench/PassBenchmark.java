@@ -5,13 +5,19 @@ import org.specscope.engine.backend.ForwardBatch;
 import org.specscope.engine.backend.KvCache;
 import org.specscope.engine.backend.Logits;
 import org.specscope.engine.backend.ModelRunner;
+import org.specscope.engine.generate.SamplingParams;
+import org.specscope.engine.moe.ExpertBudget;
 import org.specscope.engine.moe.LayerRouting;
+import org.specscope.engine.spec.DraftTree;
+import org.specscope.engine.spec.Drafter;
+import org.specscope.engine.spec.TreeShape;
 import org.specscope.engine.spec.PassCost;
 import org.specscope.engine.spec.PassCostModel;
 
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.SplittableRandom;
 
 /**
  * Times a model's forward passes after one fixed context: rounds of decode steps at batch 1, and
@@ -127,6 +133,51 @@ public final class PassBenchmark {
         int keys = context + (routing == BatchRouting.NATURAL ? tokens : 1);
         PassCost c = cost.cost(tokens, tokens, keys, used);
         return new TimedPasses(nanos, c.weightBytes(), c.flops(), meanDistinctExperts(used));
+    }
+
+    /**
+     * A draft tree after the context, drafted greedily by {@code drafter} (the target drafting for
+     * itself gives an EAGLE-shaped tree of tokens the target finds likely). Untimed; the tree's
+     * root is the context's next token, as in a speculative step.
+     */
+    public DraftTree draftTree(Drafter drafter, TreeShape shape) {
+        int[] ids = new int[context + 1];
+        for (int i = 0; i < context; i++) {
+            ids[i] = text[i % text.length];
+        }
+        ids[context] = nextToken;
+        return drafter.draft(ids, shape, SamplingParams.greedy(), new SplittableRandom(0));
+    }
+
+    /**
+     * One verification of {@code tree} after the context under {@code budget}, as a speculative
+     * step runs it (node positions at context + depth, a tree mask, logits for every node).
+     */
+    public TreePass treePass(DraftTree tree, ExpertBudget budget) {
+        ForwardBatch batch = treeBatch(tree, budget);
+        requireSlots(tree.size());
+        List<LayerRouting> used = new ArrayList<>();
+        long t0 = System.nanoTime();
+        runner.forward(batch, cache, used::add);
+        long nanos = System.nanoTime() - t0;
+        cache.truncate(context);
+        // The deepest node attends to the context and its path: the most keys any node sees.
+        PassCost c = cost.cost(tree.size(), tree.size(), context + tree.maxDepth() + 1, used);
+        long expertBytes = 0;
+        for (LayerRouting r : used) {
+            expertBytes += r.distinctUsedExperts() * cost.expertBytes(r.layer());
+        }
+        return new TreePass(nanos, c.weightBytes(), expertBytes, c.flops(), meanDistinctExperts(used));
+    }
+
+    /** The batch {@link #treePass} runs (what SpeculativeDecoder sends for verification, uniform scoring). */
+    public ForwardBatch treeBatch(DraftTree tree, ExpertBudget budget) {
+        int[] positions = new int[tree.size()];
+        for (int i = 0; i < positions.length; i++) {
+            positions[i] = context + tree.depth(i);
+        }
+        return new ForwardBatch(tree.tokens(), positions, AttentionMask.tree(tree.parents()), ForwardBatch.LogitRows.ALL,
+                budget, null);
     }
 
     /**

@@ -6,6 +6,13 @@ import org.specscope.engine.backend.KvCache;
 import org.specscope.engine.backend.ModelRunner;
 import org.specscope.engine.bench.BandwidthMeasurement;
 import org.specscope.engine.bench.BatchRouting;
+import org.specscope.engine.bench.BenchExtras;
+import org.specscope.engine.bench.DeviceMeasurement;
+import org.specscope.engine.bench.NominalBandwidth;
+import org.specscope.engine.bench.TargetLines;
+import org.specscope.engine.bench.TreeCase;
+import org.specscope.engine.bench.TreeMeasurement;
+import org.specscope.engine.bench.TreeVariant;
 import org.specscope.engine.bench.BenchPlan;
 import org.specscope.engine.bench.BenchReport;
 import org.specscope.engine.bench.Benchmark;
@@ -19,7 +26,12 @@ import org.specscope.engine.bench.PassMeasurement;
 import org.specscope.engine.bench.ResidentMemory;
 import org.specscope.engine.bench.Roofline;
 import org.specscope.engine.model.Model;
+import org.specscope.engine.moe.CoveragePolicy;
+import org.specscope.engine.moe.ExpertBudget;
+import org.specscope.engine.spec.DraftTree;
+import org.specscope.engine.spec.ModelDrafter;
 import org.specscope.engine.spec.PassCostModel;
+import org.specscope.engine.spec.TreeShape;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -29,6 +41,7 @@ import tools.jackson.databind.node.ObjectNode;
 import java.io.PrintWriter;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.OptionalDouble;
 import java.util.OptionalLong;
 import java.util.concurrent.Callable;
@@ -54,7 +67,15 @@ import java.util.concurrent.Callable;
                 "After a warm-up, each of --repeats rounds runs --tokens decode steps, every pass size with both "
                         + "routings, one bandwidth read and one compute-peak read, so that load from elsewhere weighs "
                         + "on all alike. "
-                        + "Resident memory is read after the warm-up, before the bandwidth buffer is allocated."
+                        + "Resident memory is read after the warm-up, before the bandwidth buffer is allocated.",
+                "",
+                "On a GPU (--backend cuda) the device's own read bandwidth (a read kernel over a 2 GiB device "
+                        + "buffer) and FP32 FMA peak are read in every round too; ratios and rooflines are then "
+                        + "the device's, and decode is also compared with the device's nominal bandwidth.",
+                "",
+                "--tree 64 adds the tree row: one draft tree, drafted greedily by the target itself, verified "
+                        + "unbudgeted and at a fixed budget of B = N/2 experts (substitution) in every round, "
+                        + "alternating which goes first; the ratio of their median times is the MoE-Spec target."
         })
 final class BenchCommand implements Callable<Integer> {
 
@@ -100,6 +121,30 @@ final class BenchCommand implements Callable<Integer> {
             description = "Size of the bandwidth buffer (default: 1 GiB, or 8 last-level caches if more).")
     Long bandwidthBytes;
 
+    @Option(names = "--tree", defaultValue = "0", paramLabel = "NODES",
+            description = "Add the tree row: a draft tree of NODES nodes, the root included (e.g. 64), drafted "
+                    + "greedily by the target itself, verified unbudgeted and at a fixed expert budget in every "
+                    + "round (default: ${DEFAULT-VALUE}, no tree row).")
+    int treeNodes;
+
+    @Option(names = "--tree-depth", defaultValue = "6", paramLabel = "D",
+            description = "Depth of the tree row's tree (default: ${DEFAULT-VALUE}).")
+    int treeDepth;
+
+    @Option(names = "--tree-top-k", defaultValue = "8", paramLabel = "K",
+            description = "Children proposed per expanded node of the tree row's tree (default: ${DEFAULT-VALUE}).")
+    int treeTopK;
+
+    @Option(names = "--tree-budget", paramLabel = "B",
+            description = "Experts kept per MoE layer in the tree row's budgeted pass, missing experts substituted "
+                    + "(default: N/2, half the routed experts).")
+    Integer treeBudget;
+
+    @Option(names = "--device-bandwidth-bytes", paramLabel = "BYTES",
+            description = "Size of the device's bandwidth buffer on a GPU (default: 2 GiB, or a quarter of the free "
+                    + "device memory if less).")
+    Long deviceBandwidthBytes;
+
     @Option(names = "--json", description = "Print one JSON object (decode, verification, bandwidth, compute peak, "
             + "memory, targets) instead of text.")
     boolean json;
@@ -126,11 +171,18 @@ final class BenchCommand implements Callable<Integer> {
                 throw new IllegalArgumentException("a " + contextTokens + "-token context plus " + plan.slotsNeeded()
                         + " tokens of decode or verification exceed the model's " + positions + "-token context");
             }
+            if (treeNodes > 0 && (long) contextTokens + 1 + treeNodes > positions) {
+                throw new IllegalArgumentException("a " + contextTokens + "-token context plus a " + treeNodes
+                        + "-node tree exceed the model's " + positions + "-token context");
+            }
             int[] text = model.tokenizer().encode(prompt != null ? prompt : DEFAULT_TEXT);
-            KvCache cache = runner.newKvCache(contextTokens + plan.slotsNeeded());
+            KvCache cache = runner.newKvCache(contextTokens + Math.max(plan.slotsNeeded(), treeNodes));
             PassBenchmark passes = PassBenchmark.afterContext(runner, PassCostModel.of(model), cache, text,
                     contextTokens);
-            BenchReport report = Benchmark.run(passes, plan, model.weights().byteSize(), line -> {
+            BenchExtras extras = new BenchExtras(backend.devicePeaks(),
+                    deviceBandwidthBytes != null ? OptionalLong.of(deviceBandwidthBytes) : OptionalLong.empty(),
+                    treeNodes > 0 ? Optional.of(treeCase(model, runner, passes)) : Optional.empty());
+            BenchReport report = Benchmark.run(passes, plan, model.weights().byteSize(), extras, line -> {
                 progress.println("bench: " + line);
                 progress.flush();
             });
@@ -141,6 +193,25 @@ final class BenchCommand implements Callable<Integer> {
             }
         }
         return 0;
+    }
+
+    /** The tree row's case: the target drafts a tree for itself after the context; B = N/2 unless given. */
+    private TreeCase treeCase(Model model, ModelRunner runner, PassBenchmark passes) {
+        int experts = model.config().moe().map(m -> m.numExperts()).orElseThrow(() ->
+                new IllegalArgumentException("--tree compares expert budgets: " + model.directory().getFileName()
+                        + " has no MoE layers"));
+        if (treeNodes < 2) {
+            throw new IllegalArgumentException("--tree needs at least 2 nodes (the root and a draft), got " + treeNodes);
+        }
+        TreeShape shape = new TreeShape(Math.min(treeDepth, treeNodes - 1), treeTopK, treeNodes - 1);
+        ModelDrafter self = new ModelDrafter(model, runner, model.config().vocabSize(),
+                ModelDrafter.cacheCapacity(contextTokens + 1, shape));
+        DraftTree tree = passes.draftTree(self, shape);
+        if (tree.size() != treeNodes) {
+            throw new IllegalStateException("drafted a " + tree.size() + "-node tree, asked for " + treeNodes);
+        }
+        int budget = treeBudget != null ? treeBudget : Math.max(1, experts / 2);
+        return new TreeCase(tree, shape.describe(), ExpertBudget.fixed(budget, CoveragePolicy.SUBSTITUTE), experts);
     }
 
     private void printReport(PrintWriter o, Model model, Backend backend, BenchReport r, OptionalLong llc) {
@@ -156,8 +227,11 @@ final class BenchCommand implements Callable<Integer> {
                 d.tokensPerSecond(), d.millisPerToken(), d.weightBytesPerToken() / 1e6,
                 d.meanDistinctExperts() > 0
                         ? String.format(Locale.ROOT, " (%.1f experts per MoE layer)", d.meanDistinctExperts()) : "");
-        o.printf(Locale.ROOT, "  %.2f GB/s achieved = %.2f of the measured bandwidth%n", d.gbPerSecond(),
-                r.decodeBandwidthRatio());
+        o.printf(Locale.ROOT, "  %.2f GB/s achieved = %.2f of the measured %sbandwidth%s%n", d.gbPerSecond(),
+                r.decodeBandwidthRatio(), r.device().isPresent() ? "device " : "",
+                r.decodeNominalRatio().isPresent()
+                        ? String.format(Locale.ROOT, ", %.2f of the nominal %.0f GB/s", r.decodeNominalRatio().getAsDouble(),
+                        r.device().orElseThrow().nominalGbPerSecond().getAsDouble()) : "");
         Roofline dr = r.decodeRoofline();
         o.printf(Locale.ROOT, "  roofline %.2f ms/token (%s-bound); achieved %.2f of roofline%n",
                 dr.millis() / d.tokens(), dr.bound().label(), r.decodeRooflineFraction());
@@ -183,21 +257,31 @@ final class BenchCommand implements Callable<Integer> {
                 + "the least time the pass's bytes and flops allow at the best measured bandwidth and compute peak, "
                 + "bound by the slower of the two; of roofline: roofline ms over ms/pass)");
 
+        r.tree().ifPresent(t -> printTree(o, t));
+
+        r.device().ifPresent(dev -> printDevice(o, dev, r));
+
         BandwidthMeasurement b = r.bandwidth();
-        o.printf(Locale.ROOT, "memory bandwidth (STREAM-like read of %s off-heap%s, %d threads, %d reads)%n",
-                InfoCommand.bytes(b.bufferBytes()), llc.isPresent()
+        o.printf(Locale.ROOT, "%smemory bandwidth (STREAM-like read of %s off-heap%s, %d threads, %d reads)%n",
+                r.device().isPresent() ? "host " : "", InfoCommand.bytes(b.bufferBytes()), llc.isPresent()
                         ? String.format(Locale.ROOT, ", %.0fx the %s last-level cache",
                         (double) b.bufferBytes() / llc.getAsLong(), InfoCommand.bytes(llc.getAsLong()))
                         : ", last-level cache size unknown", b.threads(), b.repeats());
-        o.printf(Locale.ROOT, "  best %.2f GB/s, median %.2f GB/s (ratios are to the best)%n", b.bestGbPerSecond(),
-                b.medianGbPerSecond());
+        o.printf(Locale.ROOT, "  best %.2f GB/s, median %.2f GB/s%s%n", b.bestGbPerSecond(),
+                b.medianGbPerSecond(), r.device().isPresent() ? " (for comparison: ratios are to the device's)"
+                        : " (ratios are to the best)");
 
         ComputeMeasurement c = r.compute();
-        o.printf(Locale.ROOT, "compute peak (FP32 FMA: %d independent chains in registers per thread, %d-bit vectors, "
-                + "%d threads, %d reads)%n", ComputePeak.ACCUMULATORS, c.vectorBits(), c.threads(), c.repeats());
-        o.printf(Locale.ROOT, "  best %.1f GFLOP/s, median %.1f GFLOP/s (rooflines use the best); machine balance "
-                        + "%.1f flop/byte: work above it is compute-bound%n", c.bestGflopsPerSecond(),
-                c.medianGflopsPerSecond(), r.machineBalance());
+        o.printf(Locale.ROOT, "%scompute peak (FP32 FMA: %d independent chains in registers per thread, %d-bit vectors, "
+                + "%d threads, %d reads)%n", r.device().isPresent() ? "host " : "", ComputePeak.ACCUMULATORS, c.vectorBits(), c.threads(), c.repeats());
+        if (r.device().isPresent()) {
+            o.printf(Locale.ROOT, "  best %.1f GFLOP/s, median %.1f GFLOP/s (for comparison: rooflines use the "
+                    + "device's)%n", c.bestGflopsPerSecond(), c.medianGflopsPerSecond());
+        } else {
+            o.printf(Locale.ROOT, "  best %.1f GFLOP/s, median %.1f GFLOP/s (rooflines use the best); machine balance "
+                            + "%.1f flop/byte: work above it is compute-bound%n", c.bestGflopsPerSecond(),
+                    c.medianGflopsPerSecond(), r.machineBalance());
+        }
 
         o.println("resident memory (after the warm-up, before the bandwidth buffer)");
         if (r.memory().isPresent()) {
@@ -212,9 +296,7 @@ final class BenchCommand implements Callable<Integer> {
         }
 
         o.println("targets (ratios measured in this run):");
-        double decodeRatio = r.decodeBandwidthRatio();
-        o.printf(Locale.ROOT, "  decode at batch 1 / measured bandwidth: %.2f (target >= 0.6) %s%n", decodeRatio,
-                decodeRatio >= 0.6 ? "OK" : "MISSED");
+        o.println("  " + TargetLines.decode(r));
         OptionalDouble verification = r.verificationTargetRatio();
         if (verification.isPresent()) {
             o.printf(Locale.ROOT, "  verification %d tokens / 1 token (same experts): %.2fx (target <= 3x) %s%n",
@@ -230,10 +312,37 @@ final class BenchCommand implements Callable<Integer> {
             o.printf(Locale.ROOT, "  verification %d tokens / 1 token (same experts): not measured (add %d to --batch)%n",
                     BenchReport.TARGET_BATCH, BenchReport.TARGET_BATCH);
         }
+        r.tree().ifPresent(t -> o.println("  " + TargetLines.tree(t)));
         OptionalDouble rss = r.peakResidentRatio();
         o.printf(Locale.ROOT, "  peak resident memory / weights: %s (target: close to 1x, no copies)%n",
                 rss.isPresent() ? String.format(Locale.ROOT, "%.2fx", rss.getAsDouble()) : "unavailable");
         o.flush();
+    }
+
+    private static void printTree(PrintWriter o, TreeMeasurement t) {
+        o.printf(Locale.ROOT, "tree verification (one %d-node draft tree, depth %d, grown as %s by the target itself; "
+                + "median of %d interleaved rounds; N = %d experts)%n", t.nodes(), t.depth(), t.shape(), t.unbudgeted().repeats(),
+                t.numExperts());
+        o.printf(Locale.ROOT, "  %-18s %9s %9s %11s %8s %8s%n", "budget", "ms/pass", "MB/pass", "expert MB", "experts",
+                "GB/s");
+        for (TreeVariant v : List.of(t.unbudgeted(), t.budgeted())) {
+            o.printf(Locale.ROOT, "  %-18s %9.2f %9.1f %11.1f %8.1f %8.2f%n", v.label(), v.medianMillis(),
+                    v.weightBytes() / 1e6, v.expertBytes() / 1e6, v.meanDistinctExperts(), v.gbPerSecond());
+        }
+        o.printf(Locale.ROOT, "  budgeted / unbudgeted: time %.2fx, expert bytes %.2fx, weight bytes %.2fx%n",
+                t.timeRatio(), t.expertBytesRatio(), t.weightBytesRatio());
+    }
+
+    private static void printDevice(PrintWriter o, DeviceMeasurement dev, BenchReport r) {
+        o.printf(Locale.ROOT, "device memory bandwidth (%s; %s, %d reads)%n", dev.deviceName(),
+                dev.bandwidth().description(), dev.bandwidth().repeats());
+        o.printf(Locale.ROOT, "  best %.1f GB/s, median %.1f GB/s (ratios are to the best); nominal %s%s%n",
+                dev.bandwidth().best(), dev.bandwidth().median(), NominalBandwidth.describe(dev.deviceName()),
+                dev.nominalGbPerSecond().isPresent() ? String.format(Locale.ROOT, " (measured = %.2f of it)",
+                        dev.bandwidth().best() / dev.nominalGbPerSecond().getAsDouble()) : "");
+        o.printf(Locale.ROOT, "device compute peak (%s, %d reads)%n", dev.compute().description(), dev.compute().repeats());
+        o.printf(Locale.ROOT, "  best %.1f GFLOP/s, median %.1f GFLOP/s (rooflines use the best); machine balance "
+                + "%.1f flop/byte%n", dev.compute().best(), dev.compute().median(), r.machineBalance());
     }
 
     /** Why a pass's roofline is what it is: the bound that sets it, then the other. */
@@ -242,9 +351,9 @@ final class BenchCommand implements Callable<Integer> {
         String compute = String.format(Locale.ROOT, "%s take %.1f ms at the %.0f GFLOP/s peak",
                 p.flops() >= 1e9 ? String.format(Locale.ROOT, "%.2f GFLOP", p.flops() / 1e9)
                         : String.format(Locale.ROOT, "%.1f MFLOP", p.flops() / 1e6),
-                roof.computeNanos() / 1e6, r.compute().bestGflopsPerSecond());
+                roof.computeNanos() / 1e6, r.referenceGflopsPerSecond());
         String memory = String.format(Locale.ROOT, "reading %.1f MB takes %.1f ms at %.1f GB/s", p.weightBytes() / 1e6,
-                roof.memoryNanos() / 1e6, r.bandwidth().bestGbPerSecond());
+                roof.memoryNanos() / 1e6, r.referenceGbPerSecond());
         return roof.bound() == Roofline.Bound.COMPUTE
                 ? "compute-bound, " + compute + "; " + memory
                 : "memory-bound, " + memory + "; " + compute;
@@ -334,8 +443,56 @@ final class BenchCommand implements Callable<Integer> {
             o.putNull("memory");
         }
 
+        if (r.device().isPresent()) {
+            DeviceMeasurement dev = r.device().get();
+            ObjectNode device = o.putObject("device");
+            device.put("name", dev.deviceName());
+            device.put("bandwidth_bytes", dev.bandwidthBytes());
+            device.put("bandwidth_reads", dev.bandwidth().repeats());
+            device.put("best_gb_per_s", dev.bandwidth().best());
+            device.put("median_gb_per_s", dev.bandwidth().median());
+            putOptional(device, "nominal_gb_per_s", dev.nominalGbPerSecond());
+            device.put("best_gflops_per_s", dev.compute().best());
+            device.put("median_gflops_per_s", dev.compute().median());
+        } else {
+            o.putNull("device");
+        }
+        if (r.tree().isPresent()) {
+            TreeMeasurement t = r.tree().get();
+            ObjectNode tree = o.putObject("tree");
+            tree.put("nodes", t.nodes());
+            tree.put("depth", t.depth());
+            tree.put("shape", t.shape());
+            tree.put("experts", t.numExperts());
+            tree.put("repeats", t.unbudgeted().repeats());
+            for (TreeVariant v : List.of(t.unbudgeted(), t.budgeted())) {
+                ObjectNode n = tree.putObject(v == t.unbudgeted() ? "unbudgeted" : "budgeted");
+                n.put("budget", v.label());
+                n.put("median_ms", v.medianMillis());
+                n.put("best_ms", v.bestNanos() / 1e6);
+                n.put("weight_bytes_per_pass", v.weightBytes());
+                n.put("expert_bytes_per_pass", v.expertBytes());
+                n.put("distinct_experts_per_layer", v.meanDistinctExperts());
+                n.put("gb_per_s", v.gbPerSecond());
+            }
+            tree.put("time_ratio", t.timeRatio());
+            tree.put("expert_bytes_ratio", t.expertBytesRatio());
+        } else {
+            o.putNull("tree");
+        }
+
         ObjectNode targets = o.putObject("targets");
         targets.put("decode_bandwidth_ratio", r.decodeBandwidthRatio());
+        putOptional(targets, "decode_nominal_bandwidth_ratio", r.decodeNominalRatio());
+        targets.put("decode_target", r.decodeTarget());
+        targets.put("decode_met", r.decodeTargetRatio() >= r.decodeTarget());
+        if (r.tree().isPresent()) {
+            targets.put("tree_budgeted_over_unbudgeted", r.tree().get().timeRatio());
+            targets.put("tree_target", TreeMeasurement.TARGET_RATIO);
+            targets.put("tree_met", r.tree().get().meetsTarget());
+        } else {
+            targets.putNull("tree_budgeted_over_unbudgeted");
+        }
         putOptional(targets, "verification_16_over_1", r.verificationTargetRatio());
         putOptional(targets, "verification_16_over_1_roofline_floor", r.verificationRooflineFloor());
         putOptional(targets, "peak_rss_over_weights", r.peakResidentRatio());

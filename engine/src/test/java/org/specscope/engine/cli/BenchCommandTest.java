@@ -113,4 +113,22 @@ class BenchCommandTest {
         assertThat(r.err().strip().lines()).hasSize(1);
         assertThat(r.out()).isEmpty();
     }
+
+    @Test
+    void theTreeRowVerifiesOneSixtyFourNodeTreeUnbudgetedAndAtHalfTheExperts() {
+        CliRun r = bench("--tree", "64", "--batch", "2");
+        assertThat(r.exitCode()).as(r.err()).isZero();
+        assertThat(r.out()).contains("tree verification (one 64-node draft tree", "grown as tree 6x8/63",
+                "N = 32 experts", "unbudgeted", "B=16 substitute", "budgeted / unbudgeted: time",
+                "tree verification 64 nodes, B=16 substitute / unbudgeted: ", "(target <= 0.65x)");
+        assertThat(r.out()).doesNotContain("device memory bandwidth");
+
+        JsonNode json = JSON.readTree(bench("--tree", "64", "--batch", "2", "--json").out());
+        JsonNode tree = json.get("tree");
+        assertThat(tree.get("nodes").asInt()).isEqualTo(64);
+        assertThat(tree.get("budgeted").get("expert_bytes_per_pass").asLong())
+                .isLessThan(tree.get("unbudgeted").get("expert_bytes_per_pass").asLong());
+        assertThat(json.get("targets").get("tree_budgeted_over_unbudgeted").asDouble()).isPositive();
+        assertThat(json.get("device").isNull()).as("the CPU has no device peaks").isTrue();
+    }
 }

@@ -1,6 +1,7 @@
 package org.specscope.engine.backend.cuda;
 
 import org.specscope.engine.backend.DeviceBackend;
+import org.specscope.engine.backend.DevicePeaks;
 import org.specscope.engine.backend.ModelRunner;
 import org.specscope.engine.model.Model;
 
@@ -49,6 +50,12 @@ public final class CudaBackend implements DeviceBackend {
             throw new IllegalStateException("cannot load " + model.directory().getFileName() + " on the GPU: " + why);
         });
         return new CudaModelRunner(context, model, progress);
+    }
+
+    /** The GPU's read bandwidth and FMA peak, measured by kernels on it (bench). */
+    @Override
+    public Optional<DevicePeaks> devicePeaks() {
+        return Optional.of(new CudaPeaks(context, device.name()));
     }
 
     @Override

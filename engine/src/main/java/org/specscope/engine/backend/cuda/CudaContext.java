@@ -161,6 +161,43 @@ final class CudaContext implements AutoCloseable {
         check(JCudaDriver.cuMemcpyDtoH(Pointer.to(dst), src, (long) count * Integer.BYTES), "cuMemcpyDtoH");
     }
 
+    /** Sets {@code count} 32-bit words at {@code p} to {@code value}. */
+    void fill32(CUdeviceptr p, int value, long count) {
+        check(JCudaDriver.cuMemsetD32(p, value, count), "cuMemsetD32");
+    }
+
+    /** Streaming multiprocessors on the device: how wide a grid must be to keep all of them busy. */
+    int multiprocessors() {
+        int[] count = new int[1];
+        check(JCudaDriver.cuDeviceGetAttribute(count, jcuda.driver.CUdevice_attribute.CU_DEVICE_ATTRIBUTE_MULTIPROCESSOR_COUNT,
+                device), "cuDeviceGetAttribute(multiprocessors)");
+        return count[0];
+    }
+
+    /**
+     * Runs {@code launches} (kernels on the stream) between two events and returns the device time
+     * between them in ms: the host's clock would add launch and synchronisation latency.
+     */
+    float timeMillis(Runnable launches) {
+        bind();
+        jcuda.driver.CUevent start = new jcuda.driver.CUevent();
+        jcuda.driver.CUevent end = new jcuda.driver.CUevent();
+        check(JCudaDriver.cuEventCreate(start, 0), "cuEventCreate");
+        check(JCudaDriver.cuEventCreate(end, 0), "cuEventCreate");
+        try {
+            check(JCudaDriver.cuEventRecord(start, stream), "cuEventRecord");
+            launches.run();
+            check(JCudaDriver.cuEventRecord(end, stream), "cuEventRecord");
+            check(JCudaDriver.cuEventSynchronize(end), "kernels timed between events");
+            float[] ms = new float[1];
+            check(JCudaDriver.cuEventElapsedTime(ms, start, end), "cuEventElapsedTime");
+            return ms[0];
+        } finally {
+            JCudaDriver.cuEventDestroy(start);
+            JCudaDriver.cuEventDestroy(end);
+        }
+    }
+
     void sync() {
         check(JCudaDriver.cuStreamSynchronize(stream), "kernel or copy on the stream");
     }
