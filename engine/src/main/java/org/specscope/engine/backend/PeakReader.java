@@ -12,8 +12,13 @@ public interface PeakReader extends AutoCloseable {
     /** Bytes one read covers (0 for a compute peak). */
     long bytes();
 
-    /** Untimed: loads and runs the kernel once, so the first timed read pays no set-up. */
-    void warmUp();
+    /**
+     * Untimed: runs the read before timing begins, so the first timed read pays no set-up (a
+     * kernel's first launch loads it; a JIT-compiled loop wants many short calls instead).
+     */
+    default void warmUp() {
+        read();
+    }
 
     /** One timed read: GB/s (10^9 bytes) for bandwidth, GFLOP/s for compute. */
     double read();

@@ -83,11 +83,6 @@ final class CudaPeaks implements DevicePeaks {
         }
 
         @Override
-        public void warmUp() {
-            read();
-        }
-
-        @Override
         public double read() {
             context.bind();
             context.fill32(sum, 0, 1);
@@ -133,11 +128,6 @@ final class CudaPeaks implements DevicePeaks {
         @Override
         public long bytes() {
             return 0;
-        }
-
-        @Override
-        public void warmUp() {
-            read();
         }
 
         @Override
