@@ -203,13 +203,16 @@ final class CudaContext implements AutoCloseable {
     }
 
     /**
-     * Launches {@code kernel} on the stream. {@code args} are device pointers, Integer, Float,
-     * Long or Double values, in the kernel's parameter order.
+     * Launches {@code kernel} on the stream. {@code args} are device pointers (null: a null pointer),
+     * Integer, Float, Long or Double values, in the kernel's parameter order.
      */
     void launch(String kernel, int gridX, int gridY, int gridZ, int block, int sharedBytes, Object... args) {
         Pointer[] params = new Pointer[args.length];
         for (int i = 0; i < args.length; i++) {
             params[i] = switch (args[i]) {
+                // A pattern switch throws NullPointerException on null without this case; the
+                // expert down-projection passes null for its absent gather index.
+                case null -> Pointer.to(new long[]{0L});   // a null device pointer (8 bytes)
                 case CUdeviceptr p -> Pointer.to(p);
                 case Integer v -> Pointer.to(new int[]{v});
                 case Float v -> Pointer.to(new float[]{v});
