@@ -4,6 +4,7 @@ import org.specscope.engine.backend.DeviceBackend;
 import org.specscope.engine.backend.DevicePeaks;
 import org.specscope.engine.backend.ModelRunner;
 import org.specscope.engine.model.Model;
+import org.specscope.engine.model.ModelConfig;
 
 import java.util.Optional;
 
@@ -39,9 +40,22 @@ public final class CudaBackend implements DeviceBackend {
         return "CUDA, " + device.describe();
     }
 
+    /** The kernels' limit: group_pairs counts a layer's pairs per expert in a shared array of this size. */
+    static final int MAX_EXPERTS = 1024;
+
     @Override
     public Optional<String> cannotLoad(Model model) {
-        return CudaFootprint.shortfall(context.freeBytes(), CudaFootprint.bytesNeeded(model));
+        return beyondKernels(model.config())
+                .or(() -> CudaFootprint.shortfall(context.freeBytes(), CudaFootprint.bytesNeeded(model)));
+    }
+
+    /** Why the kernels cannot run a model of {@code config}, if they cannot. */
+    static Optional<String> beyondKernels(ModelConfig config) {
+        int experts = config.moe().map(m -> m.numExperts()).orElse(0);
+        return experts > MAX_EXPERTS
+                ? Optional.of("the model has " + experts + " experts per layer; the CUDA kernels handle at most "
+                        + MAX_EXPERTS)
+                : Optional.empty();
     }
 
     @Override

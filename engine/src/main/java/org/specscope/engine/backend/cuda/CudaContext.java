@@ -11,8 +11,8 @@ import jcuda.driver.CUstream;
 import jcuda.driver.JCudaDriver;
 
 import java.lang.foreign.MemorySegment;
-import java.util.HashMap;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The driver-API plumbing every CUDA class shares: the device's primary context, the kernel
@@ -29,7 +29,8 @@ final class CudaContext implements AutoCloseable {
     private final CUcontext context = new CUcontext();
     private final CUmodule module = new CUmodule();
     private final CUstream stream = new CUstream();
-    private final Map<String, CUfunction> functions = new HashMap<>();
+    // a target and a draft runner may launch from two threads: the lookup cache must be safe for both
+    private final Map<String, CUfunction> functions = new ConcurrentHashMap<>();
     /** Device memory of objects the garbage collector found unreachable (KV caches), freed at the next bind. */
     private final java.util.concurrent.ConcurrentLinkedQueue<CUdeviceptr> orphans = new java.util.concurrent.ConcurrentLinkedQueue<>();
     private volatile boolean closed;
