@@ -47,7 +47,7 @@ class DistinctExpertStatsTest {
             assertThat(counts.get(i)).isEqualTo(independently(step, step.layers().get(i)));
         }
         // nodes 0..5 name every one of the 8 experts; the budget keeps 4; the path 0-1-3 names 0, 1, 3, 4, 6
-        assertThat(counts.get(0)).isEqualTo(new LayerCounts(0, 8, 4, 5));
+        assertThat(counts.get(0)).isEqualTo(new LayerCounts(1, 8, 4, 5));
     }
 
     @Test
@@ -79,12 +79,13 @@ class DistinctExpertStatsTest {
         List<StepTrace> steps = Traces.steps();
         for (int upTo = 0; upTo < steps.size(); upTo++) {
             stats.add(steps.get(upTo));
-            for (int layer : List.of(0, 1)) {
+            for (int position : List.of(0, 1)) {
+                int layer = steps.getFirst().layers().get(position).layer();   // MoE layers 1 and 3
                 for (Measure m : Measure.values()) {
                     int[] sample = new int[upTo + 1];
                     for (int s = 0; s <= upTo; s++) {
                         StepTrace step = steps.get(s);
-                        sample[s] = independently(step, step.layers().get(layer)).get(m);
+                        sample[s] = independently(step, step.layers().get(position)).get(m);
                     }
                     Summary sum = stats.summary(layer, m);
                     assertThat(stats.values(layer, m)).containsExactly(sample);
@@ -95,7 +96,7 @@ class DistinctExpertStatsTest {
                 }
             }
         }
-        assertThat(stats.layers()).containsExactly(0, 1);
+        assertThat(stats.layers()).as("layer numbers, not positions").containsExactly(1, 3);
         assertThat(stats.summary(5, Measure.TREE_USED)).isNull();
         stats.clear();
         assertThat(stats.layers()).isEmpty();

@@ -130,20 +130,23 @@ class DraftTreeViewTest {
     void aFocusedLayerAndExpertDotTheNodesRoutedToThatExpert() throws Exception {
         SharedFocus focus = onStage.share();
         onStage.feed(Traces.steps());
-        // step 1, layer 0 keeps {0, 1, 2, 3}: only node 1 (naturals 1 and 4, 4 replaced by 0) runs on expert 1
-        onStage.focus(focus, new TraceFocus(1, 0, 1, -1));
+        // step 1, layer 1 (the first MoE layer) keeps {0, 1, 2, 3}: only node 1 (naturals 1 and 4, 4
+        // replaced by 0) runs on expert 1
+        onStage.focus(focus, new TraceFocus(1, 1, 1, -1));
         for (int node = 0; node < 6; node++) {
             int n = node;
             assertThat(Fx.call(() -> view.isRoutedToFocus(n))).as("node %d", node).isEqualTo(node == 1);
         }
-        // expert 0 took every replacement in layer 0, so every node ran on it
-        onStage.focus(focus, new TraceFocus(1, 0, 0, -1));
+        // expert 0 took every replacement in layer 1, so every node ran on it
+        onStage.focus(focus, new TraceFocus(1, 1, 0, -1));
         for (int node = 0; node < 6; node++) {
             int n = node;
             assertThat(Fx.call(() -> view.isRoutedToFocus(n))).as("node %d", node).isTrue();
         }
-        onStage.focus(focus, new TraceFocus(1, 0, -1, -1));
+        onStage.focus(focus, new TraceFocus(1, 1, -1, -1));
         assertThat(Fx.call(() -> view.isRoutedToFocus(0))).as("no expert, no dots").isFalse();
+        onStage.focus(focus, new TraceFocus(1, 0, 0, -1));
+        assertThat(Fx.call(() -> view.isRoutedToFocus(0))).as("layer 0 is dense: no routing, no dots").isFalse();
     }
 
     @Test

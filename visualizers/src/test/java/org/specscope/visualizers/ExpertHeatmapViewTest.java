@@ -100,11 +100,11 @@ class ExpertHeatmapViewTest {
                         .isEqualTo(expected);
             }
         }
-        // layer 0 keeps {0,1,2,3}: node 1's natural 4 ran on expert 0 instead
+        // the first row, layer 1, keeps {0,1,2,3}: node 1's natural 4 ran on expert 0 instead
         assertThat(Fx.call(() -> view.markAt(0, 4))).isEqualTo(ExpertHeatmapView.Mark.LEFT_OUT);
         assertThat(Fx.call(() -> view.markAt(0, 0))).isEqualTo(ExpertHeatmapView.Mark.REPLACEMENT);
         String tip = Fx.call(() -> view.describe(0, 4));
-        assertThat(tip).contains("layer 0").contains("expert 4").contains("mass ").contains("kept: no")
+        assertThat(tip).contains("layer 1 (MoE layer 1 of 2)").contains("expert 4").contains("mass ").contains("kept: no")
                 .contains("substituted: yes");
         assertThat(Fx.call(() -> view.describe(0, 1))).contains("kept: yes").contains("substituted: no");
     }

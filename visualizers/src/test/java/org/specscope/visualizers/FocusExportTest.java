@@ -107,7 +107,7 @@ class FocusExportTest {
     void theSubstitutionsOutlineTheFocusedRowInTheFile() {
         SubstitutionsFigure figure = fed(new SubstitutionsFigure(), Traces.steps(), 1);
         assertThat(focusPixels(plot(figure))).isZero();
-        figure.setFocus(new TraceFocus(1, 0, 4, -1));   // layer 0's "e4 -> e0"
+        figure.setFocus(new TraceFocus(1, 1, 4, -1));   // layer 1's "e4 -> e0" (the first MoE layer)
         BufferedImage image = plot(figure);
         assertThat(figure.focusedRow()).isEqualTo(new SubstitutionsFigure.RowIndex(0, 0));
         assertThat(figure.focusedRowY()).isEqualTo(figure.paintedRows().get(1).y());

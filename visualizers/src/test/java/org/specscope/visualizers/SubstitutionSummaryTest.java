@@ -15,7 +15,7 @@ class SubstitutionSummaryTest {
 
     @Test
     void pairsNaturalExpertsWithTheirReplacementsOverTheTreesNodes() {
-        // Step 1, layer 0 keeps {0, 1, 2, 3}; node i routes to i and i + 3 (mod 8), using expert 0 for any
+        // Step 1, layer 1 (the first MoE layer) keeps {0, 1, 2, 3}; node i routes to i and i + 3 (mod 8), using expert 0 for any
         // natural expert outside the kept set. Nodes 1 and 4 lose e4 to e0; node 4 also e7; node 2 loses
         // e5 to e0; node 3 e6; node 5 loses e5, but e0 is its own natural expert, so nothing replaced it.
         Layer l = SubstitutionSummary.of(Traces.branching()).get(0);
@@ -32,7 +32,7 @@ class SubstitutionSummaryTest {
         assertThat(l.kept()).isEqualTo(4);
         assertThat(l.pairs().get(0).describe()).isEqualTo("e4 \u2192 e0");
         assertThat(l.pairs().get(1).describe()).isEqualTo("e5 \u2192 dropped");
-        assertThat(l.describe()).isEqualTo("layer 0: 4 kept, 6 substitutions in 5 nodes");
+        assertThat(l.describe()).isEqualTo("layer 1: 4 kept, 6 substitutions in 5 nodes");
     }
 
     @Test

@@ -95,29 +95,29 @@ class SubstitutionsViewTest {
     void theFocusSelectsItsLayersPairAndSelectingARowFocusesItsLayerAndExpert() throws Exception {
         SharedFocus focus = onStage.share();
         onStage.feed(Traces.steps());
-        // step 1, layer 0: natural 4 ran on 0 ("e4 -> e0")
-        onStage.focus(focus, new TraceFocus(1, 0, 4, -1));
+        // step 1, layer 1 (the first MoE layer): natural 4 ran on 0 ("e4 -> e0")
+        onStage.focus(focus, new TraceFocus(1, 1, 4, -1));
         assertThat(Fx.call(view::shownStep)).isEqualTo(1);
         assertThat(Fx.call(() -> view.table().getSelectionModel().getSelectedItem().getValue().label()))
                 .isEqualTo("e4 \u2192 e0");
         // an expert that is a replacement only: its pair, as the replacement
-        onStage.focus(focus, new TraceFocus(1, 0, 0, -1));
+        onStage.focus(focus, new TraceFocus(1, 1, 0, -1));
         assertThat(Fx.call(() -> view.table().getSelectionModel().getSelectedItem().getValue().pair().replacement()))
                 .isZero();
         // a layer alone: its row
-        onStage.focus(focus, new TraceFocus(1, 1, -1, -1));
+        onStage.focus(focus, new TraceFocus(1, 3, -1, -1));
         SubstitutionsView.Row row = Fx.call(() -> view.table().getSelectionModel().getSelectedItem().getValue());
         assertThat(row.pair()).isNull();
-        assertThat(row.layer()).isEqualTo(1);
+        assertThat(row.layer()).isEqualTo(3);
         onStage.focus(focus, TraceFocus.ofStep(1));
         assertThat(Fx.call(() -> view.table().getSelectionModel().getSelectedItem())).isNull();
 
-        // the user selects layer 0's first pair: its layer and natural expert become the focus
+        // the user selects layer 1's first pair: its layer and natural expert become the focus
         Fx.run(() -> view.table().getSelectionModel().select(view.table().getRoot().getChildren().get(0).getChildren().get(0)));
-        assertThat(Fx.call(focus::get)).isEqualTo(new TraceFocus(1, 0, 4, -1));
+        assertThat(Fx.call(focus::get)).isEqualTo(new TraceFocus(1, 1, 4, -1));
         Fx.run(() -> view.table().getSelectionModel().select(view.table().getRoot().getChildren().get(1)));
         assertThat(Fx.call(focus::get)).as("another layer: its expert ids are not the last one's")
-                .isEqualTo(new TraceFocus(1, 1, -1, -1));
+                .isEqualTo(new TraceFocus(1, 3, -1, -1));
     }
 
     @Test

@@ -95,7 +95,9 @@ final class Traces {
     }
 
     static StepTrace step(int index, TreeTrace tree, String emitted) {
-        List<LayerTrace> layers = List.of(layer(0, tree.size(), 0, 1, 2, 3), layer(1, tree.size(), 2, 3, 4, 5));
+        // MoE layers 1 and 3, as in a model whose layers 0 and 2 are dense: a view that mixes up a layer's
+        // number and its position among the MoE layers fails here
+        List<LayerTrace> layers = List.of(layer(1, tree.size(), 0, 1, 2, 3), layer(3, tree.size(), 2, 3, 4, 5));
         long bytes = layers.stream().mapToLong(LayerTrace::expertBytes).sum();
         int[] ids = new int[tree.acceptedDrafts() + 1];
         for (int i = 0; i < ids.length; i++) {

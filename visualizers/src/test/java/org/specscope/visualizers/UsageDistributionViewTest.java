@@ -57,7 +57,7 @@ class UsageDistributionViewTest {
     void layerAndMeasureChooseTheCurve() throws Exception {
         feed(Traces.steps());
         onFx(() -> {
-            view.layerProperty().set(1);
+            view.layerProperty().set(1);   // the second MoE layer: decoder layer 3 in Traces
             view.measureProperty().set(Measure.NATURAL_SELECTIONS);
         });
         ExpertUsage expected = new ExpertUsage();
@@ -67,7 +67,8 @@ class UsageDistributionViewTest {
                 .containsExactly(expected.cumulativeShare(1, Measure.NATURAL_SELECTIONS).share());
         // Traces' 11 nodes name every expert of 8 at least once
         assertThat(Fx.call(view::unusedExperts)).isZero();
-        assertThat(Fx.call(view::titleText)).contains("layer 1").contains("natural selections");
+        assertThat(Fx.call(view::titleText)).contains("layer 3").contains("natural selections")
+                .as("the title names the decoder layer, not the position").doesNotContain("none yet");
     }
 
     @Test
@@ -162,29 +163,32 @@ class UsageDistributionViewTest {
         // pooled: rank 0 is the most used (layer, expert) pair of all
         double[] top = Fx.call(() -> view.rankPoint(0));
         onStage.clickCanvas(top[0] + 1, top[1] + 1);
-        int[] pair = Fx.call(() -> view.expertOfRank(0));
-        double[] use = Fx.call(() -> view.usage().usage(ExpertUsage.ALL_LAYERS, Measure.ROUTED_MASS));
+        int[] pair = Fx.call(() -> view.expertOfRank(0));   // the decoder layer's number, the expert
+        ExpertUsage usage = Fx.call(view::usage);
+        int position = usage.layerNumber(0) == pair[0] ? 0 : 1;   // Traces' MoE layers: 1 and 3
+        assertThat(usage.layerNumber(position)).isEqualTo(pair[0]);
+        double[] use = usage.usage(ExpertUsage.ALL_LAYERS, Measure.ROUTED_MASS);
         double max = java.util.Arrays.stream(use).max().orElseThrow();
-        assertThat(use[pair[0] * Traces.EXPERTS + pair[1]]).as("rank 0 is the most used pair").isEqualTo(max);
+        assertThat(use[position * Traces.EXPERTS + pair[1]]).as("rank 0 is the most used pair").isEqualTo(max);
         assertThat(Fx.call(focus::get)).isEqualTo(new TraceFocus(-1, pair[0], pair[1], -1));
         assertThat(Fx.call(view::focusedRank)).isZero();
         assertThat(Fx.call(view::overlaidLayer)).as("pooled curves: the focused layer's overlaid").isEqualTo(pair[0]);
         assertThat(Fx.call(view::isFocusedLayerShown)).isFalse();
 
         // the focused layer shown alone: its curves heavier, nothing overlaid, its expert's rank marked
-        onFx(() -> view.layerProperty().set(pair[0]));
+        onFx(() -> view.layerProperty().set(position));
         assertThat(Fx.call(view::isFocusedLayerShown)).isTrue();
         assertThat(Fx.call(view::overlaidLayer)).isEqualTo(-1);
         int rank = Fx.call(view::focusedRank);
         assertThat(Fx.call(() -> view.expertOfRank(rank))).containsExactly(pair[0], pair[1]);
 
         // away from the curves, a click in a plot names the layer shown
-        int other = 1 - pair[0];
+        int other = 1 - position;
         onFx(() -> view.layerProperty().set(other));
         assertThat(Fx.call(view::overlaidLayer)).isEqualTo(pair[0]);
         double bottom = Fx.call(() -> ViewStage.figureCanvas(view).getHeight()) - UsageDistributionView.MARGIN_BOTTOM;
         onStage.clickCanvas(UsageDistributionView.MARGIN_LEFT + 4, bottom - 4);
-        assertThat(Fx.call(focus::get)).isEqualTo(new TraceFocus(-1, other, -1, -1));
+        assertThat(Fx.call(focus::get)).isEqualTo(new TraceFocus(-1, usage.layerNumber(other), -1, -1));
         assertThat(Fx.call(view::isFocusedLayerShown)).isTrue();
     }
 
