@@ -162,11 +162,7 @@ public final class RunViewModel implements AutoCloseable {
         loadMessage.bind(task.messageProperty());
         phase.set(Phase.LOADING);
         task.setOnSucceeded(e -> {
-            loadProgress.unbind();
-            loadProgress.set(1);
-            loadMessage.unbind();
-            loadMessage.set("");
-            loading = null;
+            loadEnded(1);
             DecodingSetup opened = task.getValue();
             if (opened == null) {
                 phase.set(before);
@@ -193,25 +189,26 @@ public final class RunViewModel implements AutoCloseable {
             }
         });
         task.setOnFailed(e -> {
-            loadProgress.unbind();
-            loadProgress.set(0);
-            loadMessage.unbind();
-            loadMessage.set("");
-            loading = null;
+            loadEnded(0);
             phase.set(before);
             error("could not open " + entry.directory(), task.getException());
         });
         task.setOnCancelled(e -> {
-            loadProgress.unbind();
-            loadProgress.set(0);
-            loadMessage.unbind();
-            loadMessage.set("");
-            loading = null;
+            loadEnded(0);
             phase.set(before);
             log("loading " + entry.name() + " cancelled");
         });
         background.execute(task);
         return task;
+    }
+
+    /** The load task is over, however it ended: its progress shows {@code progress}, its message goes. */
+    private void loadEnded(double progress) {
+        loadProgress.unbind();
+        loadProgress.set(progress);
+        loadMessage.unbind();
+        loadMessage.set("");
+        loading = null;
     }
 
     /**

@@ -107,16 +107,6 @@ public final class CascadeFigure extends AbstractTraceFigure {
     }
 
     @Override
-    public Color background() {
-        return palette().background;
-    }
-
-    @Override
-    public Color ink() {
-        return palette().text;
-    }
-
-    @Override
     public List<FigureLegend.Item> legend() {
         Palette pal = palette();
         List<FigureLegend.Item> items = new ArrayList<>();

@@ -96,16 +96,6 @@ public final class DistinctExpertsFigure extends StepFigure {
     }
 
     @Override
-    public Color background() {
-        return palette().background;
-    }
-
-    @Override
-    public Color ink() {
-        return palette().text;
-    }
-
-    @Override
     public String caption() {
         return draftsCaption();
     }

@@ -113,16 +113,6 @@ public final class DraftTreeFigure extends StepFigure {
                 FigureLegend.Item.ramp("natural experts missing"));
     }
 
-    @Override
-    public Color background() {
-        return palette().background;
-    }
-
-    @Override
-    public Color ink() {
-        return palette().text;
-    }
-
     Color accentColor() {
         return palette().accent;
     }

@@ -257,16 +257,6 @@ public final class UsageDistributionFigure extends AbstractTraceFigure {
         return theme.isDark() ? Palette.DARK : Palette.LIGHT;
     }
 
-    @Override
-    public Color background() {
-        return palette().background;
-    }
-
-    @Override
-    public Color ink() {
-        return palette().text;
-    }
-
     private void computeCurves() {
         curvesDirty = false;
         int l = layer;

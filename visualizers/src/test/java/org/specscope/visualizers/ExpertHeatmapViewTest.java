@@ -30,18 +30,6 @@ class ExpertHeatmapViewTest {
         onStage = ViewStage.show(stage, view, view::isRedrawPending, 1000, 600);
     }
 
-    private void feed(List<StepTrace> steps) throws Exception {
-        Fx.run(() -> {
-            view.start(Traces.header());
-            steps.forEach(view::append);
-        });
-        Fx.awaitPulse(view::isRedrawPending);
-    }
-
-    private void onFx(Runnable r) throws Exception {
-        Fx.run(r);
-        Fx.awaitPulse(view::isRedrawPending);
-    }
 
     /** The expert's share of the layer's full-softmax mass, computed from the record alone. */
     private static double share(LayerTrace l, int expert) {
@@ -54,7 +42,7 @@ class ExpertHeatmapViewTest {
 
     @Test
     void cellsAreEachExpertsShareOfTheNewestStepsRoutingMass() throws Exception {
-        feed(Traces.steps());
+        onStage.feed(Traces.steps());
         StepTrace newest = Traces.chain();
         assertThat(Fx.call(view::shownStep)).isEqualTo(2);
         assertThat(Fx.call(view::rows)).isEqualTo(newest.layers().size());
@@ -74,8 +62,8 @@ class ExpertHeatmapViewTest {
 
     @Test
     void keptSetIsOutlinedAndSubstitutionsAreMarked() throws Exception {
-        feed(Traces.steps());
-        onFx(() -> view.select(1));
+        onStage.feed(Traces.steps());
+        onStage.act(() -> view.select(1));
         StepTrace step = Traces.branching();
         for (int l = 0; l < step.layers().size(); l++) {
             LayerTrace layer = step.layers().get(l);
@@ -111,16 +99,16 @@ class ExpertHeatmapViewTest {
 
     @Test
     void selectSwitchesStepsAndTheWindowAveragesTheLastSteps() throws Exception {
-        feed(Traces.steps());
-        onFx(() -> view.select(1));
+        onStage.feed(Traces.steps());
+        onStage.act(() -> view.select(1));
         assertThat(Fx.call(view::shownStep)).isEqualTo(1);
         assertThat(Fx.call(() -> view.cellValue(0, 5)))
                 .isCloseTo(share(Traces.branching().layers().get(0), 5), within(1e-9));
-        onFx(() -> view.select(0));
+        onStage.act(() -> view.select(0));
         assertThat(Fx.call(view::shownStep)).isZero();
         assertThat(Fx.call(() -> view.cellValue(0, 0))).isCloseTo(0.5, within(1e-9)); // the root alone: experts 0, 3
 
-        onFx(() -> {
+        onStage.act(() -> {
             view.select(2);
             view.windowProperty().set(2);
         });
@@ -133,15 +121,15 @@ class ExpertHeatmapViewTest {
                 assertThat(Fx.call(() -> view.cellValue(li, expert))).isCloseTo(expected, within(1e-9));
             }
         }
-        onFx(() -> view.windowProperty().set(10)); // clipped at the run's start
+        onStage.act(() -> view.windowProperty().set(10)); // clipped at the run's start
         assertThat(Fx.call(view::windowSteps)).isEqualTo(3);
-        onFx(() -> view.select(-1));
+        onStage.act(() -> view.select(-1));
         assertThat(Fx.call(view::shownStep)).isEqualTo(2);
     }
 
     @Test
     void cellsArePaintedOnTheViridisScaleUpToTheHottestCell() throws Exception {
-        feed(Traces.steps());
+        onStage.feed(Traces.steps());
         Canvas canvas = Fx.call(() -> (Canvas) view.node().lookupAll("Canvas").stream()
                 .filter(n -> ((Canvas) n).getWidth() > 200).findFirst().orElseThrow());
         WritableImage snap = Fx.call(() -> canvas.snapshot(null, null));
@@ -178,8 +166,8 @@ class ExpertHeatmapViewTest {
 
     @Test
     void keptOutlinesAndMarksArePaintedIntoTheCells() throws Exception {
-        feed(Traces.steps());
-        onFx(() -> view.select(1)); // layer 0 keeps {0,1,2,3}; natural 4 left out, 0 its replacement
+        onStage.feed(Traces.steps());
+        onStage.act(() -> view.select(1)); // layer 0 keeps {0,1,2,3}; natural 4 left out, 0 its replacement
         WritableImage snap = Fx.call(() -> canvas().snapshot(null, null));
         // the outline is the kept cell's border pixels; a cell outside the kept set has none
         double[] kept = Fx.call(() -> view.cellBounds(0, 1));
@@ -209,7 +197,7 @@ class ExpertHeatmapViewTest {
 
     @Test
     void cellsTileTheGridInWholePixels() throws Exception {
-        feed(new SyntheticRun(48, 128, 8, 64, 32, 7).steps(2));
+        onStage.feed(new SyntheticRun(48, 128, 8, 64, 32, 7).steps(2));
         double[] first = Fx.call(() -> view.cellBounds(0, 0));
         double[] last = Fx.call(() -> view.cellBounds(47, 127));
         double gridW = Fx.call(() -> canvas().getWidth()) - ExpertHeatmapView.LEFT - ExpertHeatmapView.RIGHT;
@@ -232,13 +220,13 @@ class ExpertHeatmapViewTest {
 
     @Test
     void theImageIsRebakedForNewDataOrSizeButNotForATheme() throws Exception {
-        feed(Traces.steps());
+        onStage.feed(Traces.steps());
         int builds = Fx.call(view::imageBuildCount);
-        onFx(() -> view.themeProperty().set(Themes.DARK));
+        onStage.act(() -> view.themeProperty().set(Themes.DARK));
         assertThat(Fx.call(view::imageBuildCount)).isEqualTo(builds);
-        onFx(() -> view.select(1));
+        onStage.act(() -> view.select(1));
         assertThat(Fx.call(view::imageBuildCount)).isEqualTo(builds + 1);
-        onFx(() -> view.node().getScene().getWindow().setWidth(800));
+        onStage.act(() -> view.node().getScene().getWindow().setWidth(800));
         assertThat(Fx.call(view::imageBuildCount)).isEqualTo(builds + 2);
     }
 
@@ -259,7 +247,7 @@ class ExpertHeatmapViewTest {
 
     @Test
     void hoverFindsTheCellUnderThePointer() throws Exception {
-        feed(Traces.steps());
+        onStage.feed(Traces.steps());
         double[] c = Fx.call(() -> view.cellCentre(1, 6));
         assertThat(Fx.call(() -> view.cellAt(c[0], c[1]))).isEqualTo(new ExpertHeatmapView.Cell(1, 6));
         assertThat(Fx.call(() -> view.cellAt(1, 1))).isNull();
@@ -267,7 +255,7 @@ class ExpertHeatmapViewTest {
 
     @Test
     void manyAppendsCoalesceIntoOneRedrawAndOneRecomputation() throws Exception {
-        feed(Traces.steps());
+        onStage.feed(Traces.steps());
         int redraws = Fx.call(view::redrawCount);
         int models = Fx.call(view::modelComputeCount);
         Fx.run(() -> {
@@ -280,7 +268,7 @@ class ExpertHeatmapViewTest {
         assertThat(Fx.call(view::redrawCount) - redraws).isEqualTo(1);
         assertThat(Fx.call(view::modelComputeCount) - models).isEqualTo(1);
         // a theme change redraws without recomputing
-        onFx(() -> view.themeProperty().set(Themes.DARK));
+        onStage.act(() -> view.themeProperty().set(Themes.DARK));
         assertThat(Fx.call(view::redrawCount) - redraws).isEqualTo(2);
         assertThat(Fx.call(view::modelComputeCount) - models).isEqualTo(1);
     }
@@ -289,7 +277,7 @@ class ExpertHeatmapViewTest {
     void drawsAModelSizedGrid() throws Exception {
         SyntheticRun run = new SyntheticRun(48, 128, 8, 64, 32, 7);
         List<StepTrace> steps = run.steps(3);
-        feed(steps);
+        onStage.feed(steps);
         assertThat(Fx.call(view::rows)).isEqualTo(48);
         assertThat(Fx.call(view::experts)).isEqualTo(128);
         LayerTrace l = steps.get(2).layers().get(47);
@@ -303,7 +291,7 @@ class ExpertHeatmapViewTest {
     @Test
     void clickingACellFocusesItsLayerAndExpertAndTheFocusOutlinesTheirRowAndColumn() throws Exception {
         SharedFocus focus = onStage.share();
-        feed(Traces.steps());
+        onStage.feed(Traces.steps());
         double[] centre = Fx.call(() -> view.cellCentre(1, 5));
         onStage.clickCanvas(centre[0], centre[1]);
         int layer = Fx.call(() -> view.layerNumber(1));
@@ -335,33 +323,33 @@ class ExpertHeatmapViewTest {
 
     @Test
     void theCaptionSaysWhenTheShownStepOrTheAveragedWindowSpansASettingsChange() throws Exception {
-        feed(CascadeTraces.steps());
-        onFx(() -> view.select(5));
+        onStage.feed(CascadeTraces.steps());
+        onStage.act(() -> view.select(5));
         assertThat(Fx.call(() -> view.stepLabel().getText()))
                 .endsWith("\u2691 settings changed at this step: B 4 -> 6");
-        onFx(() -> view.windowProperty().set(3));
-        onFx(() -> view.select(6)); // steps 4, 5, 6: B 4 then B 6
+        onStage.act(() -> view.windowProperty().set(3));
+        onStage.act(() -> view.select(6)); // steps 4, 5, 6: B 4 then B 6
         assertThat(Fx.call(() -> view.stepLabel().getText())).contains("mean of 3 steps")
                 .endsWith("\u2691 window spans a settings change at step 5: B 4 -> 6");
-        onFx(() -> view.select(7)); // steps 5, 6, 7: all B 6
+        onStage.act(() -> view.select(7)); // steps 5, 6, 7: all B 6
         assertThat(Fx.call(() -> view.stepLabel().getText())).doesNotContain(SettingsChange.FLAG);
-        onFx(() -> view.windowProperty().set(6));
-        onFx(() -> view.select(10)); // steps 5..10: one change, at 9
+        onStage.act(() -> view.windowProperty().set(6));
+        onStage.act(() -> view.select(10)); // steps 5..10: one change, at 9
         assertThat(Fx.call(() -> view.stepLabel().getText()))
                 .endsWith("window spans a settings change at step 9: chain 4 -> chain 6");
-        onFx(() -> view.windowProperty().set(14));
-        onFx(() -> view.select(-1)); // the whole run
+        onStage.act(() -> view.windowProperty().set(14));
+        onStage.act(() -> view.select(-1)); // the whole run
         assertThat(Fx.call(() -> view.stepLabel().getText()))
                 .endsWith("\u2691 window spans 2 settings changes, at steps 5, 9");
-        onFx(() -> view.windowProperty().set(1));
-        onFx(() -> view.select(8));
+        onStage.act(() -> view.windowProperty().set(1));
+        onStage.act(() -> view.select(8));
         assertThat(Fx.call(() -> view.stepLabel().getText())).doesNotContain(SettingsChange.FLAG);
     }
 
     @Test
     void aRunWhoseSettingsStayMarksNoWindow() throws Exception {
-        feed(Traces.steps());
-        onFx(() -> view.windowProperty().set(3));
+        onStage.feed(Traces.steps());
+        onStage.act(() -> view.windowProperty().set(3));
         assertThat(Fx.call(() -> view.stepLabel().getText())).contains("mean of 3 steps")
                 .doesNotContain(SettingsChange.FLAG);
     }

@@ -25,23 +25,11 @@ class UsageDistributionViewTest {
         onStage = ViewStage.show(stage, view, view::isRedrawPending, 1000, 500);
     }
 
-    private void feed(List<StepTrace> steps) throws Exception {
-        Fx.run(() -> {
-            view.start(Traces.header());
-            steps.forEach(view::append);
-        });
-        Fx.awaitPulse(view::isRedrawPending);
-    }
-
-    private void onFx(Runnable r) throws Exception {
-        Fx.run(r);
-        Fx.awaitPulse(view::isRedrawPending);
-    }
 
     @Test
     void drawsThePooledCurvesOfEveryStepSoFar() throws Exception {
         List<StepTrace> steps = new SyntheticRun(3, 32, 4, 16, 8, 11).steps(6);
-        feed(steps);
+        onStage.feed(steps);
         ExpertUsage expected = new ExpertUsage();
         steps.forEach(expected::add);
         assertThat(Fx.call(view::rankCurve)).containsExactly(expected.sortedUsage(ExpertUsage.ALL_LAYERS));
@@ -49,14 +37,14 @@ class UsageDistributionViewTest {
                 .containsExactly(expected.cumulativeShare(ExpertUsage.ALL_LAYERS).share());
         assertThat(Fx.call(view::titleText)).contains("all 3 layers pooled").contains("6 steps").contains("96 experts");
         // selecting a step does not change the run-so-far view
-        onFx(() -> view.select(1));
+        onStage.act(() -> view.select(1));
         assertThat(Fx.call(view::rankCurve)).containsExactly(expected.sortedUsage(ExpertUsage.ALL_LAYERS));
     }
 
     @Test
     void layerAndMeasureChooseTheCurve() throws Exception {
-        feed(Traces.steps());
-        onFx(() -> {
+        onStage.feed(Traces.steps());
+        onStage.act(() -> {
             view.layerProperty().set(1);   // the second MoE layer: decoder layer 3 in Traces
             view.measureProperty().set(Measure.NATURAL_SELECTIONS);
         });
@@ -74,7 +62,7 @@ class UsageDistributionViewTest {
     @Test
     void thePooledModelCurvesStayExactWhileTheStrokedPointsAreThinnedToThePixelColumns() throws Exception {
         List<StepTrace> steps = new SyntheticRun(48, 128, 8, 64, 32, 42).steps(4);
-        feed(steps);
+        onStage.feed(steps);
         ExpertUsage expected = new ExpertUsage();
         steps.forEach(expected::add);
         double[] rank = Fx.call(view::rankCurve);
@@ -135,15 +123,15 @@ class UsageDistributionViewTest {
 
     @Test
     void aNewRunForgetsTheLastOne() throws Exception {
-        feed(Traces.steps());
-        onFx(() -> view.start(Traces.header()));
+        onStage.feed(Traces.steps());
+        onStage.act(() -> view.start(Traces.header()));
         assertThat(Fx.call(view::rankCurve)).isEmpty();
         assertThat(Fx.call(view::titleText)).isEqualTo("no step yet");
     }
 
     @Test
     void manyAppendsCoalesceIntoOneRedraw() throws Exception {
-        feed(Traces.steps());
+        onStage.feed(Traces.steps());
         int before = Fx.call(view::redrawCount);
         Fx.run(() -> {
             for (int i = 0; i < 50; i++) {
@@ -159,7 +147,7 @@ class UsageDistributionViewTest {
     @Test
     void clickingAPointFocusesItsLayerAndExpertAndTheFocusedLayerIsOverlaidOrDrawnHeavier() throws Exception {
         SharedFocus focus = onStage.share();
-        feed(Traces.steps());
+        onStage.feed(Traces.steps());
         // pooled: rank 0 is the most used (layer, expert) pair of all
         double[] top = Fx.call(() -> view.rankPoint(0));
         onStage.clickCanvas(top[0] + 1, top[1] + 1);
@@ -176,7 +164,7 @@ class UsageDistributionViewTest {
         assertThat(Fx.call(view::isFocusedLayerShown)).isFalse();
 
         // the focused layer shown alone: its curves heavier, nothing overlaid, its expert's rank marked
-        onFx(() -> view.layerProperty().set(position));
+        onStage.act(() -> view.layerProperty().set(position));
         assertThat(Fx.call(view::isFocusedLayerShown)).isTrue();
         assertThat(Fx.call(view::overlaidLayer)).isEqualTo(-1);
         int rank = Fx.call(view::focusedRank);
@@ -184,7 +172,7 @@ class UsageDistributionViewTest {
 
         // away from the curves, a click in a plot names the layer shown
         int other = 1 - position;
-        onFx(() -> view.layerProperty().set(other));
+        onStage.act(() -> view.layerProperty().set(other));
         assertThat(Fx.call(view::overlaidLayer)).isEqualTo(pair[0]);
         double bottom = Fx.call(() -> ViewStage.figureCanvas(view).getHeight()) - UsageDistributionView.MARGIN_BOTTOM;
         onStage.clickCanvas(UsageDistributionView.MARGIN_LEFT + 4, bottom - 4);
@@ -194,11 +182,11 @@ class UsageDistributionViewTest {
 
     @Test
     void theTitleSaysWhenTheRunSoFarSpansSettingsChanges() throws Exception {
-        feed(CascadeTraces.steps().subList(0, 7));
+        onStage.feed(CascadeTraces.steps().subList(0, 7));
         assertThat(Fx.call(view::titleText)).endsWith("\u2691 run spans a settings change at step 5: B 4 -> 6");
-        feed(CascadeTraces.steps());
+        onStage.feed(CascadeTraces.steps());
         assertThat(Fx.call(view::titleText)).endsWith("\u2691 run spans 2 settings changes, at steps 5, 9");
-        feed(Traces.steps());
+        onStage.feed(Traces.steps());
         assertThat(Fx.call(view::titleText)).doesNotContain(SettingsChange.FLAG);
     }
 }
