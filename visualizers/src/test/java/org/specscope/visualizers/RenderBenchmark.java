@@ -26,9 +26,10 @@ import org.specscope.styles.Themes;
  * (model work and canvas command recording), bracketed by two animation timers started before and
  * after the request, and (2) a snapshot of the view's canvas right after, which rasterises the
  * recorded commands in software (plus reading the pixels back: an upper bound on the raster cost).
- * A snapshot of an unchanged canvas measures what a snapshot costs by itself (compositing the
- * canvas and reading it back, which a frame on screen does not do); the targets are judged on
- * draw + raster less that overhead, the frame's cost, with the upper bound printed beside it.
+ * Each round then snapshots the unchanged canvas once more, which measures what a snapshot costs
+ * by itself (compositing the canvas and reading it back, which a frame on screen does not do);
+ * the targets are judged on the median over rounds of draw + raster less that round's overhead,
+ * the frame's cost, with the upper bound printed beside it.
  */
 public final class RenderBenchmark {
 
@@ -41,6 +42,13 @@ public final class RenderBenchmark {
 
     public static void main(String[] args) throws Exception {
         headless();
+        startToolkit();
+        run().forEach(System.out::println);
+        Platform.exit();
+    }
+
+    /** Starts the JavaFX toolkit, or joins it when it runs already, and keeps it up between stages. */
+    static void startToolkit() throws InterruptedException {
         CountDownLatch started = new CountDownLatch(1);
         try {
             Platform.startup(started::countDown);
@@ -49,8 +57,6 @@ public final class RenderBenchmark {
         }
         started.await(10, TimeUnit.SECONDS);
         Platform.setImplicitExit(false);
-        run().forEach(System.out::println);
-        Platform.exit();
     }
 
     /** The Monocle headless settings the surefire configuration uses, set before the toolkit starts. */
@@ -74,8 +80,7 @@ public final class RenderBenchmark {
         Stage heatStage = show(heatmap, 1200, 700);
         feed(heatmap, big);
         Canvas heatCanvas = canvasOf(heatmap);
-        double[][] snapshotOnly = measure(i -> { }, heatCanvas);
-        out.add(line("snapshot of an unchanged 1200x700 canvas (baseline)", snapshotOnly));
+        out.add(line("snapshot of an unchanged 1200x700 canvas (baseline)", measure(i -> { }, heatCanvas)));
         double[][] heatSwitch = measure(i -> heatmap.select(6 + i % 2), heatCanvas);
         out.add(line("ExpertHeatmapView 48x128, step switch (recompute + draw)", heatSwitch));
         out.add(line("ExpertHeatmapView 48x128, window 8 step switch",
@@ -107,12 +112,11 @@ public final class RenderBenchmark {
         hide(usageStage);
 
         // the target, on the median frame (the usage view is reported, not targeted)
-        double overhead = snapshotOnly[1][0];
         out.add(String.format(Locale.ROOT, "TARGET median frame < %.0f ms per redraw (frame = draw + raster less the "
-                + "snapshot's own %.2f ms; the upper bound keeps it):", TARGET_MS, overhead));
-        out.add(verdict("heatmap 48x128 redraw", heatRedraw, overhead));
-        out.add(verdict("heatmap 48x128 step switch", heatSwitch, overhead));
-        out.add(verdict("draft tree 64 nodes step switch", treeSwitch, overhead));
+                + "round's own snapshot of the unchanged canvas; the upper bound keeps it):", TARGET_MS));
+        out.add(verdict("heatmap 48x128 redraw", heatRedraw));
+        out.add(verdict("heatmap 48x128 step switch", heatSwitch));
+        out.add(verdict("draft tree 64 nodes step switch", treeSwitch));
         return out;
     }
 
@@ -152,10 +156,11 @@ public final class RenderBenchmark {
     private static double[][] measure(IntConsumer request, Canvas canvas) throws Exception {
         double[] draw = new double[ROUNDS];
         double[] total = new double[ROUNDS];
+        double[] frame = new double[ROUNDS];
         for (int round = 0; round < WARMUP + ROUNDS; round++) {
             int i = round;
             CompletableFuture<long[]> done = new CompletableFuture<>();
-            long[] t = new long[3];
+            long[] t = new long[4];
             Platform.runLater(() -> {
                 AnimationTimer before = new AnimationTimer() {
                     @Override
@@ -171,6 +176,8 @@ public final class RenderBenchmark {
                         t[1] = System.nanoTime();
                         canvas.snapshot(null, null);
                         t[2] = System.nanoTime();
+                        canvas.snapshot(null, null);   // unchanged now: what a snapshot costs by itself
+                        t[3] = System.nanoTime();
                         done.complete(t);
                     }
                 };
@@ -182,9 +189,12 @@ public final class RenderBenchmark {
             if (round >= WARMUP) {
                 draw[round - WARMUP] = (r[1] - r[0]) / 1e6;
                 total[round - WARMUP] = (r[2] - r[0]) / 1e6;
+                // this round's own snapshot overhead, not one measured elsewhere: the machine's
+                // load moves both alike
+                frame[round - WARMUP] = Math.max((r[1] - r[0]) / 1e6, (r[2] - r[0] - (r[3] - r[2])) / 1e6);
             }
         }
-        return new double[][] {quantiles(draw), quantiles(total)};
+        return new double[][] {quantiles(draw), quantiles(total), quantiles(frame)};
     }
 
     private static double[] quantiles(double[] v) {
@@ -199,8 +209,8 @@ public final class RenderBenchmark {
                 m[1][0] <= TARGET_MS ? "within 8 ms" : "OVER 8 ms");
     }
 
-    private static String verdict(String what, double[][] m, double snapshotOverhead) {
-        double frame = Math.max(m[0][0], m[1][0] - snapshotOverhead);
+    private static String verdict(String what, double[][] m) {
+        double frame = m[2][0];
         return String.format(Locale.ROOT, "  %-34s frame %6.2f ms (upper bound %6.2f)  %s", what, frame, m[1][0],
                 frame < TARGET_MS ? "MET (< " + (int) TARGET_MS + " ms)" : "MISSED (>= " + (int) TARGET_MS + " ms)");
     }
