@@ -217,10 +217,14 @@ __device__ void matmul_rows(const T* W, const float* x, const int* gather, float
                 if (j < count) acc[j] += wv * in[j][c];
         }
     }
+    // count is the same in every lane, so the branch is uniform and the shuffles stay full-warp;
+    // a decode step (count 1) reduces one sum, not MM_TOKENS.
 #pragma unroll
     for (int j = 0; j < MM_TOKENS; j++) {
-        float s = warp_sum(acc[j]);
-        if (lane == 0 && j < count) y[(long long)(first + j) * rows + row] = s;
+        if (j < count) {
+            float s = warp_sum(acc[j]);
+            if (lane == 0) y[(long long)(first + j) * rows + row] = s;
+        }
     }
 }
 
@@ -387,6 +391,92 @@ extern "C" __global__ void router_topk(const float* logits, float* probs, int* i
     }
     if (normalize)
         for (int j = 0; j < k; j++) out_w[j] /= total;
+}
+
+// MoE-Spec's expert budget for one layer of a verification pass, on the device so that a budgeted
+// pass needs no host round trip per layer. It computes what ExpertBudgeter (Java) computes, in the
+// same order of float operations, so both backends keep the same experts for the same
+// probabilities: scores s[e] = sum over tokens of w_t * p_t[e] (w_t = 1 without token weights);
+// the kept set = the highest scores, ties to the lower id, as many as the policy allows (fixed
+// count, or the fewest whose share of the total reaches tau, summed in double), clamped to [k, n];
+// then per token substitution (its top-k among the kept experts, weights from the full softmax)
+// or truncation (its natural top-k, -1 and weight 0 where not kept), renormalised when the family
+// normalises. One block; dynamic shared memory: n floats.
+extern "C" __global__ void expert_budget(const float* probs, const int* natural_ids, const float* token_weights,
+                                         int tokens, int n, int k, int fixed_count, double tau, int substitute,
+                                         int normalize, float* scores, int* kept, int* used_ids, float* used_weights) {
+    extern __shared__ float sorted[];   // the scores, highest first
+    __shared__ int keep;
+    for (int e = threadIdx.x; e < n; e += blockDim.x) {
+        float s = 0.f;
+        for (int t = 0; t < tokens; t++) {
+            float wt = token_weights ? token_weights[t] : 1.f;
+            s = __fadd_rn(s, __fmul_rn(wt, probs[(long long)t * n + e]));   // no fused multiply-add: as Java
+        }
+        scores[e] = s;
+    }
+    __syncthreads();
+    for (int e = threadIdx.x; e < n; e += blockDim.x) {
+        float s = scores[e];
+        int rank = 0;
+        for (int f = 0; f < n; f++) {
+            float o = scores[f];
+            rank += o > s || (o == s && f < e);
+        }
+        kept[e] = rank;   // the rank, until the count is known
+        sorted[rank] = s;
+    }
+    __syncthreads();
+    if (threadIdx.x == 0) {
+        int count = n;
+        if (fixed_count > 0) {
+            count = fixed_count;
+        } else if (tau < 1.0) {
+            double total = 0.0;
+            for (int i = 0; i < n; i++) total += (double)sorted[i];
+            double target = tau * total, cumulative = 0.0;
+            count = 0;
+            while (count < n && cumulative < target) cumulative += (double)sorted[count++];
+        }
+        keep = min(max(count, k), n);
+    }
+    __syncthreads();
+    for (int e = threadIdx.x; e < n; e += blockDim.x) kept[e] = kept[e] < keep;
+    __syncthreads();
+    for (int t = threadIdx.x; t < tokens; t += blockDim.x) {
+        const float* p = probs + (long long)t * n;
+        int* ids = used_ids + (long long)t * k;
+        float* w = used_weights + (long long)t * k;
+        if (substitute) {
+            // Insertion into a descending top-k over the kept experts, in id order (ties keep the lower id).
+            int filled = 0;
+            for (int e = 0; e < n; e++) {
+                if (!kept[e]) continue;
+                float pe = p[e];
+                if (filled == k && !(pe > p[ids[k - 1]])) continue;
+                int pos = min(filled, k - 1);
+                while (pos > 0 && pe > p[ids[pos - 1]]) {
+                    ids[pos] = ids[pos - 1];
+                    pos--;
+                }
+                ids[pos] = e;
+                if (filled < k) filled++;
+            }
+            for (int j = 0; j < k; j++) w[j] = p[ids[j]];
+        } else {
+            for (int j = 0; j < k; j++) {
+                int e = natural_ids[(long long)t * k + j];
+                ids[j] = kept[e] ? e : -1;
+                w[j] = kept[e] ? p[e] : 0.f;
+            }
+        }
+        if (normalize) {
+            float sum = 0.f;
+            for (int j = 0; j < k; j++) sum += w[j];
+            if (sum > 0.f)
+                for (int j = 0; j < k; j++) w[j] /= sum;
+        }
+    }
 }
 
 // Groups the (token, slot) pairs by expert, in token order within an expert (as the CPU does):

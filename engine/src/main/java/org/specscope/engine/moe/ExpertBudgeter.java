@@ -6,8 +6,9 @@ import java.util.Arrays;
  * MoE-Spec's expert budget for one MoE layer of one verification pass: scores every expert by
  * the routing probability the pass's tokens give it, keeps the set the selection policy allows,
  * and re-routes the tokens whose natural experts fell outside it. Backend-independent: the CPU
- * runner calls it between routing and the grouped expert computation; a device backend must
- * agree with it.
+ * runner calls it between routing and the grouped expert computation; the CUDA backend's
+ * expert_budget kernel (specscope_kernels.cu) performs the same float operations in the same
+ * order, so a change here must be made there too (CudaParityTest compares the two).
  */
 public final class ExpertBudgeter {
 

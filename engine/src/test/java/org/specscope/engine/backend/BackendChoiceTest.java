@@ -1,6 +1,7 @@
 package org.specscope.engine.backend;
 
 import org.junit.jupiter.api.Test;
+import org.specscope.engine.SampleModelDirs;
 import org.specscope.engine.backend.cpu.CpuBackend;
 import org.specscope.engine.backend.cuda.CudaDevice;
 import org.specscope.engine.backend.cuda.CudaProbe;
@@ -18,7 +19,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 /** How auto, cpu and cuda resolve on machines with and without a usable GPU (played by fakes). */
 class BackendChoiceTest {
 
-    static final Path SAMPLE = Path.of("..", "sample-models", "specscope-moe-mini");
+    static final Path SAMPLE = SampleModelDirs.TARGET;
     static final CudaDevice DEVICE = new CudaDevice(0, "Fake GPU", 9, 0, 80L << 30, 13000);
 
     static CudaProbe noDriver() {

@@ -1,6 +1,7 @@
 package org.specscope.engine.cli;
 
 import org.junit.jupiter.api.Test;
+import org.specscope.engine.SampleModelDirs;
 import org.specscope.engine.backend.cuda.CudaAvailability;
 import org.specscope.engine.backend.cuda.CudaProbe;
 
@@ -10,7 +11,7 @@ import static org.junit.jupiter.api.Assumptions.assumeFalse;
 /** --backend on the command line, as a user without (or with) a GPU sees it. */
 class BackendOptionTest {
 
-    static final String SAMPLE = "../sample-models/specscope-moe-mini";
+    static final String SAMPLE = SampleModelDirs.TARGET.toString();
 
     @Test
     void infoOnTheCpuNamesTheCpu() {

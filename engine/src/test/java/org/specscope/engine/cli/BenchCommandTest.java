@@ -1,10 +1,10 @@
 package org.specscope.engine.cli;
 
 import org.junit.jupiter.api.Test;
+import org.specscope.engine.SampleModelDirs;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
-import java.nio.file.Path;
 import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -12,8 +12,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 /** {@code bench} on the bundled sample model with tiny settings: the report's shape, not its speed. */
 class BenchCommandTest {
 
-    private static final String SAMPLE = Path.of("..", "sample-models", "specscope-moe-mini").toAbsolutePath()
-            .normalize().toString();
+    private static final String SAMPLE = SampleModelDirs.TARGET.toString();
     private static final JsonMapper JSON = JsonMapper.builder().build();
     private static final String[] TINY = {"--model", SAMPLE, "--tokens", "2", "--batch", "2,16", "--repeats", "1",
             "--warmup", "0", "--context", "8", "--bandwidth-bytes", "1048576", "--threads", "2"};

@@ -3,6 +3,7 @@ package org.specscope.engine.cli;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.specscope.engine.SampleModelDirs;
 import org.specscope.engine.trace.CsvSummaryWriter;
 import org.specscope.engine.trace.RecordedRun;
 import org.specscope.engine.trace.TraceReader;
@@ -19,7 +20,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 /** {@code export}: a saved trace converts to every other format, and a bad trace is refused in one line. */
 class ExportCommandTest {
 
-    private static final Path SAMPLES = Path.of("..", "sample-models").toAbsolutePath().normalize();
+    private static final Path SAMPLES = SampleModelDirs.ROOT;
     private static final JsonMapper JSON = JsonMapper.builder().build();
 
     @TempDir

@@ -3,6 +3,7 @@ package org.specscope.engine.cli;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.specscope.engine.GoldenCheckpoints;
+import org.specscope.engine.SampleModelDirs;
 import org.specscope.engine.trace.RecordedRun;
 import org.specscope.engine.trace.TraceReader;
 import tools.jackson.databind.JsonNode;
@@ -18,7 +19,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 /** {@code run} and {@code sweep}: the speculative commands' contract, run in-process on the sample models. */
 class SpeculativeCommandsTest {
 
-    private static final Path SAMPLES = Path.of("..", "sample-models").toAbsolutePath().normalize();
+    private static final Path SAMPLES = SampleModelDirs.ROOT;
     private static final String TARGET = SAMPLES.resolve("specscope-moe-mini").toString();
     private static final String DRAFT = SAMPLES.resolve("specscope-moe-mini-draft").toString();
     private static final JsonMapper JSON = JsonMapper.builder().build();

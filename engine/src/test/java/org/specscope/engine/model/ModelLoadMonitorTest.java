@@ -4,6 +4,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.specscope.engine.MappedFiles;
+import org.specscope.engine.SampleModelDirs;
 import org.specscope.engine.synth.ModelPreset;
 import org.specscope.engine.synth.RouterSkew;
 import org.specscope.engine.synth.SyntheticCheckpoint;
@@ -29,7 +30,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  */
 class ModelLoadMonitorTest {
 
-    static final Path TOKENIZER = Path.of("..", "sample-models", "specscope-moe-mini").toAbsolutePath().normalize();
+    static final Path TOKENIZER = SampleModelDirs.TARGET;
     static final int SHARDS_AT_LEAST = 3;
 
     @TempDir

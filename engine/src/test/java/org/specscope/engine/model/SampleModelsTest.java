@@ -3,6 +3,7 @@ package org.specscope.engine.model;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.specscope.engine.GoldenCheckpoints;
+import org.specscope.engine.SampleModelDirs;
 import org.specscope.engine.backend.ForwardBatch;
 import org.specscope.engine.backend.Logits;
 import org.specscope.engine.backend.ModelRunner;
@@ -27,7 +28,7 @@ import static org.assertj.core.api.Assertions.within;
  */
 class SampleModelsTest {
 
-    private static final Path SAMPLES = Path.of("..", "sample-models").toAbsolutePath().normalize();
+    private static final Path SAMPLES = SampleModelDirs.ROOT;
     private static final Path TARGET = SAMPLES.resolve("specscope-moe-mini");
 
     @ParameterizedTest(name = "{0}")

@@ -4,6 +4,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.specscope.engine.MappedFiles;
+import org.specscope.engine.SampleModelDirs;
 import org.specscope.engine.backend.Backend;
 import org.specscope.engine.backend.ForwardingRunner;
 import org.specscope.engine.backend.ModelRunner;
@@ -32,7 +33,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  */
 class DecodingSetupCancelTest {
 
-    private static final Path SAMPLES = Path.of("..", "sample-models").toAbsolutePath().normalize();
+    private static final Path SAMPLES = SampleModelDirs.ROOT;
 
     @TempDir
     static Path tmp;

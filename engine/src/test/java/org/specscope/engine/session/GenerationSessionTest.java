@@ -3,6 +3,7 @@ package org.specscope.engine.session;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.specscope.engine.SampleModelDirs;
 import org.specscope.engine.backend.cpu.CpuBackend;
 import org.specscope.engine.control.CascadeConfig;
 import org.specscope.engine.control.Clock;
@@ -10,10 +11,10 @@ import org.specscope.engine.moe.CoveragePolicy;
 import org.specscope.engine.moe.ExpertBudget;
 import org.specscope.engine.spec.Drafter;
 import org.specscope.engine.spec.TreeShape;
-import org.specscope.engine.trace.RunEnd;
-import org.specscope.engine.trace.StepTrace;
 import org.specscope.engine.trace.RecordingSink;
+import org.specscope.engine.trace.RunEnd;
 import org.specscope.engine.trace.RunHeader;
+import org.specscope.engine.trace.StepTrace;
 import org.specscope.engine.trace.TraceSink;
 
 import java.nio.file.Path;
@@ -28,7 +29,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 /** A generation on its own thread: live settings, pause, single steps, resume and cancel. */
 class GenerationSessionTest {
 
-    private static final Path SAMPLES = Path.of("..", "sample-models").toAbsolutePath().normalize();
+    private static final Path SAMPLES = SampleModelDirs.ROOT;
 
     private static DecodingSetup setup;
 

@@ -5,6 +5,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.specscope.engine.SampleModelDirs;
 import org.specscope.engine.backend.cpu.CpuBackend;
 import org.specscope.engine.control.CascadeConfig;
 import org.specscope.engine.control.Clock;
@@ -17,8 +18,8 @@ import org.specscope.engine.generate.SamplingParams;
 import org.specscope.engine.moe.CoveragePolicy;
 import org.specscope.engine.moe.ExpertBudget;
 import org.specscope.engine.moe.MoeProbe;
-import org.specscope.engine.session.DecodingSetup;
 import org.specscope.engine.session.DecodingSetup.DrafterKind;
+import org.specscope.engine.session.DecodingSetup;
 import org.specscope.engine.session.Settings;
 import org.specscope.engine.trace.LayerTrace;
 import org.specscope.engine.trace.StepTrace;
@@ -40,7 +41,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  */
 class SpeculativeDecoderTest {
 
-    private static final Path SAMPLES = Path.of("..", "sample-models").toAbsolutePath().normalize();
+    private static final Path SAMPLES = SampleModelDirs.ROOT;
     private static final String PROMPT = "    public static String toString(int i, int radix) {\n";
     private static final int TOKENS = 40;
 

@@ -2,8 +2,9 @@ package org.specscope.engine.spec;
 
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
-import org.specscope.engine.TestBackend;
 import org.specscope.engine.GoldenCheckpoints;
+import org.specscope.engine.SampleModelDirs;
+import org.specscope.engine.TestBackend;
 import org.specscope.engine.backend.AttentionMask;
 import org.specscope.engine.backend.ForwardBatch;
 import org.specscope.engine.backend.KvCache;
@@ -35,7 +36,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class SpeculativeGreedyLosslessTest {
 
-    private static final Path SAMPLES = Path.of("..", "sample-models").toAbsolutePath().normalize();
+    private static final Path SAMPLES = SampleModelDirs.ROOT;
     private static final SamplingParams GREEDY = SamplingParams.greedy();
 
     private static final CpuBackend backend = TestBackend.CPU;

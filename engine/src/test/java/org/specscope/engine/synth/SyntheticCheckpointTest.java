@@ -4,6 +4,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.FieldSource;
+import org.specscope.engine.SampleModelDirs;
 import org.specscope.engine.TestBackend;
 import org.specscope.engine.backend.ForwardBatch;
 import org.specscope.engine.backend.Logits;
@@ -36,7 +37,7 @@ import static org.assertj.core.api.Assertions.within;
 /** A synthetic checkpoint loads, runs, repeats for a seed, shards, streams and skews its routers as specified. */
 class SyntheticCheckpointTest {
 
-    static final Path TOKENIZER = Path.of("..", "sample-models", "specscope-moe-mini").toAbsolutePath().normalize();
+    static final Path TOKENIZER = SampleModelDirs.TARGET;
     static final List<ModelPreset> PRESETS = ModelPreset.ALL;
 
     @TempDir

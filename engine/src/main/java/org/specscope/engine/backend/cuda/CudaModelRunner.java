@@ -15,9 +15,12 @@ import org.specscope.engine.model.ModelWeights.Dense;
 import org.specscope.engine.model.ModelWeights.LayerWeights;
 import org.specscope.engine.model.ModelWeights.Moe;
 import org.specscope.engine.model.ModelWeights.SwiGlu;
+import org.specscope.engine.moe.CoveragePolicy;
+import org.specscope.engine.moe.ExpertBudget;
 import org.specscope.engine.moe.ExpertBudgeter;
 import org.specscope.engine.moe.LayerRouting;
 import org.specscope.engine.moe.MoeProbe;
+import org.specscope.engine.moe.SelectionPolicy;
 import org.specscope.engine.tensor.DType;
 import org.specscope.engine.tensor.Tensor;
 
@@ -27,16 +30,12 @@ import java.util.List;
 /**
  * The forward pass of CpuModelRunner on a CUDA device: the same blocks in the same order, the same
  * family rules, float32 activations and weights in their stored dtype. A pass is a sequence of
- * kernel launches on one stream; the host waits once, for the logits, except in two places:
- * <ul>
- * <li>MoE-Spec's budget: ExpertBudgeter (selection and coverage policies, substitutes) stays on
- *     the host, shared with the CPU backend, so a budgeted pass copies each MoE layer's routing
- *     (a few KB) back, decides, and sends the used experts down. Those are verification passes,
- *     whose routing the trace records anyway, and the copy is small beside the expert GEMMs it
- *     decides; one policy implementation keeps the two backends' choices identical.</li>
- * <li>A listening {@link MoeProbe}: every layer's routing stays in its own device buffer during
- *     the pass and is copied back after it, then handed to the probe in layer order.</li>
- * </ul>
+ * kernel launches on one stream; the host waits once, for the logits. MoE-Spec's budget runs on
+ * the device too (the expert_budget kernel: ExpertBudgeter's scores, selection and coverage
+ * policies in the same order of float operations, so both backends keep the same experts), so a
+ * budgeted verification pass has no host round trip per layer. A listening {@link MoeProbe} gets
+ * every layer's routing and budget decision after the pass: each layer's stays in its own device
+ * buffers during the pass and is copied back once, in layer order.
  */
 final class CudaModelRunner implements ModelRunner {
 
@@ -44,6 +43,7 @@ final class CudaModelRunner implements ModelRunner {
     private static final int MM_WARPS = 8;     // as specscope_kernels.cu
     private static final int MM_TOKENS = 16;
     private static final int ATT_THREADS = 128;
+    private static final int BUDGET_THREADS = 256;
 
     private final CudaContext cu;
     private final ModelConfig c;
@@ -255,7 +255,11 @@ final class CudaModelRunner implements ModelRunner {
             cu.upload(visible, visible.length, ws.mask);
         }
 
-        ExpertBudgeter.Decision[] decisions = new ExpertBudgeter.Decision[c.numLayers()];
+        boolean budgeted = c.moe().isPresent() && !batch.budget().isUnlimited();
+        float[] scoreWeights = budgeted ? batch.scoreWeights() : null;
+        if (scoreWeights != null) {
+            cu.upload(scoreWeights, ws.tokenWeights);
+        }
         for (int l = 0; l < c.numLayers(); l++) {
             Layer layer = layers.get(l);
             rmsNorm(ws.x, tokens, d, layer.inputNorm(), ws.normed);
@@ -265,14 +269,14 @@ final class CudaModelRunner implements ModelRunner {
             if (layer.dense() != null) {
                 swiGlu(layer.dense(), ws.normed, tokens, ws.delta);
             } else {
-                decisions[l] = moe(l, layer, batch, tokens);
+                moe(l, layer, batch.budget(), scoreWeights != null, tokens);
             }
             add(ws.x, ws.delta, (long) tokens * d);
         }
         cache.commit(start + tokens);
         Logits logits = logits(tokens, batch.logitRows());   // waits for the stream
         if (probe.isListening()) {
-            emitRouting(tokens, decisions, probe);
+            emitRouting(tokens, budgeted, probe);
         }
         return logits;
     }
@@ -327,10 +331,11 @@ final class CudaModelRunner implements ModelRunner {
     }
 
     /**
-     * The MoE block as on the CPU: route, apply the pass's budget, run each used expert once over
-     * all of its tokens (grouped GEMMs: unused experts are not read), mix by routing weight.
+     * The MoE block as on the CPU: route, apply the pass's budget (on the device: no host round
+     * trip), run each used expert once over all of its tokens (grouped GEMMs: unused experts are
+     * not read), mix by routing weight.
      */
-    private ExpertBudgeter.Decision moe(int l, Layer layer, ForwardBatch batch, int tokens) {
+    private void moe(int l, Layer layer, ExpertBudget budget, boolean tokenWeights, int tokens) {
         int n = layer.router().rows();
         int k = c.moe().orElseThrow().expertsPerToken();
         boolean normalize = c.moe().orElseThrow().normalizeTopK();
@@ -340,20 +345,15 @@ final class CudaModelRunner implements ModelRunner {
 
         CUdeviceptr usedIds = r.ids;
         CUdeviceptr usedWeights = r.weights;
-        ExpertBudgeter.Decision decision = null;
-        if (!batch.budget().isUnlimited()) {
-            float[] probs = new float[tokens * n];
-            int[] ids = new int[tokens * k];
-            float[] weights = new float[tokens * k];
-            cu.download(r.probs, 0, probs, probs.length);
-            cu.download(r.ids, ids, ids.length);
-            cu.download(r.weights, 0, weights, weights.length);
-            decision = ExpertBudgeter.apply(batch.budget(), tokens, n, k, probs, ids, weights, batch.scoreWeights(),
-                    normalize);
-            cu.upload(decision.usedIds(), tokens * k, ws.usedIds);
-            cu.upload(decision.usedWeights(), ws.usedWeights);
-            usedIds = ws.usedIds;
-            usedWeights = ws.usedWeights;
+        if (!budget.isUnlimited()) {
+            int fixed = budget.selection() instanceof SelectionPolicy.FixedCount f ? f.experts() : 0;
+            double tau = budget.selection() instanceof SelectionPolicy.Coverage cov ? cov.tau() : 1.0;
+            cu.launch("expert_budget", 1, 1, 1, BUDGET_THREADS, n * Float.BYTES, r.probs, r.ids,
+                    tokenWeights ? ws.tokenWeights : null, tokens, n, k, fixed, tau,
+                    budget.coverage() == CoveragePolicy.SUBSTITUTE ? 1 : 0, normalize ? 1 : 0, r.scores, r.kept,
+                    r.usedIds, r.usedWeights);
+            usedIds = r.usedIds;
+            usedWeights = r.usedWeights;
         }
         cu.launch("group_pairs", 1, 1, 1, 1, 0, usedIds, usedWeights, tokens * k, k, n, ws.expertStart, ws.pairToken,
                 ws.pairWeight, ws.slotPair);
@@ -378,10 +378,10 @@ final class CudaModelRunner implements ModelRunner {
             cu.launch("add_gated_shared", tokens, 1, 1, BLOCK, 0, ws.delta, ws.shared, ws.normed, layer.sharedGate(),
                     c.hiddenSize());
         }
-        return decision;
     }
 
-    private void emitRouting(int tokens, ExpertBudgeter.Decision[] decisions, MoeProbe probe) {
+    /** Copies each MoE layer's routing (and the budget's decision) back for a listening probe, after the pass. */
+    private void emitRouting(int tokens, boolean budgeted, MoeProbe probe) {
         int k = c.moe().map(m -> m.expertsPerToken()).orElse(0);
         for (int l = 0; l < c.numLayers(); l++) {
             Layer layer = layers.get(l);
@@ -398,7 +398,23 @@ final class CudaModelRunner implements ModelRunner {
             cu.download(r.probs, 0, probs, probs.length);
             cu.download(r.ids, ids, ids.length);
             cu.download(r.weights, 0, weights, weights.length);
-            probe.onRouting(new LayerRouting(l, tokens, n, k, logits, probs, ids, weights, decisions[l]));
+            ExpertBudgeter.Decision decision = null;
+            if (budgeted) {
+                float[] scores = new float[n];
+                int[] keptFlags = new int[n];
+                int[] usedIds = new int[tokens * k];
+                float[] usedWeights = new float[tokens * k];
+                cu.download(r.scores, 0, scores, n);
+                cu.download(r.kept, keptFlags, n);
+                cu.download(r.usedIds, usedIds, usedIds.length);
+                cu.download(r.usedWeights, 0, usedWeights, usedWeights.length);
+                boolean[] kept = new boolean[n];
+                for (int e = 0; e < n; e++) {
+                    kept[e] = keptFlags[e] != 0;
+                }
+                decision = new ExpertBudgeter.Decision(scores, kept, usedIds, usedWeights);
+            }
+            probe.onRouting(new LayerRouting(l, tokens, n, k, logits, probs, ids, weights, decision));
         }
     }
 
@@ -453,8 +469,12 @@ final class CudaModelRunner implements ModelRunner {
 
     // ---- scratch ---------------------------------------------------------------------------
 
-    /** One MoE layer's routing, kept per layer so a listening probe can read them all after the pass. */
-    private record Routing(CUdeviceptr logits, CUdeviceptr probs, CUdeviceptr ids, CUdeviceptr weights) {
+    /**
+     * One MoE layer's routing and budget decision (scores, kept flags, the experts and weights the
+     * tokens finally use), kept per layer so a listening probe can read them all after the pass.
+     */
+    private record Routing(CUdeviceptr logits, CUdeviceptr probs, CUdeviceptr ids, CUdeviceptr weights,
+                           CUdeviceptr scores, CUdeviceptr kept, CUdeviceptr usedIds, CUdeviceptr usedWeights) {
     }
 
     /** Device activations for up to {@code tokens} tokens, grown (doubling) when a longer batch arrives. */
@@ -463,7 +483,7 @@ final class CudaModelRunner implements ModelRunner {
         final int maskBytes;
         final List<CUdeviceptr> all = new ArrayList<>();
         final CUdeviceptr x, normed, delta, q, context, gate, up, expertOut, shared, logits, tokenIds, mask;
-        final CUdeviceptr usedIds, usedWeights, expertStart, pairToken, pairWeight, slotPair;
+        final CUdeviceptr tokenWeights, expertStart, pairToken, pairWeight, slotPair;
         final Routing[] routing;
 
         Workspace(int tokens, int maskBytes) {
@@ -486,8 +506,7 @@ final class CudaModelRunner implements ModelRunner {
             logits = mem((long) tokens * c.vocabSize() * f);
             tokenIds = mem(tokens * 4L);
             mask = mem(maskBytes);
-            usedIds = mem(pairs * 4);
-            usedWeights = mem(pairs * f);
+            tokenWeights = mem(tokens * f);
             expertStart = mem((n + 1) * 4L);
             pairToken = mem(pairs * 4);
             pairWeight = mem(pairs * f);
@@ -495,7 +514,8 @@ final class CudaModelRunner implements ModelRunner {
             routing = new Routing[c.numLayers()];
             for (int l = 0; l < routing.length; l++) {
                 if (layers.get(l).router() != null) {
-                    routing[l] = new Routing(mem(tokens * n * f), mem(tokens * n * f), mem(pairs * 4), mem(pairs * f));
+                    routing[l] = new Routing(mem(tokens * n * f), mem(tokens * n * f), mem(pairs * 4), mem(pairs * f),
+                            mem(n * f), mem(n * 4L), mem(pairs * 4), mem(pairs * f));
                 }
             }
         }

@@ -2,6 +2,7 @@ package org.specscope.engine.backend.cpu;
 
 import com.sun.management.ThreadMXBean;
 import org.junit.jupiter.api.Test;
+import org.specscope.engine.SampleModelDirs;
 import org.specscope.engine.TestBackend;
 import org.specscope.engine.backend.ForwardBatch;
 import org.specscope.engine.backend.KvCache;
@@ -21,7 +22,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class DecodeAllocationTest {
 
-    private static final Path SAMPLE = Path.of("..", "sample-models", "specscope-moe-mini").toAbsolutePath().normalize();
+    private static final Path SAMPLE = SampleModelDirs.TARGET;
     private static final ThreadMXBean THREADS = (ThreadMXBean) ManagementFactory.getThreadMXBean();
 
     /** Bytes allocated so far by every live thread (the caller and the backend's workers). */

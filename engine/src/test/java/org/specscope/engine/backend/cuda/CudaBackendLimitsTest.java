@@ -2,6 +2,7 @@ package org.specscope.engine.backend.cuda;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.specscope.engine.SampleModelDirs;
 import org.specscope.engine.model.ModelConfig;
 
 import java.io.IOException;
@@ -16,8 +17,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class CudaBackendLimitsTest {
 
-    private static final Path SAMPLE_CONFIG = Path.of("..", "sample-models", "specscope-moe-mini", "config.json")
-            .toAbsolutePath().normalize();
+    private static final Path SAMPLE_CONFIG = SampleModelDirs.TARGET.resolve("config.json");
 
     @TempDir
     Path tmp;

@@ -5,6 +5,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.specscope.engine.GoldenCheckpoints;
+import org.specscope.engine.SampleModelDirs;
 import org.specscope.engine.backend.AttentionMask;
 import org.specscope.engine.backend.ForwardBatch;
 import org.specscope.engine.backend.KvCache;
@@ -26,7 +27,6 @@ import java.util.Locale;
 import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * The CUDA backend computes what the CPU backend computes: for every family's golden checkpoint,
@@ -34,24 +34,26 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  * synthetic Mixtral, OLMoE and Qwen3-MoE), a prefill, greedy decode steps, and a budgeted tree
  * verification followed by KV compaction give the same top-1 token and logits within float32
  * reduction-order tolerance (both read the same BF16 weights and accumulate in float32).
- * Skipped, with the probe's reason, where no usable GPU exists (CI). With -Dspecscope.gpu.report=FILE
+ * Skipped, with the probe's reason, where no usable GPU exists; the build runs it a second time
+ * against the CUDA emulator ({@link CudaTestDevice}). With -Dspecscope.gpu.report=FILE
  * each model's figures are appended to FILE (the GPU script's evidence under docs/gpu-runs).
  */
 class CudaParityTest {
 
     /** |cuda - cpu| <= TOLERANCE * max(1, max |cpu logit|) per row. */
     static final double TOLERANCE = 2e-3;
-    static final Path SAMPLES = Path.of("..", "sample-models").toAbsolutePath().normalize();
+    static final Path SAMPLES = SampleModelDirs.ROOT;
 
     static CudaBackend cuda;
+    static boolean emulated;
     static CpuBackend cpu;
     static final List<String> REPORT = new ArrayList<>();
 
     @BeforeAll
     static void startDevice() {
-        CudaAvailability a = CudaProbe.system().availability();
-        assumeTrue(a.isAvailable(), () -> "no usable CUDA device: " + a.reason());
-        cuda = new CudaBackend(a.device().orElseThrow());
+        CudaDevice device = CudaTestDevice.usable();
+        emulated = CudaTestDevice.emulated(device);
+        cuda = new CudaBackend(device);
         cpu = new CpuBackend(Math.max(1, Runtime.getRuntime().availableProcessors()));
         REPORT.add("device: " + cuda.description());
     }
@@ -134,7 +136,7 @@ class CudaParityTest {
                     next = l.argmax(0);
                 }
 
-                // A budgeted tree verification (half the experts kept), with the routing compared.
+                // A budgeted tree verification (half the experts kept, substitution), with the routing compared.
                 int[] parents = {-1, 0, 0, 1, 1, 2, 3};
                 int[] tokens = new int[parents.length];
                 int[] positions = new int[parents.length];
@@ -143,26 +145,12 @@ class CudaParityTest {
                     positions[i] = cpuCache.length() + (parents[i] < 0 ? 0 : positions[parents[i]] - cpuCache.length() + 1);
                 }
                 ExpertBudget budget = model.config().moe()
-                        .map(m -> ExpertBudget.fixed(Math.max(m.expertsPerToken(), m.numExperts() / 2), CoveragePolicy.values()[0]))
+                        .map(m -> ExpertBudget.fixed(Math.max(m.expertsPerToken(), m.numExperts() / 2), CoveragePolicy.SUBSTITUTE))
                         .orElse(ExpertBudget.UNLIMITED);
                 ForwardBatch tree = new ForwardBatch(tokens, positions, AttentionMask.tree(parents),
                         ForwardBatch.LogitRows.ALL).withBudget(budget, null);
-                List<LayerRouting> cpuRouting = new ArrayList<>();
-                List<LayerRouting> gpuRouting = new ArrayList<>();
-                worst = Math.max(worst, compare(name + " tree " + budget, onCpu.forward(tree, cpuCache, cpuRouting::add),
-                        onGpu.forward(tree, gpuCache, gpuRouting::add)));
-                assertThat(gpuRouting).hasSameSizeAs(cpuRouting);
-                for (int i = 0; i < cpuRouting.size(); i++) {
-                    LayerRouting a = cpuRouting.get(i);
-                    LayerRouting b = gpuRouting.get(i);
-                    assertThat(b.layer()).isEqualTo(a.layer());
-                    for (int t = 0; t < a.tokens(); t++) {
-                        assertThat(b.expertIds(t)).as("%s layer %d token %d top-k", name, a.layer(), t)
-                                .containsExactly(a.expertIds(t));
-                        assertThat(b.usedExpertIds(t)).as("%s layer %d token %d used", name, a.layer(), t)
-                                .containsExactly(a.usedExpertIds(t));
-                    }
-                }
+                worst = Math.max(worst, compareBudgetedPass(name + " tree " + budget.describe(), tree, onCpu, cpuCache,
+                        onGpu, gpuCache));
 
                 // Accept the path 0 -> 1 -> 3, compact both caches, and decode after it.
                 int from = cpuCache.length() - parents.length;
@@ -173,7 +161,24 @@ class CudaParityTest {
                 worst = Math.max(worst, compare(name + " after compaction", onCpu.forward(after, cpuCache),
                         onGpu.forward(after, gpuCache)));
 
-                // Decode speed at batch 1 (a figure for the record, not a check).
+                // The coverage policy with truncation and depth-weighted scores (MoE-Spec's variants),
+                // on a chain of four drafts after that step.
+                int base = cpuCache.length();
+                int[] chain = {next, tokens[1], tokens[2], tokens[4]};
+                int[] chainPositions = {base, base + 1, base + 2, base + 3};
+                float[] depthWeights = {1f, 0.7f, 0.49f, 0.343f};
+                ForwardBatch covered = ForwardBatch.sequence(chain, base, ForwardBatch.LogitRows.ALL)
+                        .withBudget(ExpertBudget.coverage(0.6, CoveragePolicy.TRUNCATE), depthWeights);
+                assertThat(covered.positions()).containsExactly(chainPositions);
+                worst = Math.max(worst, compareBudgetedPass(name + " chain tau=0.6 truncate, depth-weighted", covered,
+                        onCpu, cpuCache, onGpu, gpuCache));
+
+                // Decode speed at batch 1 (a figure for the record, not a check; none on the emulator).
+                if (emulated) {
+                    REPORT.add(String.format(Locale.ROOT, "| %s | %s | %s | %.2e | top-1 equal | emulated | - |", name,
+                            model.config().architecture().className(), model.weights().dtype(), worst));
+                    return;
+                }
                 KvCache timing = onGpu.newKvCache(prompt.length + 64);
                 onGpu.forward(ForwardBatch.sequence(prompt, 0, ForwardBatch.LogitRows.LAST), timing);
                 int steps = 32;
@@ -186,5 +191,36 @@ class CudaParityTest {
                         model.config().architecture().className(), model.weights().dtype(), worst, uploadSeconds, msPerToken));
             }
         }
+    }
+
+    /** One budgeted pass on both backends: logits as {@link #compare}, and every layer's budget decision equal. */
+    static double compareBudgetedPass(String what, ForwardBatch batch, ModelRunner onCpu, KvCache cpuCache,
+                                      ModelRunner onGpu, KvCache gpuCache) {
+        List<LayerRouting> cpuRouting = new ArrayList<>();
+        List<LayerRouting> gpuRouting = new ArrayList<>();
+        double worst = compare(what, onCpu.forward(batch, cpuCache, cpuRouting::add),
+                onGpu.forward(batch, gpuCache, gpuRouting::add));
+        assertThat(gpuRouting).hasSameSizeAs(cpuRouting);
+        for (int i = 0; i < cpuRouting.size(); i++) {
+            LayerRouting a = cpuRouting.get(i);
+            LayerRouting b = gpuRouting.get(i);
+            assertThat(b.layer()).isEqualTo(a.layer());
+            assertThat(b.isBudgeted()).isEqualTo(a.isBudgeted());
+            if (a.isBudgeted()) {
+                assertThat(b.keptExperts()).as("%s layer %d kept experts", what, a.layer())
+                        .containsExactly(a.keptExperts());
+                assertThat(b.scores()).as("%s layer %d expert scores", what, a.layer())
+                        .containsExactly(a.scores(), org.assertj.core.data.Offset.offset(1e-4f));
+            }
+            for (int t = 0; t < a.tokens(); t++) {
+                assertThat(b.expertIds(t)).as("%s layer %d token %d top-k", what, a.layer(), t)
+                        .containsExactly(a.expertIds(t));
+                assertThat(b.usedExpertIds(t)).as("%s layer %d token %d used", what, a.layer(), t)
+                        .containsExactly(a.usedExpertIds(t));
+                assertThat(b.usedWeights(t)).as("%s layer %d token %d used weights", what, a.layer(), t)
+                        .containsExactly(a.usedWeights(t), org.assertj.core.data.Offset.offset(1e-4f));
+            }
+        }
+        return worst;
     }
 }

@@ -12,14 +12,15 @@ import java.io.PrintWriter;
 import static org.junit.platform.engine.discovery.DiscoverySelectors.selectClass;
 
 /**
- * Runs the CUDA checks (probe, kernel image, parity) without Maven, for a GPU machine that has a
+ * Runs the CUDA checks (probe, parity, device peaks, `run` on CUDA against the CPU) without Maven, for a GPU machine that has a
  * Java runtime but no build tools (.ci/gpu-check). Exit status 0 only when every check ran and passed.
  */
 public final class GpuCheck {
 
     public static void main(String[] args) {
         LauncherDiscoveryRequest request = LauncherDiscoveryRequestBuilder.request()
-                .selectors(selectClass(CudaProbeTest.class), selectClass(CudaParityTest.class))
+                .selectors(selectClass(CudaProbeTest.class), selectClass(CudaParityTest.class),
+                        selectClass(CudaPeaksTest.class), selectClass("org.specscope.engine.cli.RunOnCudaTest"))
                 .build();
         Launcher launcher = LauncherFactory.create();
         SummaryGeneratingListener summary = new SummaryGeneratingListener();

@@ -1,0 +1,794 @@
+// SpecScope's CUDA emulator: a libcuda.so.1 with the part of the CUDA driver API that SpecScope
+// calls, which runs the project's own kernels (specscope_kernels.cu, compiled by g++ against
+// emu_device.h) on the host CPU. JCuda's native library links libcuda.so.1, so a JVM started
+// with this library first on LD_LIBRARY_PATH drives the real CudaBackend and CudaModelRunner
+// (argument packing, grid shapes, buffer sizes, copies, KV cache moves) against the real kernel
+// code, on a machine without a GPU. It proves the orchestration and the kernels' arithmetic;
+// it proves nothing about speed, and nothing about what only hardware decides (memory model
+// races between warps, warp scheduling): that still needs a GPU run (docs/gpu-checks.md).
+//
+// What it checks that a GPU would also refuse or crash on, but with a message naming the cause:
+// launch limits (block size, grid y/z, shared memory), device pointers outside any allocation
+// (kernel pointer arguments, copies, memsets), and reads or writes past an allocation's end
+// (every allocation ends at a guard page, so the process stops at the faulting kernel line).
+// A deadlock (threads of a block waiting at different barriers) fails the launch.
+//
+// Why hand-written: no maintained CUDA-on-CPU emulator exists for the driver API (Ocelot is
+// abandoned; chipStar needs an OpenCL/Level Zero stack). Fibers with a six-register context
+// switch make a barrier cost nanoseconds, where OS threads per CUDA thread would cost
+// microseconds and make even a small model's pass take minutes.
+
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <cstdarg>
+#include <cstdio>
+#include <cstdlib>
+#include <cmath>
+#include <cstring>
+#include <functional>
+#include <map>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <type_traits>
+#include <utility>
+#include <vector>
+
+// ---- the kernels, compiled for the host -------------------------------------------------------
+
+#include "kernels.cu.inc"
+
+// ---- driver API types (ABI-compatible with cuda.h) --------------------------------------------
+
+typedef int CUresult;
+typedef int CUdevice;
+typedef unsigned long long CUdeviceptr;
+struct EmuContext {
+    int id;
+};
+struct EmuModule {
+    const unsigned char* image;
+};
+struct EmuStream {
+    int id;
+};
+struct EmuEvent {
+    std::chrono::steady_clock::time_point at;
+};
+struct EmuFunction;
+typedef EmuContext* CUcontext;
+typedef EmuModule* CUmodule;
+typedef EmuFunction* CUfunction;
+typedef EmuStream* CUstream;
+typedef EmuEvent* CUevent;
+
+enum : int {
+    CUDA_SUCCESS = 0,
+    CUDA_ERROR_INVALID_VALUE = 1,
+    CUDA_ERROR_OUT_OF_MEMORY = 2,
+    CUDA_ERROR_NOT_INITIALIZED = 3,
+    CUDA_ERROR_INVALID_DEVICE = 101,
+    CUDA_ERROR_INVALID_IMAGE = 200,
+    CUDA_ERROR_INVALID_HANDLE = 400,
+    CUDA_ERROR_NOT_FOUND = 500,
+    CUDA_ERROR_ILLEGAL_ADDRESS = 700,
+    CUDA_ERROR_LAUNCH_OUT_OF_RESOURCES = 701,
+    CUDA_ERROR_LAUNCH_FAILED = 719,
+    CUDA_ERROR_NOT_SUPPORTED = 801,
+};
+
+namespace {
+
+constexpr const char* DEVICE_NAME = "SpecScope CUDA emulator (host CPU, no GPU)";
+constexpr int DRIVER_VERSION = 13000;             // what the committed fatbin asks for
+constexpr size_t DEVICE_MEMORY = 16ull << 30;     // reported total; allocations are host memory
+constexpr int MAX_BLOCK_THREADS = 1024;
+constexpr unsigned MAX_GRID_YZ = 65535;
+constexpr unsigned MAX_SHARED_BYTES = 48 * 1024;  // dynamic shared memory without an opt-in
+constexpr size_t FIBER_STACK = 64 * 1024;
+
+void complain(const char* format, ...) {
+    va_list args;
+    va_start(args, format);
+    std::fprintf(stderr, "[cuda-emulator] ");
+    std::vfprintf(stderr, format, args);
+    std::fprintf(stderr, "\n");
+    std::fflush(stderr);
+    va_end(args);
+}
+
+// ---- device memory: host pages, each allocation ending at a guard page -------------------------
+
+struct Allocation {
+    void* mapping;
+    size_t mapping_bytes;
+    size_t bytes;
+};
+
+class DeviceMemory {
+public:
+    CUresult allocate(CUdeviceptr* out, size_t bytes) {
+        size_t page = (size_t)sysconf(_SC_PAGESIZE);
+        size_t rounded = (bytes + 255) / 256 * 256;   // device allocations are 256-byte aligned
+        size_t body = (rounded + page - 1) / page * page;
+        size_t total = body + 2 * page;               // a guard page before and after
+        void* m = mmap(nullptr, total, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+        if (m == MAP_FAILED) return CUDA_ERROR_OUT_OF_MEMORY;
+        char* base = static_cast<char*>(m);
+        mprotect(base, page, PROT_NONE);
+        mprotect(base + page + body, page, PROT_NONE);
+        // The allocation ends where the rear guard page begins, so a read one 256-byte granule
+        // past its end faults.
+        char* start = base + page + body - rounded;
+        std::lock_guard<std::mutex> lock(mutex_);
+        live_[(CUdeviceptr)start] = Allocation{m, total, bytes};
+        in_use_ += rounded;
+        *out = (CUdeviceptr)start;
+        return CUDA_SUCCESS;
+    }
+
+    CUresult release(CUdeviceptr p) {
+        std::lock_guard<std::mutex> lock(mutex_);
+        auto it = live_.find(p);
+        if (it == live_.end()) {
+            complain("cuMemFree of 0x%llx, which is not the start of a live allocation", p);
+            return CUDA_ERROR_INVALID_VALUE;
+        }
+        in_use_ -= (it->second.bytes + 255) / 256 * 256;
+        munmap(it->second.mapping, it->second.mapping_bytes);
+        live_.erase(it);
+        return CUDA_SUCCESS;
+    }
+
+    /** Whether [p, p + bytes) lies inside one live allocation. */
+    bool contains(CUdeviceptr p, size_t bytes) {
+        std::lock_guard<std::mutex> lock(mutex_);
+        auto it = live_.upper_bound(p);
+        if (it == live_.begin()) return false;
+        --it;
+        return p >= it->first && p + bytes <= it->first + it->second.bytes;
+    }
+
+    /** Bytes from p to the end of its allocation (0 when p is in none). */
+    size_t remaining(CUdeviceptr p) {
+        std::lock_guard<std::mutex> lock(mutex_);
+        auto it = live_.upper_bound(p);
+        if (it == live_.begin()) return 0;
+        --it;
+        return p >= it->first && p < it->first + it->second.bytes ? it->first + it->second.bytes - p : 0;
+    }
+
+    size_t in_use() {
+        std::lock_guard<std::mutex> lock(mutex_);
+        return in_use_;
+    }
+
+private:
+    std::mutex mutex_;
+    std::map<CUdeviceptr, Allocation> live_;
+    size_t in_use_ = 0;
+};
+
+DeviceMemory memory;
+
+}  // namespace
+
+// ---- fibers: the threads of one block ----------------------------------------------------------
+
+extern "C" void emu_switch(void** save_sp, void* load_sp);
+extern "C" void emu_fiber_start();
+
+// Saves the callee-saved registers and the stack pointer of the running context in *save_sp,
+// then resumes the context whose stack pointer is load_sp (System V x86-64).
+asm(R"(
+    .text
+    .globl emu_switch
+    .hidden emu_switch
+    .type emu_switch, @function
+emu_switch:
+    pushq %rbp
+    pushq %rbx
+    pushq %r12
+    pushq %r13
+    pushq %r14
+    pushq %r15
+    movq %rsp, (%rdi)
+    movq %rsi, %rsp
+    popq %r15
+    popq %r14
+    popq %r13
+    popq %r12
+    popq %rbx
+    popq %rbp
+    ret
+    .size emu_switch, .-emu_switch
+
+    .globl emu_fiber_start
+    .hidden emu_fiber_start
+    .type emu_fiber_start, @function
+emu_fiber_start:
+    movq %rbx, %rdi
+    andq $-16, %rsp
+    call emu_fiber_main
+    ud2
+    .size emu_fiber_start, .-emu_fiber_start
+)");
+
+namespace emu {
+
+EMU_FAST_TLS FiberIndex* current_index;
+EMU_FAST_TLS dim3 block_idx, block_dim, grid_dim;
+EMU_FAST_TLS void* dynamic_shared;
+
+struct Fiber {
+    FiberIndex index;
+    void* sp = nullptr;
+    int lane = 0, warp = 0;
+    bool done = false;
+    int waiting_scope = -1;      // -1: runnable; else the barrier scope it waits at
+    uint64_t waiting_for = 0;    // ...until that scope's generation passes this
+    unsigned shuffles = 0;       // which exchange buffer the next shuffle uses
+    char* stack = nullptr;
+};
+
+// One block's threads and barriers, run on one OS thread. Scope w < warps is warp w's barrier;
+// scope `warps` is the block's.
+class Block {
+public:
+    std::function<void()> body;
+    std::vector<Fiber> fibers;
+    std::vector<int> live, arrived;
+    std::vector<uint64_t> generation;
+    std::vector<uint64_t> exchange;   // [warp][2][32]
+    void* scheduler_sp = nullptr;
+    Fiber* running = nullptr;
+    int warps = 0;
+    int finished = 0;
+
+    void reset(int threads) {
+        warps = (threads + 31) / 32;
+        fibers.resize(threads);
+        live.assign(warps + 1, 0);
+        arrived.assign(warps + 1, 0);
+        generation.assign(warps + 1, 0);
+        exchange.assign((size_t)warps * 64, 0);
+        for (int t = 0; t < threads; t++) {
+            Fiber& f = fibers[t];
+            if (f.stack == nullptr) {
+                f.stack = static_cast<char*>(mmap(nullptr, FIBER_STACK, PROT_READ | PROT_WRITE,
+                                                  MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0));
+                if (f.stack == MAP_FAILED) {
+                    complain("cannot map a fiber stack");
+                    std::abort();
+                }
+            }
+            f.index.thread_idx = dim3{(unsigned)t, 0, 0};
+            f.lane = t & 31;
+            f.warp = t >> 5;
+            f.done = false;
+            f.waiting_scope = -1;
+            f.shuffles = 0;
+            live[f.warp]++;
+            live[warps]++;
+            // The first switch into the fiber pops six zeroed registers (rbx = the fiber) and
+            // returns into emu_fiber_start.
+            uint64_t* sp = reinterpret_cast<uint64_t*>(f.stack + FIBER_STACK);
+            *--sp = 0;
+            *--sp = reinterpret_cast<uint64_t>(&emu_fiber_start);
+            *--sp = 0;                                  // rbp
+            *--sp = reinterpret_cast<uint64_t>(&f);     // rbx
+            *--sp = 0;                                  // r12
+            *--sp = 0;                                  // r13
+            *--sp = 0;                                  // r14
+            *--sp = 0;                                  // r15
+            f.sp = sp;
+        }
+    }
+
+    /** Runs every fiber to its end; false on a deadlock. */
+    bool run() {
+        finished = 0;
+        resume(fibers[0], scheduler_sp);
+        // Back here when no fiber can run: all have finished, or the rest wait at barriers that
+        // can never open.
+        return finished == (int)fibers.size();
+    }
+
+    void arrive(int scope) {
+        Fiber& f = *running;
+        f.waiting_for = generation[scope];
+        if (++arrived[scope] == live[scope]) {
+            release(scope);
+            return;   // the last to arrive goes on at once
+        }
+        f.waiting_scope = scope;
+        switch_away(f);
+    }
+
+    // Switches from f (blocked or finished) straight to the next runnable fiber in thread order,
+    // or to the scheduler when there is none. In lock-step code (every lane reaching the same
+    // shuffle) the next one is always runnable, so a barrier costs one context switch per thread.
+    void switch_away(Fiber& f) {
+        size_t n = fibers.size();
+        size_t i = (size_t)(&f - fibers.data());
+        for (size_t k = 1; k <= n; k++) {
+            if (++i == n) i = 0;
+            Fiber& next = fibers[i];
+            if (!next.done && (next.waiting_scope < 0 || generation[next.waiting_scope] > next.waiting_for)) {
+                resume(next, f.sp);
+                return;
+            }
+        }
+        emu_switch(&f.sp, scheduler_sp);
+    }
+
+    void resume(Fiber& next, void*& save_sp) {
+        next.waiting_scope = -1;
+        running = &next;
+        current_index = &next.index;
+        emu_switch(&save_sp, next.sp);
+    }
+
+    void release(int scope) {
+        arrived[scope] = 0;
+        generation[scope]++;
+    }
+
+    void finish() {
+        Fiber& f = *running;
+        f.done = true;
+        finished++;
+        for (int scope : {f.warp, warps}) {
+            live[scope]--;
+            // Threads that have returned no longer hold a barrier back (as on current GPUs).
+            if (arrived[scope] > 0 && arrived[scope] == live[scope]) release(scope);
+        }
+        switch_away(f);
+    }
+};
+
+EMU_FAST_TLS Block* current_block;
+
+void sync_block() { current_block->arrive(current_block->warps); }
+
+void sync_warp() { current_block->arrive(current_block->running->warp); }
+
+uint64_t exchange_xor(uint64_t mine, int lane_mask) {
+    Block& b = *current_block;
+    Fiber& f = *b.running;
+    // Two buffers, alternating: a lane that runs ahead into the next shuffle writes the other
+    // buffer, never the one a slower lane has still to read.
+    uint64_t* slots = &b.exchange[((size_t)f.warp * 2 + (f.shuffles++ & 1)) * 32];
+    slots[f.lane] = mine;
+    b.arrive(f.warp);
+    int source = f.lane ^ lane_mask;
+    int width = (int)b.fibers.size() - f.warp * 32;
+    return source < width ? slots[source] : mine;
+}
+
+}  // namespace emu
+
+extern "C" __attribute__((used)) void emu_fiber_main(emu::Fiber* /*self*/) {
+    emu::current_block->body();
+    emu::current_block->finish();
+    __builtin_unreachable();
+}
+
+// ---- the kernel table --------------------------------------------------------------------------
+
+struct EmuFunction {
+    const char* name;
+    // Runs one block; the parameters come as CUDA passes them, an array of pointers to values.
+    std::function<void(void**)> call;
+    std::function<bool(void**, std::string&)> check_pointers;
+    // The first non-finite value in a float output (a non-const float* argument), if any.
+    std::function<bool(void**, std::string&)> find_non_finite;
+};
+
+namespace {
+
+template <typename... A, size_t... I>
+void invoke(void (*kernel)(A...), void** params, std::index_sequence<I...>) {
+    kernel(*static_cast<std::remove_cv_t<A>*>(params[I])...);
+}
+
+template <typename A>
+bool pointer_ok(void* param, int index, std::string& why) {
+    if constexpr (std::is_pointer_v<A>) {
+        CUdeviceptr p = *static_cast<CUdeviceptr*>(param);
+        if (p != 0 && !memory.contains(p, 1)) {
+            why = "argument " + std::to_string(index) + " (a pointer) is 0x" + [&] {
+                char buffer[32];
+                std::snprintf(buffer, sizeof buffer, "%llx", p);
+                return std::string(buffer);
+            }() + ", inside no device allocation";
+            return false;
+        }
+    }
+    return true;
+}
+
+template <typename... A, size_t... I>
+bool check_all(void (*)(A...), void** params, std::string& why, std::index_sequence<I...>) {
+    return (pointer_ok<A>(params[I], (int)I, why) && ...);
+}
+
+template <typename A>
+bool finite_output(void* param, int index, std::string& where) {
+    if constexpr (std::is_same_v<A, float*> || std::is_same_v<A, const float*>) {
+        CUdeviceptr p = *static_cast<CUdeviceptr*>(param);
+        if (p == 0) return true;
+        const float* values = reinterpret_cast<const float*>(p);
+        size_t count = memory.remaining(p) / sizeof(float);
+        for (size_t i = 0; i < count; i++) {
+            if (!std::isfinite(values[i])) {
+                where = "argument " + std::to_string(index) + " (float*) holds " + std::to_string(values[i])
+                        + " at element " + std::to_string(i);
+                return false;
+            }
+        }
+    }
+    return true;
+}
+
+template <typename... A, size_t... I>
+bool finite_all(void (*)(A...), void** params, std::string& where, std::index_sequence<I...>) {
+    return (finite_output<A>(params[I], (int)I, where) && ...);
+}
+
+template <typename... A>
+EmuFunction make_function(const char* name, void (*kernel)(A...)) {
+    return EmuFunction{
+        name,
+        [kernel](void** params) { invoke(kernel, params, std::index_sequence_for<A...>{}); },
+        [kernel](void** params, std::string& why) {
+            return check_all(kernel, params, why, std::index_sequence_for<A...>{});
+        },
+        [kernel](void** params, std::string& where) {
+            return finite_all(kernel, params, where, std::index_sequence_for<A...>{});
+        }};
+}
+
+std::vector<EmuFunction>& kernel_table() {
+#define EMU_KERNEL(name) make_function(#name, &name),
+    static std::vector<EmuFunction> table = {
+#include "kernel_table.inc"
+    };
+#undef EMU_KERNEL
+    return table;
+}
+
+// ---- blocks over the host's cores --------------------------------------------------------------
+
+class BlockPool {
+public:
+    BlockPool() {
+        unsigned n = std::thread::hardware_concurrency();
+        for (unsigned i = 0; i < (n == 0 ? 1 : n); i++) workers_.emplace_back([this] { work(); });
+    }
+
+    /** Runs blocks 0 .. count - 1 through run_block on every worker; returns when all are done. */
+    void run(long long count, const std::function<bool(long long)>& run_block, bool& ok) {
+        std::unique_lock<std::mutex> lock(mutex_);
+        job_ = &run_block;
+        next_.store(0);
+        count_ = count;
+        failed_.store(false);
+        busy_ = (int)workers_.size();
+        round_++;
+        wake_.notify_all();
+        done_.wait(lock, [this] { return busy_ == 0; });
+        job_ = nullptr;
+        ok = !failed_.load();
+    }
+
+private:
+    void work() {
+        uint64_t seen = 0;
+        while (true) {
+            const std::function<bool(long long)>* job;
+            long long count;
+            {
+                std::unique_lock<std::mutex> lock(mutex_);
+                wake_.wait(lock, [&] { return round_ != seen; });
+                seen = round_;
+                job = job_;
+                count = count_;
+            }
+            for (long long b; !failed_.load() && (b = next_.fetch_add(1)) < count;) {
+                if (!(*job)(b)) failed_.store(true);
+            }
+            std::lock_guard<std::mutex> lock(mutex_);
+            if (--busy_ == 0) done_.notify_all();
+        }
+    }
+
+    std::vector<std::thread> workers_;
+    std::mutex mutex_;
+    std::condition_variable wake_, done_;
+    const std::function<bool(long long)>* job_ = nullptr;
+    std::atomic<long long> next_{0};
+    long long count_ = 0;
+    std::atomic<bool> failed_{false};
+    int busy_ = 0;
+    uint64_t round_ = 0;
+};
+
+BlockPool& pool() {
+    static BlockPool* p = new BlockPool();   // never destroyed: its threads outlive static destruction
+    return *p;
+}
+
+std::mutex launch_mutex;   // one launch at a time: the device runs one stream in order
+bool initialised = false;
+EmuContext primary_context{0};
+EmuModule loaded_module{nullptr};
+EmuStream the_stream{0};
+
+bool in_device(CUdeviceptr p, size_t bytes, const char* call) {
+    if (bytes == 0 || memory.contains(p, bytes)) return true;
+    complain("%s: [0x%llx, +%zu bytes) is not inside one device allocation", call, p, bytes);
+    return false;
+}
+
+}  // namespace
+
+// ---- the driver API ----------------------------------------------------------------------------
+
+extern "C" {
+
+CUresult cuInit(unsigned int) {
+    initialised = true;
+    return CUDA_SUCCESS;
+}
+
+CUresult cuDriverGetVersion(int* version) {
+    *version = DRIVER_VERSION;
+    return CUDA_SUCCESS;
+}
+
+CUresult cuDeviceGetCount(int* count) {
+    if (!initialised) return CUDA_ERROR_NOT_INITIALIZED;
+    *count = 1;
+    return CUDA_SUCCESS;
+}
+
+CUresult cuDeviceGet(CUdevice* device, int ordinal) {
+    if (!initialised) return CUDA_ERROR_NOT_INITIALIZED;
+    if (ordinal != 0) return CUDA_ERROR_INVALID_DEVICE;
+    *device = 0;
+    return CUDA_SUCCESS;
+}
+
+CUresult cuDeviceGetName(char* name, int length, CUdevice device) {
+    if (device != 0) return CUDA_ERROR_INVALID_DEVICE;
+    std::snprintf(name, (size_t)length, "%s", DEVICE_NAME);
+    return CUDA_SUCCESS;
+}
+
+CUresult cuDeviceGetAttribute(int* value, int attribute, CUdevice device) {
+    if (device != 0) return CUDA_ERROR_INVALID_DEVICE;
+    switch (attribute) {
+        case 1: *value = MAX_BLOCK_THREADS; return CUDA_SUCCESS;                   // max threads per block
+        case 16: *value = (int)std::thread::hardware_concurrency(); return CUDA_SUCCESS;   // multiprocessors
+        case 75: *value = 9; return CUDA_SUCCESS;                                  // compute capability 9.0,
+        case 76: *value = 0; return CUDA_SUCCESS;                                  // as the sm_90 image needs
+        default:
+            complain("cuDeviceGetAttribute(%d) is not emulated", attribute);
+            return CUDA_ERROR_NOT_SUPPORTED;
+    }
+}
+
+CUresult cuDeviceComputeCapability(int* major, int* minor, CUdevice device) {
+    if (device != 0) return CUDA_ERROR_INVALID_DEVICE;
+    *major = 9;
+    *minor = 0;
+    return CUDA_SUCCESS;
+}
+
+CUresult cuDeviceTotalMem_v2(size_t* bytes, CUdevice device) {
+    if (device != 0) return CUDA_ERROR_INVALID_DEVICE;
+    *bytes = DEVICE_MEMORY;
+    return CUDA_SUCCESS;
+}
+
+CUresult cuDevicePrimaryCtxRetain(CUcontext* context, CUdevice device) {
+    if (!initialised) return CUDA_ERROR_NOT_INITIALIZED;
+    if (device != 0) return CUDA_ERROR_INVALID_DEVICE;
+    *context = &primary_context;
+    return CUDA_SUCCESS;
+}
+
+CUresult cuDevicePrimaryCtxRelease_v2(CUdevice device) { return device == 0 ? CUDA_SUCCESS : CUDA_ERROR_INVALID_DEVICE; }
+
+CUresult cuCtxSetCurrent(CUcontext context) {
+    return context == &primary_context || context == nullptr ? CUDA_SUCCESS : CUDA_ERROR_INVALID_HANDLE;
+}
+
+CUresult cuCtxGetCurrent(CUcontext* context) {
+    *context = &primary_context;
+    return CUDA_SUCCESS;
+}
+
+CUresult cuCtxSynchronize() { return CUDA_SUCCESS; }
+
+CUresult cuModuleLoadData(CUmodule* module, const void* image) {
+    // The JVM must hand over nvcc's fatbin (magic 0xBA55ED50), the image a GPU would load.
+    uint32_t magic = 0;
+    std::memcpy(&magic, image, sizeof magic);
+    if (magic != 0xBA55ED50u) {
+        complain("cuModuleLoadData: the image is not a fatbin (magic 0x%08x)", magic);
+        return CUDA_ERROR_INVALID_IMAGE;
+    }
+    loaded_module.image = static_cast<const unsigned char*>(image);
+    *module = &loaded_module;
+    return CUDA_SUCCESS;
+}
+
+CUresult cuModuleUnload(CUmodule module) { return module == &loaded_module ? CUDA_SUCCESS : CUDA_ERROR_INVALID_HANDLE; }
+
+CUresult cuModuleGetFunction(CUfunction* function, CUmodule module, const char* name) {
+    if (module != &loaded_module) return CUDA_ERROR_INVALID_HANDLE;
+    for (EmuFunction& f : kernel_table()) {
+        if (std::strcmp(f.name, name) == 0) {
+            *function = &f;
+            return CUDA_SUCCESS;
+        }
+    }
+    complain("cuModuleGetFunction: no kernel named %s", name);
+    return CUDA_ERROR_NOT_FOUND;
+}
+
+CUresult cuStreamCreate(CUstream* stream, unsigned int) {
+    *stream = &the_stream;
+    return CUDA_SUCCESS;
+}
+
+CUresult cuStreamDestroy_v2(CUstream) { return CUDA_SUCCESS; }
+
+// Launches run to completion before cuLaunchKernel returns, so a stream is always idle.
+CUresult cuStreamSynchronize(CUstream) { return CUDA_SUCCESS; }
+
+CUresult cuMemAlloc_v2(CUdeviceptr* pointer, size_t bytes) {
+    if (bytes == 0) return CUDA_ERROR_INVALID_VALUE;
+    return memory.allocate(pointer, bytes);
+}
+
+CUresult cuMemFree_v2(CUdeviceptr pointer) { return memory.release(pointer); }
+
+CUresult cuMemGetInfo_v2(size_t* free, size_t* total) {
+    *total = DEVICE_MEMORY;
+    size_t used = memory.in_use();
+    *free = used >= DEVICE_MEMORY ? 0 : DEVICE_MEMORY - used;
+    return CUDA_SUCCESS;
+}
+
+CUresult cuMemsetD8_v2(CUdeviceptr pointer, unsigned char value, size_t count) {
+    if (!in_device(pointer, count, "cuMemsetD8")) return CUDA_ERROR_INVALID_VALUE;
+    std::memset(reinterpret_cast<void*>(pointer), value, count);
+    return CUDA_SUCCESS;
+}
+
+CUresult cuMemsetD32_v2(CUdeviceptr pointer, unsigned int value, size_t count) {
+    if (pointer % 4 != 0 || !in_device(pointer, count * 4, "cuMemsetD32")) return CUDA_ERROR_INVALID_VALUE;
+    unsigned int* words = reinterpret_cast<unsigned int*>(pointer);
+    for (size_t i = 0; i < count; i++) words[i] = value;
+    return CUDA_SUCCESS;
+}
+
+CUresult cuMemcpyHtoD_v2(CUdeviceptr destination, const void* source, size_t bytes) {
+    if (!in_device(destination, bytes, "cuMemcpyHtoD")) return CUDA_ERROR_INVALID_VALUE;
+    std::memcpy(reinterpret_cast<void*>(destination), source, bytes);
+    return CUDA_SUCCESS;
+}
+
+CUresult cuMemcpyDtoH_v2(void* destination, CUdeviceptr source, size_t bytes) {
+    if (!in_device(source, bytes, "cuMemcpyDtoH")) return CUDA_ERROR_INVALID_VALUE;
+    std::memcpy(destination, reinterpret_cast<const void*>(source), bytes);
+    return CUDA_SUCCESS;
+}
+
+CUresult cuMemcpyHtoDAsync_v2(CUdeviceptr destination, const void* source, size_t bytes, CUstream) {
+    return cuMemcpyHtoD_v2(destination, source, bytes);
+}
+
+CUresult cuMemcpyDtoHAsync_v2(void* destination, CUdeviceptr source, size_t bytes, CUstream) {
+    return cuMemcpyDtoH_v2(destination, source, bytes);
+}
+
+CUresult cuEventCreate(CUevent* event, unsigned int) {
+    *event = new EmuEvent{std::chrono::steady_clock::now()};
+    return CUDA_SUCCESS;
+}
+
+CUresult cuEventRecord(CUevent event, CUstream) {
+    event->at = std::chrono::steady_clock::now();
+    return CUDA_SUCCESS;
+}
+
+CUresult cuEventSynchronize(CUevent) { return CUDA_SUCCESS; }
+
+CUresult cuEventElapsedTime(float* ms, CUevent start, CUevent end) {
+    *ms = std::chrono::duration<float, std::milli>(end->at - start->at).count();
+    return CUDA_SUCCESS;
+}
+
+CUresult cuEventDestroy_v2(CUevent event) {
+    delete event;
+    return CUDA_SUCCESS;
+}
+
+CUresult cuGetErrorName(CUresult, const char** name) {
+    *name = "CUDA_ERROR (emulator)";
+    return CUDA_SUCCESS;
+}
+
+CUresult cuGetErrorString(CUresult, const char** text) {
+    *text = "an error reported by the CUDA emulator (see its stderr)";
+    return CUDA_SUCCESS;
+}
+
+CUresult cuLaunchKernel(CUfunction function, unsigned grid_x, unsigned grid_y, unsigned grid_z, unsigned block_x,
+                        unsigned block_y, unsigned block_z, unsigned shared_bytes, CUstream, void** params,
+                        void** extra) {
+    if (function == nullptr || params == nullptr || extra != nullptr) return CUDA_ERROR_INVALID_VALUE;
+    const char* name = function->name;
+    if (block_y != 1 || block_z != 1) {
+        complain("%s: a %ux%ux%u block; SpecScope's kernels use one-dimensional blocks", name, block_x, block_y, block_z);
+        return CUDA_ERROR_NOT_SUPPORTED;
+    }
+    if (block_x == 0 || block_x > (unsigned)MAX_BLOCK_THREADS || grid_x == 0 || grid_y == 0 || grid_z == 0
+        || grid_y > MAX_GRID_YZ || grid_z > MAX_GRID_YZ || grid_x > 0x7fffffffu) {
+        complain("%s: grid %ux%ux%u of blocks of %u threads exceeds the device's limits", name, grid_x, grid_y, grid_z,
+                 block_x);
+        return CUDA_ERROR_INVALID_VALUE;
+    }
+    if (shared_bytes > MAX_SHARED_BYTES) {
+        complain("%s: %u bytes of dynamic shared memory (the limit without an opt-in is %u)", name, shared_bytes,
+                 MAX_SHARED_BYTES);
+        return CUDA_ERROR_INVALID_VALUE;
+    }
+    std::string why;
+    if (!function->check_pointers(params, why)) {
+        complain("%s: %s", name, why.c_str());
+        return CUDA_ERROR_ILLEGAL_ADDRESS;
+    }
+    std::lock_guard<std::mutex> lock(launch_mutex);
+    long long blocks = (long long)grid_x * grid_y * grid_z;
+    std::function<bool(long long)> run_block = [&](long long b) {
+        thread_local emu::Block block;
+        thread_local std::vector<unsigned char> shared;
+        shared.assign(shared_bytes, 0);
+        emu::dynamic_shared = shared.data();
+        emu::grid_dim = dim3{grid_x, grid_y, grid_z};
+        emu::block_dim = dim3{block_x, 1, 1};
+        emu::block_idx = dim3{(unsigned)(b % grid_x), (unsigned)(b / grid_x % grid_y), (unsigned)(b / grid_x / grid_y)};
+        block.body = [&] { function->call(params); };
+        block.reset((int)block_x);
+        emu::current_block = &block;
+        if (!block.run()) {
+            complain("%s: block (%u,%u,%u) deadlocked: its threads wait at different barriers", name,
+                     emu::block_idx.x, emu::block_idx.y, emu::block_idx.z);
+            return false;
+        }
+        return true;
+    };
+    bool ok = false;
+    pool().run(blocks, run_block, ok);
+    if (!ok) return CUDA_ERROR_LAUNCH_FAILED;
+    // SPECSCOPE_CUDA_EMULATOR_FINITE=1: name the first launch whose float output holds a NaN or an
+    // infinity (scans each output from the pointer to its allocation's end: slow, for debugging).
+    static const bool check_finite = std::getenv("SPECSCOPE_CUDA_EMULATOR_FINITE") != nullptr;
+    static bool reported = false;
+    if (check_finite && !reported && !function->find_non_finite(params, why)) {
+        reported = true;
+        complain("%s (grid %ux%ux%u): first non-finite output: %s", name, grid_x, grid_y, grid_z, why.c_str());
+    }
+    return CUDA_SUCCESS;
+}
+
+}  // extern "C"

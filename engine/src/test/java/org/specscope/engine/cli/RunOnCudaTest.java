@@ -1,0 +1,72 @@
+package org.specscope.engine.cli;
+
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.specscope.engine.SampleModelDirs;
+import org.specscope.engine.backend.cuda.CudaDevice;
+import org.specscope.engine.backend.cuda.CudaTestDevice;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * `run --backend cuda` emits, token for token, what `run --backend cpu` emits: the speculative
+ * decoder, its draft model and the budgeted verification all on the device, steps and KV
+ * compaction over a whole generation. Skipped without a CUDA device; the build's second test
+ * run drives it against the CUDA emulator (see {@link CudaTestDevice}).
+ */
+class RunOnCudaTest {
+
+    static final String SAMPLE = SampleModelDirs.TARGET.toString();
+    static final String DRAFT = SampleModelDirs.DRAFT.toString();
+    static final JsonMapper JSON = JsonMapper.builder().build();
+    static CudaDevice device;
+
+    @BeforeAll
+    static void device() {
+        device = CudaTestDevice.usable();
+    }
+
+    @Test
+    void infoNamesTheDevice() {
+        CliRun r = CliRun.of("info", "--model", SAMPLE, "--backend", "cuda");
+        assertThat(r.exitCode()).as(r.err()).isZero();
+        assertThat(r.out()).containsPattern("(?m)^backend +CUDA, " + java.util.regex.Pattern.quote(device.name()));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', value = {
+            "draft tree, unbudgeted         | --draft DRAFT --tree 4,3,10",
+            "draft chain, B = 16 substitute | --draft DRAFT --chain 3 --budget 16 --policy substitute",
+            "prompt lookup, B = 8 truncate  | --drafter lookup --tree 3,2,6 --budget 8 --policy truncate"})
+    void theDeviceEmitsTheCpusTokens(String name, String options) {
+        JsonNode cpu = run("cpu", options);
+        JsonNode cuda = run("cuda", options);
+        assertThat(ids(cuda)).as(name).isNotEmpty().containsExactlyElementsOf(ids(cpu));
+        assertThat(cuda.get("text").asString()).isEqualTo(cpu.get("text").asString());
+        assertThat(cuda.get("mean_accepted").asDouble()).isEqualTo(cpu.get("mean_accepted").asDouble());
+    }
+
+    private static JsonNode run(String backend, String options) {
+        List<String> args = new ArrayList<>(List.of("run", "--model", SAMPLE, "--backend", backend, "--prompt",
+                "public static int fibonacci(int n) {\n", "--max-tokens", "20", "--json"));
+        for (String option : options.strip().split(" +")) {
+            args.add(option.equals("DRAFT") ? DRAFT : option);
+        }
+        CliRun r = CliRun.of(args.toArray(String[]::new));
+        assertThat(r.exitCode()).as("%s: %s", backend, r.err()).isZero();
+        return JSON.readTree(r.out());
+    }
+
+    private static List<Integer> ids(JsonNode run) {
+        List<Integer> ids = new ArrayList<>();
+        run.get("ids").forEach(n -> ids.add(n.asInt()));
+        return ids;
+    }
+}
