@@ -482,35 +482,45 @@ extern "C" __global__ void expert_budget(const float* probs, const int* natural_
 // Groups the (token, slot) pairs by expert, in token order within an expert (as the CPU does):
 // expert_start[e] .. expert_start[e + 1] are expert e's pairs, pair_token/pair_weight say whose
 // and how much, and slot_pair[t * k + j] says where slot j of token t went (-1: an id of -1, an
-// expert the budget dropped). One thread: at most 128 tokens x k pairs, a few microseconds, and
-// the order is deterministic. Launch with one block of one thread.
+// expert the budget dropped). One block: a thread per expert counts its pairs, one thread turns
+// the counts into starts, and each expert's thread places its pairs in pair order, so the result
+// is deterministic and needs no atomics. Every thread reads the same id at a time (a broadcast),
+// so a 64-node tree's 512 pairs take two passes of 512 cached reads, in parallel over experts.
 #define MAX_EXPERTS 1024
 
 extern "C" __global__ void group_pairs(const int* ids, const float* weights, int pairs, int k, int n,
                                        int* expert_start, int* pair_token, float* pair_weight, int* slot_pair) {
-    __shared__ int cursor[MAX_EXPERTS];
-    for (int e = 0; e < n; e++) cursor[e] = 0;
-    for (int i = 0; i < pairs; i++)
-        if (ids[i] >= 0) cursor[ids[i]]++;
-    int at = 0;
-    for (int e = 0; e < n; e++) {
-        expert_start[e] = at;
-        int c = cursor[e];
-        cursor[e] = at;
-        at += c;
+    __shared__ int first[MAX_EXPERTS];
+    for (int e = threadIdx.x; e < n; e += blockDim.x) {
+        int count = 0;
+        for (int i = 0; i < pairs; i++) count += ids[i] == e;
+        first[e] = count;
     }
-    expert_start[n] = at;
-    for (int i = 0; i < pairs; i++) {
-        int e = ids[i];
-        if (e < 0) {
-            slot_pair[i] = -1;
-            continue;
+    __syncthreads();
+    if (threadIdx.x == 0) {
+        int at = 0;
+        for (int e = 0; e < n; e++) {
+            int count = first[e];
+            first[e] = at;
+            expert_start[e] = at;
+            at += count;
         }
-        int p = cursor[e]++;
-        pair_token[p] = i / k;
-        pair_weight[p] = weights[i];
-        slot_pair[i] = p;
+        expert_start[n] = at;
     }
+    __syncthreads();
+    for (int e = threadIdx.x; e < n; e += blockDim.x) {
+        int p = first[e];
+        for (int i = 0; i < pairs; i++) {
+            if (ids[i] == e) {
+                pair_token[p] = i / k;
+                pair_weight[p] = weights[i];
+                slot_pair[i] = p;
+                p++;
+            }
+        }
+    }
+    for (int i = threadIdx.x; i < pairs; i += blockDim.x)
+        if (ids[i] < 0) slot_pair[i] = -1;
 }
 
 // out[t] = sum over t's slots of weight * expert output, summed in the order of the pairs (by
@@ -573,6 +583,29 @@ extern "C" __global__ void argmax_rows(const float* logits, int vocab, int* out)
         __syncthreads();
     }
     if (threadIdx.x == 0) out[blockIdx.x] = idx[0] == 0x7fffffff ? 0 : idx[0];
+}
+
+// For each batch token t whose parent row parent[t] (its nearest visible earlier batch token) is in
+// the batch: the softmax (temperature 1) of that row at t's token, the target's probability of a
+// draft that the trace records; NaN where the parent is outside the batch. With argmax_rows, what
+// a greedy verification pass copies back instead of its rows. Grid: tokens; a block scans its
+// parent's row (a parent of several children is scanned once per child: a 64-node tree re-reads a
+// few MB, microseconds from HBM or L2).
+extern "C" __global__ void parent_token_probs(const float* logits, int vocab, const int* parent, const int* token_ids,
+                                              float* out) {
+    int t = blockIdx.x, p = parent[t];
+    if (p < 0) {   // the whole block returns: no barrier is left waiting
+        if (threadIdx.x == 0) out[t] = NAN;
+        return;
+    }
+    const float* row = logits + (long long)p * vocab;
+    float m = -INFINITY;
+    for (int i = threadIdx.x; i < vocab; i += blockDim.x) m = fmaxf(m, row[i]);
+    m = block_max(m);
+    float s = 0.f;
+    for (int i = threadIdx.x; i < vocab; i += blockDim.x) s += expf(row[i] - m);
+    s = block_sum(s);
+    if (threadIdx.x == 0) out[t] = expf(row[token_ids[t]] - m) / s;
 }
 
 // KV compaction: slot keep[i] moves to slot from + i in every layer's keys (blockIdx.y == 0) or

@@ -18,7 +18,13 @@ import org.specscope.engine.moe.ExpertBudget;
 public record ForwardBatch(int[] tokens, int[] positions, AttentionMask mask, LogitRows logitRows,
                            ExpertBudget budget, float[] scoreWeights) {
 
-    public enum LogitRows { ALL, LAST }
+    /**
+     * Which rows' logits a pass returns. {@code ALL_ARGMAX}: every row, but the caller reads only
+     * each row's highest-scoring token and the probability each token's parent row gives it
+     * (greedy verification and its trace), so a device backend may return just those instead of
+     * copying rows x vocabulary floats back ({@link Logits#argmaxOnly}); the CPU returns the rows.
+     */
+    public enum LogitRows { ALL, LAST, ALL_ARGMAX }
 
     /** An unbudgeted pass. */
     public ForwardBatch(int[] tokens, int[] positions, AttentionMask mask, LogitRows logitRows) {

@@ -280,8 +280,10 @@ public final class SpeculativeDecoder {
                 weights[i] = settings.scoring().weight(tree.depth(i), Math.exp(tree.logScore(i)));
             }
         }
-        return new ForwardBatch(tree.tokens(), positions, AttentionMask.tree(tree.parents()), ForwardBatch.LogitRows.ALL,
-                settings.budget(), weights);
+        // Greedy acceptance reads only each node's argmax, unless the quality measurement compares rows.
+        boolean rowsNeeded = !settings.sampling().isGreedy() || (measureQuality && !settings.budget().isUnlimited());
+        return new ForwardBatch(tree.tokens(), positions, AttentionMask.tree(tree.parents()),
+                rowsNeeded ? ForwardBatch.LogitRows.ALL : ForwardBatch.LogitRows.ALL_ARGMAX, settings.budget(), weights);
     }
 
     /** Keeps the tree within the room the cache and the token limit leave. */

@@ -40,7 +40,10 @@ public final class TreeVerifier {
         targetProbs[0] = 1f;
         for (int node = 0; node < n; node++) {
             targetTop[node] = logits.argmax(node);
-            if (node > 0) {
+            if (node > 0 && !logits.hasRows()) {
+                // An argmax-only pass (greedy, on a device): the device took the parent's softmax.
+                targetProbs[node] = logits.parentTokenProbability(node);
+            } else if (node > 0) {
                 int parent = tree.parent(node);
                 if (p[parent] == null) {
                     p[parent] = TokenDistributions.of(logits.row(parent), params);

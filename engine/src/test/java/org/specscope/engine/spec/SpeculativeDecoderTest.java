@@ -6,6 +6,11 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.specscope.engine.SampleModelDirs;
+import org.specscope.engine.backend.ForwardBatch;
+import org.specscope.engine.backend.ForwardingRunner;
+import org.specscope.engine.backend.KvCache;
+import org.specscope.engine.backend.Logits;
+import org.specscope.engine.backend.ModelRunner;
 import org.specscope.engine.backend.cpu.CpuBackend;
 import org.specscope.engine.control.CascadeConfig;
 import org.specscope.engine.control.Clock;
@@ -21,6 +26,7 @@ import org.specscope.engine.moe.MoeProbe;
 import org.specscope.engine.session.DecodingSetup.DrafterKind;
 import org.specscope.engine.session.DecodingSetup;
 import org.specscope.engine.session.Settings;
+import org.specscope.engine.trace.FloatSeq;
 import org.specscope.engine.trace.LayerTrace;
 import org.specscope.engine.trace.StepTrace;
 
@@ -100,6 +106,83 @@ class SpeculativeDecoderTest {
         assertThat(run(kind, settings, Clock.WALL).ids()).containsExactly(autoregressive);
         Settings allExperts = settings.withBudget(ExpertBudget.fixed(experts(), CoveragePolicy.SUBSTITUTE));
         assertThat(run(kind, allExperts, Clock.WALL).ids()).as("B = N").containsExactly(autoregressive);
+    }
+
+    /**
+     * Greedy verification asks the target only for each node's argmax (a device backend then copies
+     * back ids, not rows of the vocabulary); sampling acceptance and the quality measurement ask for
+     * the rows. The target here answers argmax-only passes as a device does, without rows, so a
+     * pass that asked for too little fails.
+     */
+    @Test
+    void greedyVerificationAsksOnlyForEachNodesArgmaxAndSamplingForTheRows() {
+        List<ForwardBatch.LogitRows> asked = new ArrayList<>();
+        ModelRunner deviceLike = new ForwardingRunner(setup.targetRunner()) {
+            @Override
+            public Logits forward(ForwardBatch batch, KvCache cache, MoeProbe probe) {
+                Logits logits = super.forward(batch, cache, probe);
+                asked.add(batch.logitRows());
+                if (batch.logitRows() != ForwardBatch.LogitRows.ALL_ARGMAX) {
+                    return logits;
+                }
+                int[] best = new int[logits.rows()];
+                float[] parentProbs = new float[logits.rows()];
+                int[] tokens = batch.tokens();
+                for (int r = 0; r < best.length; r++) {
+                    best[r] = logits.argmax(r);
+                    parentProbs[r] = Float.NaN;
+                    for (int j = r - 1; j >= 0; j--) {   // the nearest visible earlier node: the parent
+                        if (batch.mask().isVisible(r, batch.mask().cachedNodes() + j)) {
+                            parentProbs[r] = (float) TokenDistributions.softmax(logits.row(j))[tokens[r]];
+                            break;
+                        }
+                    }
+                }
+                return Logits.argmaxOnly(logits.firstRow(), logits.vocab(), best, parentProbs);
+            }
+        };
+        Settings greedy = Settings.defaults().withTree(new TreeShape(4, 3, 10));
+        assertThat(decode(deviceLike, greedy, false)).containsExactly(autoregressive);
+        assertThat(traceProbabilities(deviceLike, greedy)).as("the trace's target probabilities")
+                .isEqualTo(traceProbabilities(setup.targetRunner(), greedy));
+        assertThat(asked).contains(ForwardBatch.LogitRows.ALL_ARGMAX).doesNotContain(ForwardBatch.LogitRows.ALL);
+
+        asked.clear();
+        decode(deviceLike, greedy.withBudget(ExpertBudget.fixed(experts() / 2, CoveragePolicy.SUBSTITUTE)), true);
+        assertThat(asked).as("the quality measurement compares rows").contains(ForwardBatch.LogitRows.ALL)
+                .doesNotContain(ForwardBatch.LogitRows.ALL_ARGMAX);
+
+        asked.clear();
+        decode(deviceLike, greedy.withSampling(new SamplingParams(0.8, 0, 1.0, 7)), false);
+        assertThat(asked).as("sampling acceptance reads the rows").contains(ForwardBatch.LogitRows.ALL)
+                .doesNotContain(ForwardBatch.LogitRows.ALL_ARGMAX);
+    }
+
+    /** Every step's per-node target probabilities, as the trace records them. */
+    private static List<FloatSeq> traceProbabilities(ModelRunner target, Settings settings) {
+        List<FloatSeq> all = new ArrayList<>();
+        try (Drafter drafter = setup.newDrafter(DrafterKind.DRAFT_MODEL, promptIds.length, TOKENS)) {
+            SpeculativeDecoder decoder = new SpeculativeDecoder(target, setup.targetCost(), drafter,
+                    setup.target().tokenizer(), setup.target().eosTokenIds(), Clock.WALL, CascadeConfig.PAPER);
+            decoder.prefill(promptIds, TOKENS, settings);
+            while (!decoder.isFinished()) {
+                all.add(decoder.step(settings).tree().targetProbs());
+            }
+        }
+        return all;
+    }
+
+    private static int[] decode(ModelRunner target, Settings settings, boolean measureQuality) {
+        try (Drafter drafter = setup.newDrafter(DrafterKind.DRAFT_MODEL, promptIds.length, TOKENS)) {
+            SpeculativeDecoder decoder = new SpeculativeDecoder(target, setup.targetCost(), drafter,
+                    setup.target().tokenizer(), setup.target().eosTokenIds(), Clock.WALL, CascadeConfig.PAPER);
+            decoder.measureQuality(measureQuality);
+            decoder.prefill(promptIds, TOKENS, settings);
+            while (!decoder.isFinished()) {
+                decoder.step(settings);
+            }
+            return decoder.generatedIds();
+        }
     }
 
     @Test

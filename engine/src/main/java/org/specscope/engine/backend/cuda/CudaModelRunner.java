@@ -44,6 +44,8 @@ final class CudaModelRunner implements ModelRunner {
     private static final int MM_TOKENS = 16;
     private static final int ATT_THREADS = 128;
     private static final int BUDGET_THREADS = 256;
+    private static final int GROUP_THREADS = 256;
+    private static final int ARGMAX_THREADS = 256;   // a power of two: argmax_rows halves it
 
     private final CudaContext cu;
     private final ModelConfig c;
@@ -274,7 +276,7 @@ final class CudaModelRunner implements ModelRunner {
             add(ws.x, ws.delta, (long) tokens * d);
         }
         cache.commit(start + tokens);
-        Logits logits = logits(tokens, batch.logitRows());   // waits for the stream
+        Logits logits = logits(batch);   // waits for the stream
         if (probe.isListening()) {
             emitRouting(tokens, budgeted, probe);
         }
@@ -355,7 +357,7 @@ final class CudaModelRunner implements ModelRunner {
             usedIds = r.usedIds;
             usedWeights = r.usedWeights;
         }
-        cu.launch("group_pairs", 1, 1, 1, 1, 0, usedIds, usedWeights, tokens * k, k, n, ws.expertStart, ws.pairToken,
+        cu.launch("group_pairs", 1, 1, 1, GROUP_THREADS, 0, usedIds, usedWeights, tokens * k, k, n, ws.expertStart, ws.pairToken,
                 ws.pairWeight, ws.slotPair);
 
         Experts e = layer.experts();
@@ -418,15 +420,45 @@ final class CudaModelRunner implements ModelRunner {
         }
     }
 
-    private Logits logits(int tokens, ForwardBatch.LogitRows rows) {
+    private Logits logits(ForwardBatch batch) {
+        int tokens = batch.size();
+        ForwardBatch.LogitRows rows = batch.logitRows();
         int d = c.hiddenSize();
         int first = rows == ForwardBatch.LogitRows.LAST ? tokens - 1 : 0;
         int count = tokens - first;
         rmsNorm(ws.x.withByteOffset((long) first * d * Float.BYTES), count, d, finalNorm, ws.normed);
         matmul(lmHead, ws.normed, ws.logits, count);
+        if (rows == ForwardBatch.LogitRows.ALL_ARGMAX) {
+            // Greedy verification reads each row's best token and each token's probability under its
+            // parent's row: copy back 2 numbers a token, not rows of the vocabulary.
+            cu.upload(parentRows(batch.mask()), count, ws.parentRows);
+            cu.launch("argmax_rows", count, 1, 1, ARGMAX_THREADS, 0, ws.logits, c.vocabSize(), ws.argmax);
+            cu.launch("parent_token_probs", count, 1, 1, ARGMAX_THREADS, 0, ws.logits, c.vocabSize(), ws.parentRows,
+                    ws.tokenIds, ws.parentProbs);
+            int[] best = new int[count];
+            float[] parentProbs = new float[count];
+            cu.download(ws.argmax, best, count);
+            cu.download(ws.parentProbs, 0, parentProbs, count);
+            return Logits.argmaxOnly(first, c.vocabSize(), best, parentProbs);
+        }
         float[] values = new float[count * c.vocabSize()];
         cu.download(ws.logits, 0, values, values.length);
         return new Logits(first, count, c.vocabSize(), values);
+    }
+
+    /** Each batch token's nearest visible earlier batch token (its parent in a tree), or -1. */
+    private static int[] parentRows(AttentionMask mask) {
+        int[] parents = new int[mask.size()];
+        for (int t = 0; t < parents.length; t++) {
+            parents[t] = -1;
+            for (int j = t - 1; j >= 0; j--) {
+                if (mask.isVisible(t, mask.cachedNodes() + j)) {
+                    parents[t] = j;
+                    break;
+                }
+            }
+        }
+        return parents;
     }
 
     // ---- launches --------------------------------------------------------------------------
@@ -483,7 +515,7 @@ final class CudaModelRunner implements ModelRunner {
         final int maskBytes;
         final List<CUdeviceptr> all = new ArrayList<>();
         final CUdeviceptr x, normed, delta, q, context, gate, up, expertOut, shared, logits, tokenIds, mask;
-        final CUdeviceptr tokenWeights, expertStart, pairToken, pairWeight, slotPair;
+        final CUdeviceptr tokenWeights, argmax, parentRows, parentProbs, expertStart, pairToken, pairWeight, slotPair;
         final Routing[] routing;
 
         Workspace(int tokens, int maskBytes) {
@@ -507,6 +539,9 @@ final class CudaModelRunner implements ModelRunner {
             tokenIds = mem(tokens * 4L);
             mask = mem(maskBytes);
             tokenWeights = mem(tokens * f);
+            argmax = mem(tokens * 4L);
+            parentRows = mem(tokens * 4L);
+            parentProbs = mem(tokens * f);
             expertStart = mem((n + 1) * 4L);
             pairToken = mem(pairs * 4);
             pairWeight = mem(pairs * f);

@@ -16,6 +16,7 @@ import org.specscope.engine.model.Model;
 import org.specscope.engine.moe.CoveragePolicy;
 import org.specscope.engine.moe.ExpertBudget;
 import org.specscope.engine.moe.LayerRouting;
+import org.specscope.engine.spec.TokenDistributions;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -135,6 +136,20 @@ class CudaParityTest {
                     worst = Math.max(worst, compare(name + " decode " + step, l, onGpu.forward(b, gpuCache)));
                     next = l.argmax(0);
                 }
+                // Greedy verification's argmax-only pass: the device's argmax per row is the CPU's.
+                int[] pair = {next, prompt[0]};
+                ForwardBatch argmaxOnly = ForwardBatch.sequence(pair, cpuCache.length(), ForwardBatch.LogitRows.ALL_ARGMAX);
+                Logits cpuRows = onCpu.forward(argmaxOnly, cpuCache);
+                Logits gpuIds = onGpu.forward(argmaxOnly, gpuCache);
+                assertThat(gpuIds.rows()).isEqualTo(2);
+                for (int r = 0; r < 2; r++) {
+                    assertThat(gpuIds.argmax(r)).as("%s argmax-only row %d", name, r).isEqualTo(cpuRows.argmax(r));
+                }
+                assertThat(gpuIds.parentTokenProbability(0)).as("the first token's parent is not in the batch").isNaN();
+                assertThat((double) gpuIds.parentTokenProbability(1)).as("%s: token 1 under row 0", name)
+                        .isCloseTo(TokenDistributions.softmax(cpuRows.row(0))[pair[1]], org.assertj.core.data.Offset.offset(1e-4));
+                cpuCache.truncate(cpuCache.length() - 2);
+                gpuCache.truncate(gpuCache.length() - 2);
 
                 // A budgeted tree verification (half the experts kept, substitution), with the routing compared.
                 int[] parents = {-1, 0, 0, 1, 1, 2, 3};
