@@ -242,28 +242,31 @@ extern "C" __global__ void matmul_bf16(const __nv_bfloat16* W, const float* x, f
 extern "C" __global__ void matmul_f16(const __half* W, const float* x, float* y, int rows, int cols, int tokens) { matmul(W, x, y, rows, cols, tokens); }
 extern "C" __global__ void matmul_f32(const float* W, const float* x, float* y, int rows, int cols, int tokens) { matmul(W, x, y, rows, cols, tokens); }
 
-// The grouped expert product: the (token, expert) pairs are grouped by expert (group_pairs), and
-// block z runs expert z over its pairs expert_start[z] .. expert_start[z + 1], so each kept
-// expert's weights are streamed once per MM_TOKENS of its pairs and experts with no pairs (dropped
-// by the budget, or chosen by no token) are not read at all. The experts of a layer sit in one
-// stacked allocation, expert e at stack + e * expert_stride, so one launch covers them all.
+// The grouped expert product: the (token, expert) pairs are grouped by expert (group_pairs), which
+// also lists the work: item w is expert work[2w] over its pairs from work[2w + 1], up to MM_TOKENS
+// of them, and work_count[0] items are listed. Each kept expert's weights are thus streamed once
+// per MM_TOKENS of its pairs, and experts with no pairs (dropped by the budget, or chosen by no
+// token) are not read at all, nor given blocks: a grid over (expert, tile) for every expert would
+// launch tens of thousands of blocks that return at once (a 64-node tree, 64 experts), whose
+// scheduling alone costs more than the work. The experts of a layer sit in one stacked allocation,
+// expert e at stack + e * expert_stride, so one launch covers them all.
 // y row p is pair p's output; x row is gather[p] (a token) when gather is given, else p.
-// Grid: (ceil(rows / MM_WARPS), ceil(tokens / MM_TOKENS), experts): an expert has at most one
-// pair per token, and blocks past an expert's pairs return at once.
+// Grid: (ceil(rows / MM_WARPS), the bound on work items the host computes); blocks past
+// work_count[0] return at once.
 template <typename T>
-__device__ void expert_matmul(const T* stack, long long expert_stride, const int* expert_start, const int* gather,
-                              const float* x, float* y, int rows, int cols) {
-    int e = blockIdx.z;
+__device__ void expert_matmul(const T* stack, long long expert_stride, const int* work, const int* work_count,
+                              const int* expert_start, const int* gather, const float* x, float* y, int rows, int cols) {
+    int w = blockIdx.y;
     int row = blockIdx.x * MM_WARPS + (threadIdx.x >> 5);
-    int first = expert_start[e] + blockIdx.y * MM_TOKENS;
+    if (row >= rows || w >= work_count[0]) return;
+    int e = work[2 * w], first = work[2 * w + 1];
     int end = expert_start[e + 1];
-    if (row >= rows || first >= end) return;
     matmul_rows<T>(stack + e * expert_stride, x, gather, y, rows, cols, first, min(MM_TOKENS, end - first), row);
 }
 
-extern "C" __global__ void expert_matmul_bf16(const __nv_bfloat16* s, long long st, const int* es, const int* g, const float* x, float* y, int rows, int cols) { expert_matmul(s, st, es, g, x, y, rows, cols); }
-extern "C" __global__ void expert_matmul_f16(const __half* s, long long st, const int* es, const int* g, const float* x, float* y, int rows, int cols) { expert_matmul(s, st, es, g, x, y, rows, cols); }
-extern "C" __global__ void expert_matmul_f32(const float* s, long long st, const int* es, const int* g, const float* x, float* y, int rows, int cols) { expert_matmul(s, st, es, g, x, y, rows, cols); }
+extern "C" __global__ void expert_matmul_bf16(const __nv_bfloat16* s, long long st, const int* wk, const int* wc, const int* es, const int* g, const float* x, float* y, int rows, int cols) { expert_matmul(s, st, wk, wc, es, g, x, y, rows, cols); }
+extern "C" __global__ void expert_matmul_f16(const __half* s, long long st, const int* wk, const int* wc, const int* es, const int* g, const float* x, float* y, int rows, int cols) { expert_matmul(s, st, wk, wc, es, g, x, y, rows, cols); }
+extern "C" __global__ void expert_matmul_f32(const float* s, long long st, const int* wk, const int* wc, const int* es, const int* g, const float* x, float* y, int rows, int cols) { expert_matmul(s, st, wk, wc, es, g, x, y, rows, cols); }
 
 // ---- attention ------------------------------------------------------------------------------
 
@@ -482,14 +485,17 @@ extern "C" __global__ void expert_budget(const float* probs, const int* natural_
 // Groups the (token, slot) pairs by expert, in token order within an expert (as the CPU does):
 // expert_start[e] .. expert_start[e + 1] are expert e's pairs, pair_token/pair_weight say whose
 // and how much, and slot_pair[t * k + j] says where slot j of token t went (-1: an id of -1, an
-// expert the budget dropped). One block: a thread per expert counts its pairs, one thread turns
-// the counts into starts, and each expert's thread places its pairs in pair order, so the result
-// is deterministic and needs no atomics. Every thread reads the same id at a time (a broadcast),
+// expert the budget dropped). It also lists expert_matmul's work: (expert, first pair) for every
+// MM_TOKENS of each expert's pairs, in work[2w], work[2w + 1], and their number in work_count[0].
+// One block: a thread per expert counts its pairs, one thread turns the counts into starts and
+// the work list, and each expert's thread places its pairs in pair order, so the result is
+// deterministic and needs no atomics. Every thread reads the same id at a time (a broadcast),
 // so a 64-node tree's 512 pairs take two passes of 512 cached reads, in parallel over experts.
 #define MAX_EXPERTS 1024
 
 extern "C" __global__ void group_pairs(const int* ids, const float* weights, int pairs, int k, int n,
-                                       int* expert_start, int* pair_token, float* pair_weight, int* slot_pair) {
+                                       int* expert_start, int* pair_token, float* pair_weight, int* slot_pair,
+                                       int* work, int* work_count) {
     __shared__ int first[MAX_EXPERTS];
     for (int e = threadIdx.x; e < n; e += blockDim.x) {
         int count = 0;
@@ -498,14 +504,20 @@ extern "C" __global__ void group_pairs(const int* ids, const float* weights, int
     }
     __syncthreads();
     if (threadIdx.x == 0) {
-        int at = 0;
+        int at = 0, items = 0;
         for (int e = 0; e < n; e++) {
             int count = first[e];
             first[e] = at;
             expert_start[e] = at;
+            for (int tile = 0; tile < count; tile += MM_TOKENS) {
+                work[2 * items] = e;
+                work[2 * items + 1] = at + tile;
+                items++;
+            }
             at += count;
         }
         expert_start[n] = at;
+        work_count[0] = items;
     }
     __syncthreads();
     for (int e = threadIdx.x; e < n; e += blockDim.x) {

@@ -357,22 +357,21 @@ final class CudaModelRunner implements ModelRunner {
             usedIds = r.usedIds;
             usedWeights = r.usedWeights;
         }
-        cu.launch("group_pairs", 1, 1, 1, GROUP_THREADS, 0, usedIds, usedWeights, tokens * k, k, n, ws.expertStart, ws.pairToken,
-                ws.pairWeight, ws.slotPair);
+        cu.launch("group_pairs", 1, 1, 1, GROUP_THREADS, 0, usedIds, usedWeights, tokens * k, k, n, ws.expertStart,
+                ws.pairToken, ws.pairWeight, ws.slotPair, ws.work, ws.workCount);
 
         Experts e = layer.experts();
         String sfx = suffix(e.dtype());
         long gateStride = (long) e.width() * e.hidden();
-        // A budget's substitutes may give one expert a token twice: bound the tiles by pairs, not tokens.
-        int tokenTiles = ceil(tokens * k, MM_TOKENS);
-        cu.launch("expert_matmul_" + sfx, ceil(e.width(), MM_WARPS), tokenTiles, n, MM_WARPS * 32, 0, e.gate(),
-                gateStride, ws.expertStart, ws.pairToken, ws.normed, ws.gate, e.width(), e.hidden());
-        cu.launch("expert_matmul_" + sfx, ceil(e.width(), MM_WARPS), tokenTiles, n, MM_WARPS * 32, 0, e.up(),
-                gateStride, ws.expertStart, ws.pairToken, ws.normed, ws.up, e.width(), e.hidden());
+        int items = workItemBound(tokens * k, n);
+        cu.launch("expert_matmul_" + sfx, ceil(e.width(), MM_WARPS), items, 1, MM_WARPS * 32, 0, e.gate(),
+                gateStride, ws.work, ws.workCount, ws.expertStart, ws.pairToken, ws.normed, ws.gate, e.width(), e.hidden());
+        cu.launch("expert_matmul_" + sfx, ceil(e.width(), MM_WARPS), items, 1, MM_WARPS * 32, 0, e.up(),
+                gateStride, ws.work, ws.workCount, ws.expertStart, ws.pairToken, ws.normed, ws.up, e.width(), e.hidden());
         long pairs = (long) tokens * k;
         cu.launch("silu_mul", grid(pairs * e.width()), 1, 1, BLOCK, 0, ws.gate, ws.up, pairs * e.width());
-        cu.launch("expert_matmul_" + sfx, ceil(e.hidden(), MM_WARPS), tokenTiles, n, MM_WARPS * 32, 0, e.down(),
-                gateStride, ws.expertStart, null, ws.gate, ws.expertOut, e.hidden(), e.width());
+        cu.launch("expert_matmul_" + sfx, ceil(e.hidden(), MM_WARPS), items, 1, MM_WARPS * 32, 0, e.down(),
+                gateStride, ws.work, ws.workCount, ws.expertStart, null, ws.gate, ws.expertOut, e.hidden(), e.width());
         cu.launch("combine_experts", tokens, 1, 1, BLOCK, 0, ws.expertOut, ws.pairWeight, ws.slotPair, ws.delta, k,
                 c.hiddenSize());
         if (layer.shared() != null) {
@@ -446,6 +445,14 @@ final class CudaModelRunner implements ModelRunner {
         return new Logits(first, count, c.vocabSize(), values);
     }
 
+    /**
+     * How many (expert, tile of MM_TOKENS pairs) work items group_pairs can list for {@code pairs}
+     * pairs over {@code experts} experts: every used expert's last tile may be partial.
+     */
+    static int workItemBound(int pairs, int experts) {
+        return ceil(pairs, MM_TOKENS) + Math.min(experts, pairs);
+    }
+
     /** Each batch token's nearest visible earlier batch token (its parent in a tree), or -1. */
     private static int[] parentRows(AttentionMask mask) {
         int[] parents = new int[mask.size()];
@@ -515,7 +522,7 @@ final class CudaModelRunner implements ModelRunner {
         final int maskBytes;
         final List<CUdeviceptr> all = new ArrayList<>();
         final CUdeviceptr x, normed, delta, q, context, gate, up, expertOut, shared, logits, tokenIds, mask;
-        final CUdeviceptr tokenWeights, argmax, parentRows, parentProbs, expertStart, pairToken, pairWeight, slotPair;
+        final CUdeviceptr tokenWeights, argmax, parentRows, parentProbs, work, workCount, expertStart, pairToken, pairWeight, slotPair;
         final Routing[] routing;
 
         Workspace(int tokens, int maskBytes) {
@@ -543,6 +550,8 @@ final class CudaModelRunner implements ModelRunner {
             parentRows = mem(tokens * 4L);
             parentProbs = mem(tokens * f);
             expertStart = mem((n + 1) * 4L);
+            work = mem(2L * workItemBound((int) pairs, n) * 4);
+            workCount = mem(4);
             pairToken = mem(pairs * 4);
             pairWeight = mem(pairs * f);
             slotPair = mem(pairs * 4);
