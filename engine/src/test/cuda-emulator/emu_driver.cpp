@@ -524,6 +524,19 @@ BlockPool& pool() {
 }
 
 std::mutex launch_mutex;   // one launch at a time: the device runs one stream in order
+
+// SPECSCOPE_CUDA_EMULATOR_STATS=1: at exit, the launches and the time spent inside cuLaunchKernel,
+// so that a caller's own time per launch (JCuda's argument marshalling, say) can be told apart.
+struct LaunchStats {
+    std::atomic<long long> launches{0}, nanos{0};
+    ~LaunchStats() {
+        if (std::getenv("SPECSCOPE_CUDA_EMULATOR_STATS") != nullptr && launches.load() > 0) {
+            complain("%lld launches, %.3f s inside cuLaunchKernel (%.2f us each)", launches.load(), nanos.load() / 1e9,
+                     nanos.load() / 1e3 / launches.load());
+        }
+    }
+};
+LaunchStats launch_stats;
 bool initialised = false;
 EmuContext primary_context{0};
 EmuModule loaded_module{nullptr};
@@ -736,6 +749,15 @@ CUresult cuLaunchKernel(CUfunction function, unsigned grid_x, unsigned grid_y, u
                         unsigned block_y, unsigned block_z, unsigned shared_bytes, CUstream, void** params,
                         void** extra) {
     if (function == nullptr || params == nullptr || extra != nullptr) return CUDA_ERROR_INVALID_VALUE;
+    auto started = std::chrono::steady_clock::now();
+    struct Count {
+        std::chrono::steady_clock::time_point from;
+        ~Count() {
+            launch_stats.launches++;
+            launch_stats.nanos += std::chrono::duration_cast<std::chrono::nanoseconds>(
+                std::chrono::steady_clock::now() - from).count();
+        }
+    } count{started};
     const char* name = function->name;
     if (block_y != 1 || block_z != 1) {
         complain("%s: a %ux%ux%u block; SpecScope's kernels use one-dimensional blocks", name, block_x, block_y, block_z);

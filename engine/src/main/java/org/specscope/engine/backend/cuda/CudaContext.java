@@ -34,6 +34,8 @@ final class CudaContext implements AutoCloseable {
     /** Device memory of objects the garbage collector found unreachable (KV caches), freed at the next bind. */
     private final java.util.concurrent.ConcurrentLinkedQueue<CUdeviceptr> orphans = new java.util.concurrent.ConcurrentLinkedQueue<>();
     private volatile boolean closed;
+    /** Null where the FFM launch path is unavailable (KernelLauncher.unavailable() says why). */
+    private final KernelLauncher launcher = KernelLauncher.unavailable() == null ? new KernelLauncher() : null;
 
     private CudaContext() {
     }
@@ -205,9 +207,20 @@ final class CudaContext implements AutoCloseable {
 
     /**
      * Launches {@code kernel} on the stream. {@code args} are device pointers (null: a null pointer),
-     * Integer, Float, Long or Double values, in the kernel's parameter order.
+     * Integer, Float, Long or Double values, in the kernel's parameter order. Through the FFM API
+     * ({@link KernelLauncher}) where it can, else through JCuda.
      */
     void launch(String kernel, int gridX, int gridY, int gridZ, int block, int sharedBytes, Object... args) {
+        if (launcher != null) {
+            check(launcher.launch(function(kernel), gridX, gridY, gridZ, block, sharedBytes, stream, kernel, args),
+                    "cuLaunchKernel(" + kernel + ")");
+        } else {
+            launchThroughJCuda(kernel, gridX, gridY, gridZ, block, sharedBytes, args);
+        }
+    }
+
+    /** {@link #launch} with JCuda's marshalling of each argument (the fallback; about 12 us a launch). */
+    void launchThroughJCuda(String kernel, int gridX, int gridY, int gridZ, int block, int sharedBytes, Object... args) {
         Pointer[] params = new Pointer[args.length];
         for (int i = 0; i < args.length; i++) {
             params[i] = switch (args[i]) {

@@ -20,7 +20,8 @@ public final class GpuCheck {
     public static void main(String[] args) {
         LauncherDiscoveryRequest request = LauncherDiscoveryRequestBuilder.request()
                 .selectors(selectClass(CudaProbeTest.class), selectClass(CudaParityTest.class),
-                        selectClass(CudaPeaksTest.class), selectClass("org.specscope.engine.cli.RunOnCudaTest"))
+                        selectClass(CudaPeaksTest.class), selectClass(KernelLauncherTest.class),
+                        selectClass("org.specscope.engine.cli.RunOnCudaTest"))
                 .build();
         Launcher launcher = LauncherFactory.create();
         SummaryGeneratingListener summary = new SummaryGeneratingListener();
