@@ -123,6 +123,25 @@ extern "C" __global__ void rms_norm(const float* x, const float* weight, float* 
     for (int i = threadIdx.x; i < width; i += blockDim.x) o[i] = in[i] * inv * weight[i];
 }
 
+// x += delta, then out = RMSNorm(x): a layer's residual add fused with the next norm (one launch
+// instead of two, with the same float operations in the same order as add_in_place then rms_norm).
+// One row per block; out may not alias x or delta.
+extern "C" __global__ void add_rms_norm(float* x, const float* delta, const float* weight, float* out, int width,
+                                        float eps) {
+    float* in = x + (long long)blockIdx.x * width;
+    const float* d = delta + (long long)blockIdx.x * width;
+    float* o = out + (long long)blockIdx.x * width;
+    float ss = 0.f;
+    for (int i = threadIdx.x; i < width; i += blockDim.x) {
+        float v = in[i] + d[i];
+        in[i] = v;
+        ss += v * v;
+    }
+    ss = block_sum(ss);
+    float inv = (float)(1.0 / sqrt((double)(ss / width + eps)));
+    for (int i = threadIdx.x; i < width; i += blockDim.x) o[i] = in[i] * inv * weight[i];
+}
+
 // y[r][i] += bias[i] for rows of width. Grid-stride.
 extern "C" __global__ void add_bias(float* y, const float* bias, int rows, int width) {
     long long n = (long long)rows * width;
@@ -254,15 +273,38 @@ extern "C" __global__ void matmul_f32(const float* W, const float* x, float* y, 
 // Grid: (ceil(rows / MM_WARPS), the bound on work items the host computes); blocks past
 // work_count[0] return at once.
 template <typename T>
-__device__ void expert_matmul(const T* stack, long long expert_stride, const int* work, const int* work_count,
-                              const int* expert_start, const int* gather, const float* x, float* y, int rows, int cols) {
+__device__ void expert_tile(const T* stack, long long expert_stride, const int* work, const int* work_count,
+                            const int* expert_start, const int* gather, const float* x, float* y, int rows, int cols,
+                            int row_block) {
     int w = blockIdx.y;
-    int row = blockIdx.x * MM_WARPS + (threadIdx.x >> 5);
+    int row = row_block * MM_WARPS + (threadIdx.x >> 5);
     if (row >= rows || w >= work_count[0]) return;
     int e = work[2 * w], first = work[2 * w + 1];
     int end = expert_start[e + 1];
     matmul_rows<T>(stack + e * expert_stride, x, gather, y, rows, cols, first, min(MM_TOKENS, end - first), row);
 }
+
+template <typename T>
+__device__ void expert_matmul(const T* stack, long long expert_stride, const int* work, const int* work_count,
+                              const int* expert_start, const int* gather, const float* x, float* y, int rows, int cols) {
+    expert_tile<T>(stack, expert_stride, work, work_count, expert_start, gather, x, y, rows, cols, blockIdx.x);
+}
+
+// Two expert products over the same pairs and input in one launch (SwiGLU's gate and up): the
+// first ceil(rows / MM_WARPS) row blocks compute y_a from stack_a, the rest y_b from stack_b.
+template <typename T>
+__device__ void expert_matmul_pair(const T* stack_a, const T* stack_b, long long expert_stride, const int* work,
+                                   const int* work_count, const int* expert_start, const int* gather, const float* x,
+                                   float* y_a, float* y_b, int rows, int cols) {
+    int blocks = (rows + MM_WARPS - 1) / MM_WARPS;
+    bool second = blockIdx.x >= blocks;
+    expert_tile<T>(second ? stack_b : stack_a, expert_stride, work, work_count, expert_start, gather, x,
+                   second ? y_b : y_a, rows, cols, blockIdx.x - (second ? blocks : 0));
+}
+
+extern "C" __global__ void expert_matmul_pair_bf16(const __nv_bfloat16* a, const __nv_bfloat16* b, long long st, const int* wk, const int* wc, const int* es, const int* g, const float* x, float* ya, float* yb, int rows, int cols) { expert_matmul_pair(a, b, st, wk, wc, es, g, x, ya, yb, rows, cols); }
+extern "C" __global__ void expert_matmul_pair_f16(const __half* a, const __half* b, long long st, const int* wk, const int* wc, const int* es, const int* g, const float* x, float* ya, float* yb, int rows, int cols) { expert_matmul_pair(a, b, st, wk, wc, es, g, x, ya, yb, rows, cols); }
+extern "C" __global__ void expert_matmul_pair_f32(const float* a, const float* b, long long st, const int* wk, const int* wc, const int* es, const int* g, const float* x, float* ya, float* yb, int rows, int cols) { expert_matmul_pair(a, b, st, wk, wc, es, g, x, ya, yb, rows, cols); }
 
 extern "C" __global__ void expert_matmul_bf16(const __nv_bfloat16* s, long long st, const int* wk, const int* wc, const int* es, const int* g, const float* x, float* y, int rows, int cols) { expert_matmul(s, st, wk, wc, es, g, x, y, rows, cols); }
 extern "C" __global__ void expert_matmul_f16(const __half* s, long long st, const int* wk, const int* wc, const int* es, const int* g, const float* x, float* y, int rows, int cols) { expert_matmul(s, st, wk, wc, es, g, x, y, rows, cols); }

@@ -262,18 +262,22 @@ final class CudaModelRunner implements ModelRunner {
         if (scoreWeights != null) {
             cu.upload(scoreWeights, ws.tokenWeights);
         }
+        // Each residual add is fused with the norm that follows it (add_rms_norm), but the last.
+        rmsNorm(ws.x, tokens, d, layers.getFirst().inputNorm(), ws.normed);
         for (int l = 0; l < c.numLayers(); l++) {
             Layer layer = layers.get(l);
-            rmsNorm(ws.x, tokens, d, layer.inputNorm(), ws.normed);
             attention(l, layer, batch, cache, start, causal, mask.cachedNodes());
-            add(ws.x, ws.delta, (long) tokens * d);
-            rmsNorm(ws.x, tokens, d, layer.postNorm(), ws.normed);
+            addRmsNorm(tokens, d, layer.postNorm());
             if (layer.dense() != null) {
                 swiGlu(layer.dense(), ws.normed, tokens, ws.delta);
             } else {
                 moe(l, layer, batch.budget(), scoreWeights != null, tokens);
             }
-            add(ws.x, ws.delta, (long) tokens * d);
+            if (l + 1 < c.numLayers()) {
+                addRmsNorm(tokens, d, layers.get(l + 1).inputNorm());
+            } else {
+                add(ws.x, ws.delta, (long) tokens * d);
+            }
         }
         cache.commit(start + tokens);
         Logits logits = logits(batch);   // waits for the stream
@@ -364,10 +368,9 @@ final class CudaModelRunner implements ModelRunner {
         String sfx = suffix(e.dtype());
         long gateStride = (long) e.width() * e.hidden();
         int items = workItemBound(tokens * k, n);
-        cu.launch("expert_matmul_" + sfx, ceil(e.width(), MM_WARPS), items, 1, MM_WARPS * 32, 0, e.gate(),
-                gateStride, ws.work, ws.workCount, ws.expertStart, ws.pairToken, ws.normed, ws.gate, e.width(), e.hidden());
-        cu.launch("expert_matmul_" + sfx, ceil(e.width(), MM_WARPS), items, 1, MM_WARPS * 32, 0, e.up(),
-                gateStride, ws.work, ws.workCount, ws.expertStart, ws.pairToken, ws.normed, ws.up, e.width(), e.hidden());
+        cu.launch("expert_matmul_pair_" + sfx, 2 * ceil(e.width(), MM_WARPS), items, 1, MM_WARPS * 32, 0, e.gate(),
+                e.up(), gateStride, ws.work, ws.workCount, ws.expertStart, ws.pairToken, ws.normed, ws.gate, ws.up,
+                e.width(), e.hidden());
         long pairs = (long) tokens * k;
         cu.launch("silu_mul", grid(pairs * e.width()), 1, 1, BLOCK, 0, ws.gate, ws.up, pairs * e.width());
         cu.launch("expert_matmul_" + sfx, ceil(e.hidden(), MM_WARPS), items, 1, MM_WARPS * 32, 0, e.down(),
@@ -478,6 +481,11 @@ final class CudaModelRunner implements ModelRunner {
 
     private void rmsNorm(CUdeviceptr x, int rows, int width, CUdeviceptr weight, CUdeviceptr out) {
         cu.launch("rms_norm", rows, 1, 1, BLOCK, 0, x, weight, out, width, (float) c.rmsNormEps());
+    }
+
+    /** x += delta, then normed = RMSNorm(x) with {@code weight}. */
+    private void addRmsNorm(int rows, int width, CUdeviceptr weight) {
+        cu.launch("add_rms_norm", rows, 1, 1, BLOCK, 0, ws.x, ws.delta, weight, ws.normed, width, (float) c.rmsNormEps());
     }
 
     private void bias(CUdeviceptr y, int rows, int width, CUdeviceptr bias) {
