@@ -257,6 +257,38 @@ __device__ void matmul(const T* W, const float* x, float* y, int rows, int cols,
     matmul_rows<T>(W, x, nullptr, y, rows, cols, first, min(MM_TOKENS, tokens - first), row);
 }
 
+// Three products of the same input in one launch (attention's q, k and v projections): the first
+// ceil(rows_a / MM_WARPS) row blocks compute y_a, the next y_b, the rest y_c. Grid: (the three
+// counts of row blocks summed, ceil(tokens / MM_TOKENS)).
+template <typename T>
+__device__ void matmul3(const T* w_a, const T* w_b, const T* w_c, const float* x, float* y_a, float* y_b, float* y_c,
+                        int rows_a, int rows_b, int rows_c, int cols, int tokens) {
+    int blocks_a = (rows_a + MM_WARPS - 1) / MM_WARPS, blocks_b = (rows_b + MM_WARPS - 1) / MM_WARPS;
+    int b = blockIdx.x;
+    const T* W = w_a;
+    float* y = y_a;
+    int rows = rows_a;
+    if (b >= blocks_a + blocks_b) {
+        b -= blocks_a + blocks_b;
+        W = w_c;
+        y = y_c;
+        rows = rows_c;
+    } else if (b >= blocks_a) {
+        b -= blocks_a;
+        W = w_b;
+        y = y_b;
+        rows = rows_b;
+    }
+    int row = b * MM_WARPS + (threadIdx.x >> 5);
+    int first = blockIdx.y * MM_TOKENS;
+    if (row >= rows) return;
+    matmul_rows<T>(W, x, nullptr, y, rows, cols, first, min(MM_TOKENS, tokens - first), row);
+}
+
+extern "C" __global__ void matmul3_bf16(const __nv_bfloat16* a, const __nv_bfloat16* b, const __nv_bfloat16* c, const float* x, float* ya, float* yb, float* yc, int ra, int rb, int rc, int cols, int tokens) { matmul3(a, b, c, x, ya, yb, yc, ra, rb, rc, cols, tokens); }
+extern "C" __global__ void matmul3_f16(const __half* a, const __half* b, const __half* c, const float* x, float* ya, float* yb, float* yc, int ra, int rb, int rc, int cols, int tokens) { matmul3(a, b, c, x, ya, yb, yc, ra, rb, rc, cols, tokens); }
+extern "C" __global__ void matmul3_f32(const float* a, const float* b, const float* c, const float* x, float* ya, float* yb, float* yc, int ra, int rb, int rc, int cols, int tokens) { matmul3(a, b, c, x, ya, yb, yc, ra, rb, rc, cols, tokens); }
+
 extern "C" __global__ void matmul_bf16(const __nv_bfloat16* W, const float* x, float* y, int rows, int cols, int tokens) { matmul(W, x, y, rows, cols, tokens); }
 extern "C" __global__ void matmul_f16(const __half* W, const float* x, float* y, int rows, int cols, int tokens) { matmul(W, x, y, rows, cols, tokens); }
 extern "C" __global__ void matmul_f32(const float* W, const float* x, float* y, int rows, int cols, int tokens) { matmul(W, x, y, rows, cols, tokens); }

@@ -295,9 +295,17 @@ final class CudaModelRunner implements ModelRunner {
         // k and v go straight into their cache slots: [tokens x kvDim] rows are the cache's layout.
         CUdeviceptr k = cache.keys(l, start);
         CUdeviceptr v = cache.values(l, start);
-        matmul(a.q(), ws.normed, ws.q, tokens);
-        matmul(a.k(), ws.normed, k, tokens);
-        matmul(a.v(), ws.normed, v, tokens);
+        if (a.q().dtype() == a.k().dtype() && a.k().dtype() == a.v().dtype()) {
+            // One launch for the three projections of the same input.
+            cu.launch("matmul3_" + suffix(a.q().dtype()), ceil(a.q().rows(), MM_WARPS) + ceil(a.k().rows(), MM_WARPS)
+                    + ceil(a.v().rows(), MM_WARPS), ceil(tokens, MM_TOKENS), 1, MM_WARPS * 32, 0, a.q().ptr(),
+                    a.k().ptr(), a.v().ptr(), ws.normed, ws.q, k, v, a.q().rows(), a.k().rows(), a.v().rows(),
+                    a.q().cols(), tokens);
+        } else {
+            matmul(a.q(), ws.normed, ws.q, tokens);
+            matmul(a.k(), ws.normed, k, tokens);
+            matmul(a.v(), ws.normed, v, tokens);
+        }
         bias(ws.q, tokens, qd, a.qBias());
         bias(k, tokens, kvd, a.kBias());
         bias(v, tokens, kvd, a.vBias());
