@@ -34,23 +34,26 @@ final class ModelOptions {
 
     /** The backend --backend names; a forced cuda without a usable GPU fails with the reason. */
     Backend openBackend() {
-        return BackendChoice.parse(backend).open(threadCount(), UPLOAD_PROGRESS);
+        return BackendChoice.parse(backend).open(threadCount(), new UploadLines());
     }
 
-    /** Weight uploads to a GPU print a line per tenth on stderr (stdout may be JSON). */
-    private static final UploadProgress UPLOAD_PROGRESS = new UploadProgress() {
+    /** Weight uploads to a GPU print a line per tenth on stderr (stdout may be JSON), each tenth once. */
+    private static final class UploadLines implements UploadProgress {
         private int lastTenth = -1;
 
         @Override
         public synchronized void uploaded(String model, long done, long total) {
+            if (done == 0) {
+                lastTenth = -1;   // an upload starts (the target's, then the draft's)
+            }
             int tenth = total == 0 ? 10 : (int) (10 * done / total);
-            if (tenth != lastTenth || done == total) {
-                System.err.printf(java.util.Locale.ROOT, "upload: %s %d%% of %.1f GiB%n", model, tenth * 10,
-                        total / (double) (1L << 30));
-                lastTenth = done == total ? -1 : tenth;
+            if (tenth != lastTenth) {
+                System.err.printf(java.util.Locale.ROOT, "upload: %s %d%% of %s%n", model, tenth * 10,
+                        InfoCommand.bytes(total));
+                lastTenth = tenth;
             }
         }
-    };
+    }
 
     int threadCount() {
         return threads != null ? threads : Runtime.getRuntime().availableProcessors();
