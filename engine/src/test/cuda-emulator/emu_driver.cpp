@@ -240,7 +240,8 @@ struct Fiber {
 class Block {
 public:
     std::function<void()> body;
-    std::vector<Fiber> fibers;
+    std::vector<Fiber> fibers;   // never shrinks: each keeps its mapped stack for the next block
+    int count = 0;               // the threads of the running block: fibers[0 .. count)
     std::vector<int> live, arrived;
     std::vector<uint64_t> generation;
     std::vector<uint64_t> exchange;   // [warp][2][32]
@@ -251,7 +252,8 @@ public:
 
     void reset(int threads) {
         warps = (threads + 31) / 32;
-        fibers.resize(threads);
+        count = threads;
+        if ((int)fibers.size() < threads) fibers.resize(threads);
         live.assign(warps + 1, 0);
         arrived.assign(warps + 1, 0);
         generation.assign(warps + 1, 0);
@@ -295,7 +297,7 @@ public:
         resume(fibers[0], scheduler_sp);
         // Back here when no fiber can run: all have finished, or the rest wait at barriers that
         // can never open.
-        return finished == (int)fibers.size();
+        return finished == count;
     }
 
     void arrive(int scope) {
@@ -313,7 +315,7 @@ public:
     // or to the scheduler when there is none. In lock-step code (every lane reaching the same
     // shuffle) the next one is always runnable, so a barrier costs one context switch per thread.
     void switch_away(Fiber& f) {
-        size_t n = fibers.size();
+        size_t n = (size_t)count;
         size_t i = (size_t)(&f - fibers.data());
         for (size_t k = 1; k <= n; k++) {
             if (++i == n) i = 0;
@@ -366,7 +368,7 @@ uint64_t exchange_xor(uint64_t mine, int lane_mask) {
     slots[f.lane] = mine;
     b.arrive(f.warp);
     int source = f.lane ^ lane_mask;
-    int width = (int)b.fibers.size() - f.warp * 32;
+    int width = b.count - f.warp * 32;
     return source < width ? slots[source] : mine;
 }
 

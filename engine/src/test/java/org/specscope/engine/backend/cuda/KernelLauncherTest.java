@@ -51,6 +51,40 @@ class KernelLauncherTest {
         assertThat(viaFfm[63]).isEqualTo(4f + 1f);
     }
 
+    /**
+     * Launches whose block sizes alternate (as a pass's do: 32, 128, 256 threads) leave the process
+     * no bigger: the emulator once dropped a fiber's stack whenever a smaller block came, and grew
+     * by gigabytes over a few thousand launches.
+     */
+    @Test
+    void launchesOfChangingBlockSizesDoNotGrowTheProcess() throws java.io.IOException {
+        CUdeviceptr v = cu.alloc(1 << 12, "values");
+        try {
+            for (int warmUp = 0; warmUp < 2; warmUp++) {
+                cu.launch("clamp_values", 2, 1, 1, warmUp == 0 ? 32 : 1024, 0, v, 16L, 1f);
+            }
+            cu.sync();
+            long before = residentKiB();
+            for (int i = 0; i < 2000; i++) {
+                cu.launch("clamp_values", 2, 1, 1, (i & 1) == 0 ? 32 : 1024, 0, v, 16L, 1f);
+            }
+            cu.sync();
+            assertThat(residentKiB() - before).as("KiB of resident memory added by 2000 launches")
+                    .isLessThan(256 * 1024);
+        } finally {
+            CudaContext.free(v);
+        }
+    }
+
+    private static long residentKiB() throws java.io.IOException {
+        for (String line : java.nio.file.Files.readAllLines(java.nio.file.Path.of("/proc/self/status"))) {
+            if (line.startsWith("VmRSS:")) {
+                return Long.parseLong(line.replaceAll("\\D", ""));
+            }
+        }
+        throw new IllegalStateException("no VmRSS in /proc/self/status");
+    }
+
     /** clamp_values over all, then add_bias on rows 16.. through an offset pointer. */
     private static float[] run(boolean ffm, float[] values) {
         CUdeviceptr v = cu.alloc((long) values.length * Float.BYTES, "values");
