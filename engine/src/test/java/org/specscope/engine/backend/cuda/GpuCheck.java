@@ -21,7 +21,8 @@ public final class GpuCheck {
         LauncherDiscoveryRequest request = LauncherDiscoveryRequestBuilder.request()
                 .selectors(selectClass(CudaProbeTest.class), selectClass(CudaParityTest.class),
                         selectClass(CudaPeaksTest.class), selectClass(KernelLauncherTest.class),
-                        selectClass("org.specscope.engine.cli.RunOnCudaTest"))
+                        selectClass("org.specscope.engine.cli.RunOnCudaTest"),
+                        selectClass("org.specscope.engine.session.SessionOnCudaTest"))
                 .build();
         Launcher launcher = LauncherFactory.create();
         SummaryGeneratingListener summary = new SummaryGeneratingListener();
