@@ -57,42 +57,40 @@ template <> __device__ __forceinline__ void load8<float>(const float* p, float* 
     w[4] = b.x; w[5] = b.y; w[6] = b.z; w[7] = b.w;
 }
 
-__device__ __forceinline__ float warp_sum(float v) {
+struct SumOp {
+    __device__ __forceinline__ float operator()(float a, float b) const { return a + b; }
+};
+struct MaxOp {
+    __device__ __forceinline__ float operator()(float a, float b) const { return fmaxf(a, b); }
+};
+
+template <typename Op>
+__device__ __forceinline__ float warp_reduce(float v, Op op) {
 #pragma unroll
-    for (int o = 16; o > 0; o >>= 1) v += __shfl_xor_sync(0xffffffffu, v, o);
+    for (int o = 16; o > 0; o >>= 1) v = op(v, __shfl_xor_sync(0xffffffffu, v, o));
     return v;
 }
 
-__device__ __forceinline__ float warp_max(float v) {
-#pragma unroll
-    for (int o = 16; o > 0; o >>= 1) v = fmaxf(v, __shfl_xor_sync(0xffffffffu, v, o));
-    return v;
-}
+__device__ __forceinline__ float warp_sum(float v) { return warp_reduce(v, SumOp()); }
+__device__ __forceinline__ float warp_max(float v) { return warp_reduce(v, MaxOp()); }
 
-// Sum over the block, returned to every thread. Safe to call repeatedly (syncs before reuse).
-__device__ float block_sum(float v) {
+// Reduction over the block, returned to every thread; the warps' results combine in warp order.
+// Safe to call repeatedly: it syncs before reusing its slots (one set per operation).
+template <typename Op>
+__device__ float block_reduce(float v, Op op, float identity) {
     __shared__ float part[32];
     int lane = threadIdx.x & 31, warp = threadIdx.x >> 5, warps = (blockDim.x + 31) >> 5;
-    v = warp_sum(v);
+    v = warp_reduce(v, op);
     __syncthreads();
     if (lane == 0) part[warp] = v;
     __syncthreads();
-    float s = 0.f;
-    for (int i = 0; i < warps; i++) s += part[i];
-    return s;
+    float r = identity;
+    for (int i = 0; i < warps; i++) r = op(r, part[i]);
+    return r;
 }
 
-__device__ float block_max(float v) {
-    __shared__ float part[32];
-    int lane = threadIdx.x & 31, warp = threadIdx.x >> 5, warps = (blockDim.x + 31) >> 5;
-    v = warp_max(v);
-    __syncthreads();
-    if (lane == 0) part[warp] = v;
-    __syncthreads();
-    float m = -INFINITY;
-    for (int i = 0; i < warps; i++) m = fmaxf(m, part[i]);
-    return m;
-}
+__device__ float block_sum(float v) { return block_reduce(v, SumOp(), 0.f); }
+__device__ float block_max(float v) { return block_reduce(v, MaxOp(), -INFINITY); }
 
 // ---- embedding ------------------------------------------------------------------------------
 

@@ -76,7 +76,6 @@ enum : int {
     CUDA_ERROR_INVALID_HANDLE = 400,
     CUDA_ERROR_NOT_FOUND = 500,
     CUDA_ERROR_ILLEGAL_ADDRESS = 700,
-    CUDA_ERROR_LAUNCH_OUT_OF_RESOURCES = 701,
     CUDA_ERROR_LAUNCH_FAILED = 719,
     CUDA_ERROR_NOT_SUPPORTED = 801,
 };
@@ -145,13 +144,7 @@ public:
     }
 
     /** Whether [p, p + bytes) lies inside one live allocation. */
-    bool contains(CUdeviceptr p, size_t bytes) {
-        std::lock_guard<std::mutex> lock(mutex_);
-        auto it = live_.upper_bound(p);
-        if (it == live_.begin()) return false;
-        --it;
-        return p >= it->first && p + bytes <= it->first + it->second.bytes;
-    }
+    bool contains(CUdeviceptr p, size_t bytes) { return bytes <= remaining(p); }
 
     /** Bytes from p to the end of its allocation (0 when p is in none). */
     size_t remaining(CUdeviceptr p) {

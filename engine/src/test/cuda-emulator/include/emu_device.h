@@ -67,12 +67,6 @@ inline float __uint_as_float(unsigned int u) {
     return f;
 }
 
-inline unsigned int __float_as_uint(float f) {
-    unsigned int u;
-    memcpy(&u, &f, sizeof u);
-    return u;
-}
-
 template <typename T>
 inline T __shfl_xor_sync(unsigned int /*mask: every lane takes part in our kernels' shuffles*/, T v, int lane_mask) {
     static_assert(sizeof(T) <= sizeof(uint64_t), "shuffle of a value wider than 8 bytes");

@@ -18,11 +18,9 @@ import org.specscope.engine.trace.StepTrace;
 import org.specscope.engine.trace.TraceSink;
 
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.function.BooleanSupplier;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -44,17 +42,6 @@ class GenerationSessionTest {
         setup.close();
     }
 
-    /** Polls {@code condition} until it holds, failing after {@code seconds}. */
-    private static void awaitUntil(int seconds, BooleanSupplier condition) throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(seconds).toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("condition not met within " + seconds + " s");
-            }
-            Thread.sleep(5);
-        }
-    }
-
     private static GenerationSession session(int maxTokens, Settings settings, TraceSink recorder, Drafter drafter) {
         int[] ids = setup.target().tokenizer().encode("And God said,");
         return new GenerationSession(setup.newDecoder(drafter, Clock.WALL, CascadeConfig.PAPER), ids, maxTokens,
@@ -68,18 +55,18 @@ class GenerationSessionTest {
         try (Drafter drafter = setup.newDrafter(DecodingSetup.DrafterKind.DRAFT_MODEL, 8, 60)) {
             GenerationSession session = session(60, initial, recorder, drafter);
             session.start(true);
-            awaitUntil(30, () -> session.state() == GenerationSession.State.PAUSED);
+            Await.until(30, () -> session.state() == GenerationSession.State.PAUSED);
             assertThat(recorder.header()).isNotNull();
             assertThat(recorder.stepCount()).isEqualTo(1);   // the prefill only
 
             session.step();
-            awaitUntil(30, () -> recorder.stepCount() == 2
+            Await.until(30, () -> recorder.stepCount() == 2
                     && session.state() == GenerationSession.State.PAUSED);
             assertThat(recorder.steps().get(1).layers().getFirst().kept().size()).isEqualTo(32);
 
             session.updateSettings(s -> s.withBudget(ExpertBudget.fixed(8, CoveragePolicy.SUBSTITUTE)));
             session.step();
-            awaitUntil(30, () -> recorder.stepCount() == 3);
+            Await.until(30, () -> recorder.stepCount() == 3);
             StepTrace third = recorder.steps().get(2);
             assertThat(third.layers().getFirst().kept().size()).isEqualTo(8);
             assertThat(third.settings().budget()).isEqualTo(ExpertBudget.fixed(8, CoveragePolicy.SUBSTITUTE));
@@ -98,7 +85,7 @@ class GenerationSessionTest {
         try (Drafter drafter = setup.newDrafter(DecodingSetup.DrafterKind.DRAFT_MODEL, 8, 500)) {
             GenerationSession session = session(500, Settings.defaults(), recorder, drafter);
             session.start(true);
-            awaitUntil(30, () -> session.state() == GenerationSession.State.PAUSED);
+            Await.until(30, () -> session.state() == GenerationSession.State.PAUSED);
             session.cancel();
             RunEnd end = session.completion().get(30, TimeUnit.SECONDS);
             assertThat(end.stopReason()).isEqualTo("CANCELLED");
@@ -162,7 +149,7 @@ class GenerationSessionTest {
         };
         GenerationSession session = session(20, Settings.defaults(), recorder, broken);
         session.start(false);
-        awaitUntil(30, () -> session.completion().isDone());
+        Await.until(30, () -> session.completion().isDone());
         assertThat(session.completion()).isCompletedExceptionally();
         assertThat(session.state()).isEqualTo(GenerationSession.State.FAILED);
         assertThat(session.completion().exceptionNow()).hasMessageContaining("ran out of memory");

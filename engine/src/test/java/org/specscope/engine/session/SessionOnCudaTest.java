@@ -47,24 +47,14 @@ class SessionOnCudaTest {
             GenerationSession session = new GenerationSession(setup.newDecoder(drafter, Clock.WALL, CascadeConfig.PAPER),
                     ids, 24, settings, setup.header(drafter, Clock.WALL, ids, "And God said,", settings), recorder);
             session.start(true);
-            awaitSteps(recorder, 1);
+            Await.until(60, () -> recorder.stepCount() >= 1);
             session.step();
-            awaitSteps(recorder, 2);
+            Await.until(60, () -> recorder.stepCount() >= 2);
             session.updateSettings(s -> s.withBudget(ExpertBudget.fixed(8, CoveragePolicy.SUBSTITUTE)));
             session.resume();
             RunEnd end = session.completion().get(120, TimeUnit.SECONDS);
             assertThat(recorder.steps().getLast().layers().getFirst().kept().size()).isEqualTo(8);
             return end.generatedIds().toArray();
-        }
-    }
-
-    private static void awaitSteps(RecordingSink recorder, int steps) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        while (recorder.stepCount() < steps) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("no step " + steps + " within 60 s");
-            }
-            Thread.sleep(5);
         }
     }
 }

@@ -162,8 +162,7 @@ class SpeculativeDecoderTest {
     private static List<FloatSeq> traceProbabilities(ModelRunner target, Settings settings) {
         List<FloatSeq> all = new ArrayList<>();
         try (Drafter drafter = setup.newDrafter(DrafterKind.DRAFT_MODEL, promptIds.length, TOKENS)) {
-            SpeculativeDecoder decoder = new SpeculativeDecoder(target, setup.targetCost(), drafter,
-                    setup.target().tokenizer(), setup.target().eosTokenIds(), Clock.WALL, CascadeConfig.PAPER);
+            SpeculativeDecoder decoder = decoderFor(target, drafter);
             decoder.prefill(promptIds, TOKENS, settings);
             while (!decoder.isFinished()) {
                 all.add(decoder.step(settings).tree().targetProbs());
@@ -172,10 +171,15 @@ class SpeculativeDecoderTest {
         return all;
     }
 
+    /** setup.newDecoder's decoder, on another target runner. */
+    private static SpeculativeDecoder decoderFor(ModelRunner target, Drafter drafter) {
+        return new SpeculativeDecoder(target, setup.targetCost(), drafter, setup.target().tokenizer(),
+                setup.target().eosTokenIds(), Clock.WALL, CascadeConfig.PAPER);
+    }
+
     private static int[] decode(ModelRunner target, Settings settings, boolean measureQuality) {
         try (Drafter drafter = setup.newDrafter(DrafterKind.DRAFT_MODEL, promptIds.length, TOKENS)) {
-            SpeculativeDecoder decoder = new SpeculativeDecoder(target, setup.targetCost(), drafter,
-                    setup.target().tokenizer(), setup.target().eosTokenIds(), Clock.WALL, CascadeConfig.PAPER);
+            SpeculativeDecoder decoder = decoderFor(target, drafter);
             decoder.measureQuality(measureQuality);
             decoder.prefill(promptIds, TOKENS, settings);
             while (!decoder.isFinished()) {

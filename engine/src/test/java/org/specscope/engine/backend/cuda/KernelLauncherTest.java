@@ -4,6 +4,7 @@ import jcuda.driver.CUdeviceptr;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.specscope.engine.bench.ResidentMemory;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -57,7 +58,7 @@ class KernelLauncherTest {
      * by gigabytes over a few thousand launches.
      */
     @Test
-    void launchesOfChangingBlockSizesDoNotGrowTheProcess() throws java.io.IOException {
+    void launchesOfChangingBlockSizesDoNotGrowTheProcess() {
         CUdeviceptr v = cu.alloc(1 << 12, "values");
         try {
             for (int warmUp = 0; warmUp < 2; warmUp++) {
@@ -76,13 +77,8 @@ class KernelLauncherTest {
         }
     }
 
-    private static long residentKiB() throws java.io.IOException {
-        for (String line : java.nio.file.Files.readAllLines(java.nio.file.Path.of("/proc/self/status"))) {
-            if (line.startsWith("VmRSS:")) {
-                return Long.parseLong(line.replaceAll("\\D", ""));
-            }
-        }
-        throw new IllegalStateException("no VmRSS in /proc/self/status");
+    private static long residentKiB() {
+        return ResidentMemory.ofThisProcess().orElseThrow().currentBytes() >> 10;
     }
 
     /** clamp_values over all, then add_bias on rows 16.. through an offset pointer. */
