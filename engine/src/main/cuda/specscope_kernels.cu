@@ -108,17 +108,20 @@ extern "C" __global__ void embed_f32(const float* t, const int* ids, float* x, i
 
 // ---- elementwise ----------------------------------------------------------------------------
 
-// RMSNorm of one row per block; out may alias x (each element is read before it is written,
-// and the sum of squares is complete, block-wide, before any write).
-extern "C" __global__ void rms_norm(const float* x, const float* weight, float* out, int width, float eps) {
-    const float* in = x + (long long)blockIdx.x * width;
-    float* o = out + (long long)blockIdx.x * width;
+// RMSNorm of one row by the block's threads; out may alias in (each element is read before it is
+// written, and the sum of squares is complete, block-wide, before any write).
+__device__ void rms_norm_row(const float* in, const float* weight, float* out, int width, float eps) {
     float ss = 0.f;
     for (int i = threadIdx.x; i < width; i += blockDim.x) ss += in[i] * in[i];
     ss = block_sum(ss);
     // The CPU widens to double for the square root; so do we (one per row: free).
     float inv = (float)(1.0 / sqrt((double)(ss / width + eps)));
-    for (int i = threadIdx.x; i < width; i += blockDim.x) o[i] = in[i] * inv * weight[i];
+    for (int i = threadIdx.x; i < width; i += blockDim.x) out[i] = in[i] * inv * weight[i];
+}
+
+// RMSNorm of one row per block; out may alias x.
+extern "C" __global__ void rms_norm(const float* x, const float* weight, float* out, int width, float eps) {
+    rms_norm_row(x + (long long)blockIdx.x * width, weight, out + (long long)blockIdx.x * width, width, eps);
 }
 
 // x += delta, then out = RMSNorm(x): a layer's residual add fused with the next norm (one launch
@@ -166,99 +169,183 @@ extern "C" __global__ void silu_mul(float* gate, const float* up, long long n) {
     }
 }
 
-// Rotate-half RoPE of `heads` heads per token, in place. rows[t] starts at v + t * stride.
-// inv_freq is double and the angle is formed in double, as the CPU does: position * frequency
-// reaches thousands of radians, where a float angle would already be off by 1e-4.
-extern "C" __global__ void rope(float* v, const int* positions, const double* inv_freq, int heads, int head_dim,
-                                int stride) {
+// Rotate-half RoPE of `heads` heads of one token's row, in place, by the block's threads, with the
+// rotation's cosines and sines per frequency from cs and sn.
+__device__ void rope_row(float* row, const float* cs, const float* sn, int heads, int head_dim) {
     int half = head_dim / 2;
-    float* row = v + (long long)blockIdx.x * stride;
-    double position = positions[blockIdx.x];
     for (int j = threadIdx.x; j < heads * half; j += blockDim.x) {
         int h = j / half, i = j % half;
-        double s, c;
-        sincos(position * inv_freq[i], &s, &c);
-        float cs = (float)c, sn = (float)s;
         float* b = row + h * head_dim;
         float x0 = b[i], x1 = b[i + half];
-        b[i] = x0 * cs - x1 * sn;
-        b[i + half] = x1 * cs + x0 * sn;
+        b[i] = x0 * cs[i] - x1 * sn[i];
+        b[i + half] = x1 * cs[i] + x0 * sn[i];
     }
+}
+
+#define ATT_MAX_HEAD_DIM 512   // as the attention kernel: ATT_THREADS * ATT_MAX_DIMS
+
+// Attention's per-token preparation of q and k in one launch: the family's q/k RMSNorm (norm_mode
+// 0: none, 1: over the whole projection, 2: per head), OLMoE's clamp of q, k and v to [-clip, clip]
+// (when clamp is 1), then the rotary embedding of q and k: what rms_norm, clamp_values and a rope
+// per head group did in up to seven launches (the per-head norm now sums a head within one warp). q_norm and k_norm are
+// [heads * head_dim] and [kv_heads * head_dim] (mode 1) or [head_dim] (mode 2). Grid: tokens.
+extern "C" __global__ void qk_norm_rope(float* q, float* k, float* v, const int* positions, const double* inv_freq,
+                                        const float* q_norm, const float* k_norm, int norm_mode, int heads,
+                                        int kv_heads, int head_dim, float eps, int clamp, float clip) {
+    int qd = heads * head_dim, kvd = kv_heads * head_dim;
+    float* qr = q + (long long)blockIdx.x * qd;
+    float* kr = k + (long long)blockIdx.x * kvd;
+    float* vr = v + (long long)blockIdx.x * kvd;
+    if (norm_mode == 1) {
+        rms_norm_row(qr, q_norm, qr, qd, eps);
+        rms_norm_row(kr, k_norm, kr, kvd, eps);
+    } else if (norm_mode == 2) {
+        // A warp per head (a block-wide reduction per head, one head after another, took tens of
+        // microseconds a token for Qwen3's 36 heads).
+        int warp = threadIdx.x >> 5, lane = threadIdx.x & 31, warps = blockDim.x >> 5;
+        for (int h = warp; h < heads + kv_heads; h += warps) {
+            float* row = h < heads ? qr + h * head_dim : kr + (h - heads) * head_dim;
+            const float* weight = h < heads ? q_norm : k_norm;
+            float ss = 0.f;
+            for (int i = lane; i < head_dim; i += 32) ss += row[i] * row[i];
+            ss = warp_sum(ss);
+            float inv = (float)(1.0 / sqrt((double)(ss / head_dim + eps)));
+            for (int i = lane; i < head_dim; i += 32) row[i] = row[i] * inv * weight[i];
+        }
+    }
+    __syncthreads();   // the clamp and the rotation read elements other threads normalised
+    if (clamp) {
+        for (int i = threadIdx.x; i < qd; i += blockDim.x) qr[i] = fmaxf(-clip, fminf(clip, qr[i]));
+        for (int i = threadIdx.x; i < kvd; i += blockDim.x) kr[i] = fmaxf(-clip, fminf(clip, kr[i]));
+        for (int i = threadIdx.x; i < kvd; i += blockDim.x) vr[i] = fmaxf(-clip, fminf(clip, vr[i]));
+        __syncthreads();
+    }
+    // One angle per frequency, shared by every head of q and k (a sincos per element took most of
+    // this kernel's time). inv_freq is double and the angle is formed in double, as the CPU does:
+    // position * frequency reaches thousands of radians, where a float angle would be off by 1e-4.
+    __shared__ float cs[ATT_MAX_HEAD_DIM / 2], sn[ATT_MAX_HEAD_DIM / 2];
+    double position = positions[blockIdx.x];
+    for (int i = threadIdx.x; i < head_dim / 2; i += blockDim.x) {
+        double s, c;
+        sincos(position * inv_freq[i], &s, &c);
+        cs[i] = (float)c;
+        sn[i] = (float)s;
+    }
+    __syncthreads();
+    rope_row(qr, cs, sn, heads, head_dim);
+    rope_row(kr, cs, sn, kv_heads, head_dim);
 }
 
 // ---- matrix products ------------------------------------------------------------------------
 
-// One warp per output row, MM_TOKENS inputs per block: a weight row is read once for up to
-// MM_TOKENS tokens (a decode step or a small draft tree reads every weight exactly once; a
-// 128-token prefill re-reads it 8 times, mostly from L2), and the inputs come from L1/L2.
+// One warp per output row, a tile of TILE input tokens per block: a weight row is read once for up
+// to TILE tokens, and the inputs come from L1/L2. Each product exists for two tiles: 1, for a
+// decode step (a lean kernel: few registers, so many warps per SM keep loads in flight), and
+// MM_TOKENS, for verification passes and prefill (a 64-node tree reads each weight 4 times, mostly
+// from L2). The host picks the tile from the pass's token count.
 #define MM_WARPS 8
 #define MM_TOKENS 16
+// 16-byte weight loads a lane of a one-token product issues before it uses any. One load in flight
+// per warp leaves HBM mostly idle: to stream at full bandwidth an H100 SM needs some 18 KB in flight
+// (Little's law, 3.35 TB/s x ~700 ns over 132 SMs); a warp with four loads in flight holds 2 KB.
+// A 16-token tile does 16 times the arithmetic per load and needs its registers for the sums: it
+// unrolls nothing (unrolled, it took 160 registers a thread, one block per SM).
+#define MM_UNROLL 4
 
-// y[(first + j) * rows + row] = W[row] . x[in_row(first + j)] for j < count, where in_row(p) is
-// gather[p] when gather is given (an expert's tokens, read in place from the normed activations)
-// and p otherwise.
-template <typename T>
-__device__ void matmul_rows(const T* W, const float* x, const int* gather, float* y, int rows, int cols,
-                            int first, int count, int row) {
-    int lane = threadIdx.x & 31;
-    const T* w = W + (long long)row * cols;
-    const float* in[MM_TOKENS];
+// acc[j] += the dot product of 8 weights with in[j][c..c+8), for j < count.
+template <int TILE>
+__device__ __forceinline__ void dot8(const float* wv, const float* const* in, int c, int count, float* acc) {
 #pragma unroll
-    for (int j = 0; j < MM_TOKENS; j++) {
-        int p = first + (j < count ? j : 0);
-        in[j] = x + (long long)(gather ? gather[p] : p) * cols;
+    for (int j = 0; j < TILE; j++) {
+        if (j < count) {
+            float4 a = reinterpret_cast<const float4*>(in[j] + c)[0];
+            float4 b = reinterpret_cast<const float4*>(in[j] + c)[1];
+            acc[j] += wv[0] * a.x + wv[1] * a.y + wv[2] * a.z + wv[3] * a.w
+                    + wv[4] * b.x + wv[5] * b.y + wv[6] * b.z + wv[7] * b.w;
+        }
     }
-    float acc[MM_TOKENS];
+}
+
+// The dot products of one weight row w (cols wide) with the input rows in[0..count), count <= TILE,
+// reduced over the warp: every lane returns the sums in acc. Each lane adds its chunks of 8 columns
+// in ascending order, whether they came in an unrolled group or not, so the unrolling changes no
+// result.
+template <typename T, int TILE>
+__device__ __forceinline__ void row_dots(const T* w, const float* const* in, int count, int cols, float* acc) {
+    int lane = threadIdx.x & 31;
 #pragma unroll
-    for (int j = 0; j < MM_TOKENS; j++) acc[j] = 0.f;
+    for (int j = 0; j < TILE; j++) acc[j] = 0.f;
     if ((cols & 7) == 0) {
-        for (int c = lane * 8; c < cols; c += 32 * 8) {
+        constexpr int unroll = TILE == 1 ? MM_UNROLL : 1;
+        int c = lane * 8;
+        for (; unroll > 1 && c + (unroll - 1) * 256 < cols; c += unroll * 256) {
+            float wv[unroll][8];
+#pragma unroll
+            for (int u = 0; u < unroll; u++) load8<T>(w + c + u * 256, wv[u]);
+#pragma unroll
+            for (int u = 0; u < unroll; u++) dot8<TILE>(wv[u], in, c + u * 256, count, acc);
+        }
+        for (; c < cols; c += 256) {
             float wv[8];
             load8<T>(w + c, wv);
-#pragma unroll
-            for (int j = 0; j < MM_TOKENS; j++) {
-                if (j < count) {
-                    float4 a = reinterpret_cast<const float4*>(in[j] + c)[0];
-                    float4 b = reinterpret_cast<const float4*>(in[j] + c)[1];
-                    acc[j] += wv[0] * a.x + wv[1] * a.y + wv[2] * a.z + wv[3] * a.w
-                            + wv[4] * b.x + wv[5] * b.y + wv[6] * b.z + wv[7] * b.w;
-                }
-            }
+            dot8<TILE>(wv, in, c, count, acc);
         }
     } else {
         // Odd widths (tiny test models): the same sum, one element at a time.
         for (int c = lane; c < cols; c += 32) {
             float wv = to_float(w[c]);
 #pragma unroll
-            for (int j = 0; j < MM_TOKENS; j++)
+            for (int j = 0; j < TILE; j++)
                 if (j < count) acc[j] += wv * in[j][c];
         }
     }
     // count is the same in every lane, so the branch is uniform and the shuffles stay full-warp;
-    // a decode step (count 1) reduces one sum, not MM_TOKENS.
+    // a decode step (count 1) reduces one sum, not TILE.
 #pragma unroll
-    for (int j = 0; j < MM_TOKENS; j++) {
-        if (j < count) {
-            float s = warp_sum(acc[j]);
-            if (lane == 0) y[(long long)(first + j) * rows + row] = s;
-        }
+    for (int j = 0; j < TILE; j++)
+        if (j < count) acc[j] = warp_sum(acc[j]);
+}
+
+// in[j] = the input row of pass row first + j (j < count; later entries repeat the first): gather[p]
+// when gather is given (an expert's tokens, read in place from the normed activations), else p.
+template <int TILE>
+__device__ __forceinline__ void input_rows(const float* x, const int* gather, int cols, int first, int count,
+                                           const float** in) {
+#pragma unroll
+    for (int j = 0; j < TILE; j++) {
+        int p = first + (j < count ? j : 0);
+        in[j] = x + (long long)(gather ? gather[p] : p) * cols;
     }
 }
 
-// y[tokens x rows] = x[tokens x cols] W^T. Grid: (ceil(rows / MM_WARPS), ceil(tokens / MM_TOKENS)),
+// y[(first + j) * rows + row] = W[row] . x[in_row(first + j)] for j < count.
+template <typename T, int TILE>
+__device__ void matmul_rows(const T* W, const float* x, const int* gather, float* y, int rows, int cols,
+                            int first, int count, int row) {
+    const float* in[TILE];
+    input_rows<TILE>(x, gather, cols, first, count, in);
+    float acc[TILE];
+    row_dots<T, TILE>(W + (long long)row * cols, in, count, cols, acc);
+    if ((threadIdx.x & 31) == 0)
+#pragma unroll
+        for (int j = 0; j < TILE; j++)
+            if (j < count) y[(long long)(first + j) * rows + row] = acc[j];
+}
+
+// y[tokens x rows] = x[tokens x cols] W^T. Grid: (ceil(rows / MM_WARPS), ceil(tokens / TILE)),
 // block MM_WARPS * 32.
-template <typename T>
+template <typename T, int TILE>
 __device__ void matmul(const T* W, const float* x, float* y, int rows, int cols, int tokens) {
     int row = blockIdx.x * MM_WARPS + (threadIdx.x >> 5);
-    int first = blockIdx.y * MM_TOKENS;
+    int first = blockIdx.y * TILE;
     if (row >= rows) return;
-    matmul_rows<T>(W, x, nullptr, y, rows, cols, first, min(MM_TOKENS, tokens - first), row);
+    matmul_rows<T, TILE>(W, x, nullptr, y, rows, cols, first, min(TILE, tokens - first), row);
 }
 
 // Three products of the same input in one launch (attention's q, k and v projections): the first
 // ceil(rows_a / MM_WARPS) row blocks compute y_a, the next y_b, the rest y_c. Grid: (the three
-// counts of row blocks summed, ceil(tokens / MM_TOKENS)).
-template <typename T>
+// counts of row blocks summed, ceil(tokens / TILE)).
+template <typename T, int TILE>
 __device__ void matmul3(const T* w_a, const T* w_b, const T* w_c, const float* x, float* y_a, float* y_b, float* y_c,
                         int rows_a, int rows_b, int rows_c, int cols, int tokens) {
     int blocks_a = (rows_a + MM_WARPS - 1) / MM_WARPS, blocks_b = (rows_b + MM_WARPS - 1) / MM_WARPS;
@@ -278,67 +365,85 @@ __device__ void matmul3(const T* w_a, const T* w_b, const T* w_c, const float* x
         rows = rows_b;
     }
     int row = b * MM_WARPS + (threadIdx.x >> 5);
-    int first = blockIdx.y * MM_TOKENS;
+    int first = blockIdx.y * TILE;
     if (row >= rows) return;
-    matmul_rows<T>(W, x, nullptr, y, rows, cols, first, min(MM_TOKENS, tokens - first), row);
+    matmul_rows<T, TILE>(W, x, nullptr, y, rows, cols, first, min(TILE, tokens - first), row);
 }
 
-extern "C" __global__ void matmul3_bf16(const __nv_bfloat16* a, const __nv_bfloat16* b, const __nv_bfloat16* c, const float* x, float* ya, float* yb, float* yc, int ra, int rb, int rc, int cols, int tokens) { matmul3(a, b, c, x, ya, yb, yc, ra, rb, rc, cols, tokens); }
-extern "C" __global__ void matmul3_f16(const __half* a, const __half* b, const __half* c, const float* x, float* ya, float* yb, float* yc, int ra, int rb, int rc, int cols, int tokens) { matmul3(a, b, c, x, ya, yb, yc, ra, rb, rc, cols, tokens); }
-extern "C" __global__ void matmul3_f32(const float* a, const float* b, const float* c, const float* x, float* ya, float* yb, float* yc, int ra, int rb, int rc, int cols, int tokens) { matmul3(a, b, c, x, ya, yb, yc, ra, rb, rc, cols, tokens); }
+// The grouped expert products: the (token, expert) pairs are grouped by expert (group_pairs), which
+// also lists the work: item w is expert work[2w] over its pairs from work[2w + 1], up to TILE of
+// them, and work_count[0] items are listed. Each kept expert's weights are thus streamed once per
+// TILE of its pairs, and experts with no pairs (dropped by the budget, or chosen by no token) are
+// not read at all, nor given blocks: a grid over (expert, tile) for every expert would launch tens
+// of thousands of blocks that return at once (a 64-node tree, 64 experts), whose scheduling alone
+// costs more than the work. The experts of a layer sit in one stacked allocation, expert e at
+// stack + e * expert_stride, so one launch covers them all. Grid: (ceil(rows / MM_WARPS), the
+// bound on work items the host computes); blocks past work_count[0] return at once.
 
-extern "C" __global__ void matmul_bf16(const __nv_bfloat16* W, const float* x, float* y, int rows, int cols, int tokens) { matmul(W, x, y, rows, cols, tokens); }
-extern "C" __global__ void matmul_f16(const __half* W, const float* x, float* y, int rows, int cols, int tokens) { matmul(W, x, y, rows, cols, tokens); }
-extern "C" __global__ void matmul_f32(const float* W, const float* x, float* y, int rows, int cols, int tokens) { matmul(W, x, y, rows, cols, tokens); }
-
-// The grouped expert product: the (token, expert) pairs are grouped by expert (group_pairs), which
-// also lists the work: item w is expert work[2w] over its pairs from work[2w + 1], up to MM_TOKENS
-// of them, and work_count[0] items are listed. Each kept expert's weights are thus streamed once
-// per MM_TOKENS of its pairs, and experts with no pairs (dropped by the budget, or chosen by no
-// token) are not read at all, nor given blocks: a grid over (expert, tile) for every expert would
-// launch tens of thousands of blocks that return at once (a 64-node tree, 64 experts), whose
-// scheduling alone costs more than the work. The experts of a layer sit in one stacked allocation,
-// expert e at stack + e * expert_stride, so one launch covers them all.
-// y row p is pair p's output; x row is gather[p] (a token) when gather is given, else p.
-// Grid: (ceil(rows / MM_WARPS), the bound on work items the host computes); blocks past
-// work_count[0] return at once.
-template <typename T>
-__device__ void expert_tile(const T* stack, long long expert_stride, const int* work, const int* work_count,
-                            const int* expert_start, const int* gather, const float* x, float* y, int rows, int cols,
-                            int row_block) {
+// Expert down projection: y row p (pair p's output) = W_e . x row p.
+template <typename T, int TILE>
+__device__ void expert_matmul(const T* stack, long long expert_stride, const int* work, const int* work_count,
+                              const int* expert_start, const float* x, float* y, int rows, int cols) {
     int w = blockIdx.y;
-    int row = row_block * MM_WARPS + (threadIdx.x >> 5);
+    int row = blockIdx.x * MM_WARPS + (threadIdx.x >> 5);
     if (row >= rows || w >= work_count[0]) return;
     int e = work[2 * w], first = work[2 * w + 1];
-    int end = expert_start[e + 1];
-    matmul_rows<T>(stack + e * expert_stride, x, gather, y, rows, cols, first, min(MM_TOKENS, end - first), row);
+    matmul_rows<T, TILE>(stack + e * expert_stride, x, nullptr, y, rows, cols, first,
+                         min(TILE, expert_start[e + 1] - first), row);
 }
 
-template <typename T>
-__device__ void expert_matmul(const T* stack, long long expert_stride, const int* work, const int* work_count,
-                              const int* expert_start, const int* gather, const float* x, float* y, int rows, int cols) {
-    expert_tile<T>(stack, expert_stride, work, work_count, expert_start, gather, x, y, rows, cols, blockIdx.x);
+// SwiGLU's gate and up products of an expert with its tokens (gathered from x, the normed
+// activations), and the gated activation: act row p = silu(gate_e . x) * (up_e . x), a warp per
+// output row reading both weight rows. One launch instead of two products and an elementwise
+// kernel, with the same float operations as silu_mul.
+template <typename T, int TILE>
+__device__ void expert_gate_up(const T* gate, const T* up, long long expert_stride, const int* work,
+                               const int* work_count, const int* expert_start, const int* gather, const float* x,
+                               float* act, int rows, int cols) {
+    int w = blockIdx.y;
+    int row = blockIdx.x * MM_WARPS + (threadIdx.x >> 5);
+    if (row >= rows || w >= work_count[0]) return;
+    int e = work[2 * w], first = work[2 * w + 1];
+    int count = min(TILE, expert_start[e + 1] - first);
+    const float* in[TILE];
+    input_rows<TILE>(x, gather, cols, first, count, in);
+    long long offset = e * expert_stride + (long long)row * cols;
+    float g[TILE], u[TILE];
+    row_dots<T, TILE>(gate + offset, in, count, cols, g);
+    row_dots<T, TILE>(up + offset, in, count, cols, u);
+    if ((threadIdx.x & 31) == 0)
+#pragma unroll
+        for (int j = 0; j < TILE; j++)
+            if (j < count) act[(long long)(first + j) * rows + row] = g[j] / (1.f + expf(-g[j])) * u[j];
 }
 
-// Two expert products over the same pairs and input in one launch (SwiGLU's gate and up): the
-// first ceil(rows / MM_WARPS) row blocks compute y_a from stack_a, the rest y_b from stack_b.
-template <typename T>
-__device__ void expert_matmul_pair(const T* stack_a, const T* stack_b, long long expert_stride, const int* work,
-                                   const int* work_count, const int* expert_start, const int* gather, const float* x,
-                                   float* y_a, float* y_b, int rows, int cols) {
-    int blocks = (rows + MM_WARPS - 1) / MM_WARPS;
-    bool second = blockIdx.x >= blocks;
-    expert_tile<T>(second ? stack_b : stack_a, expert_stride, work, work_count, expert_start, gather, x,
-                   second ? y_b : y_a, rows, cols, blockIdx.x - (second ? blocks : 0));
-}
+// The entry points, per weight dtype and tile (name_t1_bf16, name_t16_bf16, ...), one line each.
+extern "C" __global__ void matmul_t1_bf16(const __nv_bfloat16* W, const float* x, float* y, int rows, int cols, int tokens) { matmul<__nv_bfloat16, 1>(W, x, y, rows, cols, tokens); }
+extern "C" __global__ void matmul3_t1_bf16(const __nv_bfloat16* a, const __nv_bfloat16* b, const __nv_bfloat16* c, const float* x, float* ya, float* yb, float* yc, int ra, int rb, int rc, int cols, int tokens) { matmul3<__nv_bfloat16, 1>(a, b, c, x, ya, yb, yc, ra, rb, rc, cols, tokens); }
+extern "C" __global__ void expert_matmul_t1_bf16(const __nv_bfloat16* s, long long st, const int* wk, const int* wc, const int* es, const float* x, float* y, int rows, int cols) { expert_matmul<__nv_bfloat16, 1>(s, st, wk, wc, es, x, y, rows, cols); }
+extern "C" __global__ void expert_gate_up_t1_bf16(const __nv_bfloat16* g, const __nv_bfloat16* u, long long st, const int* wk, const int* wc, const int* es, const int* gather, const float* x, float* act, int rows, int cols) { expert_gate_up<__nv_bfloat16, 1>(g, u, st, wk, wc, es, gather, x, act, rows, cols); }
+extern "C" __global__ void matmul_t16_bf16(const __nv_bfloat16* W, const float* x, float* y, int rows, int cols, int tokens) { matmul<__nv_bfloat16, 16>(W, x, y, rows, cols, tokens); }
+extern "C" __global__ void matmul3_t16_bf16(const __nv_bfloat16* a, const __nv_bfloat16* b, const __nv_bfloat16* c, const float* x, float* ya, float* yb, float* yc, int ra, int rb, int rc, int cols, int tokens) { matmul3<__nv_bfloat16, 16>(a, b, c, x, ya, yb, yc, ra, rb, rc, cols, tokens); }
+extern "C" __global__ void expert_matmul_t16_bf16(const __nv_bfloat16* s, long long st, const int* wk, const int* wc, const int* es, const float* x, float* y, int rows, int cols) { expert_matmul<__nv_bfloat16, 16>(s, st, wk, wc, es, x, y, rows, cols); }
+extern "C" __global__ void expert_gate_up_t16_bf16(const __nv_bfloat16* g, const __nv_bfloat16* u, long long st, const int* wk, const int* wc, const int* es, const int* gather, const float* x, float* act, int rows, int cols) { expert_gate_up<__nv_bfloat16, 16>(g, u, st, wk, wc, es, gather, x, act, rows, cols); }
 
-extern "C" __global__ void expert_matmul_pair_bf16(const __nv_bfloat16* a, const __nv_bfloat16* b, long long st, const int* wk, const int* wc, const int* es, const int* g, const float* x, float* ya, float* yb, int rows, int cols) { expert_matmul_pair(a, b, st, wk, wc, es, g, x, ya, yb, rows, cols); }
-extern "C" __global__ void expert_matmul_pair_f16(const __half* a, const __half* b, long long st, const int* wk, const int* wc, const int* es, const int* g, const float* x, float* ya, float* yb, int rows, int cols) { expert_matmul_pair(a, b, st, wk, wc, es, g, x, ya, yb, rows, cols); }
-extern "C" __global__ void expert_matmul_pair_f32(const float* a, const float* b, long long st, const int* wk, const int* wc, const int* es, const int* g, const float* x, float* ya, float* yb, int rows, int cols) { expert_matmul_pair(a, b, st, wk, wc, es, g, x, ya, yb, rows, cols); }
+extern "C" __global__ void matmul_t1_f16(const __half* W, const float* x, float* y, int rows, int cols, int tokens) { matmul<__half, 1>(W, x, y, rows, cols, tokens); }
+extern "C" __global__ void matmul3_t1_f16(const __half* a, const __half* b, const __half* c, const float* x, float* ya, float* yb, float* yc, int ra, int rb, int rc, int cols, int tokens) { matmul3<__half, 1>(a, b, c, x, ya, yb, yc, ra, rb, rc, cols, tokens); }
+extern "C" __global__ void expert_matmul_t1_f16(const __half* s, long long st, const int* wk, const int* wc, const int* es, const float* x, float* y, int rows, int cols) { expert_matmul<__half, 1>(s, st, wk, wc, es, x, y, rows, cols); }
+extern "C" __global__ void expert_gate_up_t1_f16(const __half* g, const __half* u, long long st, const int* wk, const int* wc, const int* es, const int* gather, const float* x, float* act, int rows, int cols) { expert_gate_up<__half, 1>(g, u, st, wk, wc, es, gather, x, act, rows, cols); }
+extern "C" __global__ void matmul_t16_f16(const __half* W, const float* x, float* y, int rows, int cols, int tokens) { matmul<__half, 16>(W, x, y, rows, cols, tokens); }
+extern "C" __global__ void matmul3_t16_f16(const __half* a, const __half* b, const __half* c, const float* x, float* ya, float* yb, float* yc, int ra, int rb, int rc, int cols, int tokens) { matmul3<__half, 16>(a, b, c, x, ya, yb, yc, ra, rb, rc, cols, tokens); }
+extern "C" __global__ void expert_matmul_t16_f16(const __half* s, long long st, const int* wk, const int* wc, const int* es, const float* x, float* y, int rows, int cols) { expert_matmul<__half, 16>(s, st, wk, wc, es, x, y, rows, cols); }
+extern "C" __global__ void expert_gate_up_t16_f16(const __half* g, const __half* u, long long st, const int* wk, const int* wc, const int* es, const int* gather, const float* x, float* act, int rows, int cols) { expert_gate_up<__half, 16>(g, u, st, wk, wc, es, gather, x, act, rows, cols); }
 
-extern "C" __global__ void expert_matmul_bf16(const __nv_bfloat16* s, long long st, const int* wk, const int* wc, const int* es, const int* g, const float* x, float* y, int rows, int cols) { expert_matmul(s, st, wk, wc, es, g, x, y, rows, cols); }
-extern "C" __global__ void expert_matmul_f16(const __half* s, long long st, const int* wk, const int* wc, const int* es, const int* g, const float* x, float* y, int rows, int cols) { expert_matmul(s, st, wk, wc, es, g, x, y, rows, cols); }
-extern "C" __global__ void expert_matmul_f32(const float* s, long long st, const int* wk, const int* wc, const int* es, const int* g, const float* x, float* y, int rows, int cols) { expert_matmul(s, st, wk, wc, es, g, x, y, rows, cols); }
+extern "C" __global__ void matmul_t1_f32(const float* W, const float* x, float* y, int rows, int cols, int tokens) { matmul<float, 1>(W, x, y, rows, cols, tokens); }
+extern "C" __global__ void matmul3_t1_f32(const float* a, const float* b, const float* c, const float* x, float* ya, float* yb, float* yc, int ra, int rb, int rc, int cols, int tokens) { matmul3<float, 1>(a, b, c, x, ya, yb, yc, ra, rb, rc, cols, tokens); }
+extern "C" __global__ void expert_matmul_t1_f32(const float* s, long long st, const int* wk, const int* wc, const int* es, const float* x, float* y, int rows, int cols) { expert_matmul<float, 1>(s, st, wk, wc, es, x, y, rows, cols); }
+extern "C" __global__ void expert_gate_up_t1_f32(const float* g, const float* u, long long st, const int* wk, const int* wc, const int* es, const int* gather, const float* x, float* act, int rows, int cols) { expert_gate_up<float, 1>(g, u, st, wk, wc, es, gather, x, act, rows, cols); }
+extern "C" __global__ void matmul_t16_f32(const float* W, const float* x, float* y, int rows, int cols, int tokens) { matmul<float, 16>(W, x, y, rows, cols, tokens); }
+extern "C" __global__ void matmul3_t16_f32(const float* a, const float* b, const float* c, const float* x, float* ya, float* yb, float* yc, int ra, int rb, int rc, int cols, int tokens) { matmul3<float, 16>(a, b, c, x, ya, yb, yc, ra, rb, rc, cols, tokens); }
+extern "C" __global__ void expert_matmul_t16_f32(const float* s, long long st, const int* wk, const int* wc, const int* es, const float* x, float* y, int rows, int cols) { expert_matmul<float, 16>(s, st, wk, wc, es, x, y, rows, cols); }
+extern "C" __global__ void expert_gate_up_t16_f32(const float* g, const float* u, long long st, const int* wk, const int* wc, const int* es, const int* gather, const float* x, float* act, int rows, int cols) { expert_gate_up<float, 16>(g, u, st, wk, wc, es, gather, x, act, rows, cols); }
 
 // ---- attention ------------------------------------------------------------------------------
 
@@ -376,23 +481,32 @@ extern "C" __global__ void attention(const float* q, const float* k_cache, const
 #pragma unroll
     for (int j = 0; j < ATT_MAX_DIMS; j++) acc[j] = 0.f;
 
+    int warp = tid >> 5, lane = tid & 31, warps = blockDim.x >> 5;
     for (int base = 0; base < total; base += ATT_THREADS) {
-        int slot = base + tid;
-        float s = -INFINITY;
-        if (slot < total) {
+        // This tile's scores, a warp per key: the lanes split the head's dimensions, so a key row is
+        // read in coalesced 128-byte pieces (a thread per key would read its row alone, one float at
+        // a time). ps[key] = the scaled score, or -infinity where the key is hidden.
+        int keys = min(ATT_THREADS, total - base);
+        for (int key = warp; key < keys; key += warps) {
+            int slot = base + key;
             bool visible;
             if (slot < mask_start) visible = true;
             else if (causal) visible = slot - mask_start <= t;
             else visible = mask[(long long)t * mask_cols + (slot - mask_start)] != 0;
             if (visible && window > 0 && query_pos - positions[slot] >= window) visible = false;
-            if (visible) {
+            float score = -INFINITY;
+            if (visible) {   // the same in every lane: the shuffles stay full-warp
                 const float* k = k_cache + (long long)slot * kvd + kv_off;
                 float dot = 0.f;
-                for (int i = 0; i < head_dim; i++) dot += qs[i] * k[i];
-                s = dot * scale;
+                for (int i = lane; i < head_dim; i += 32) dot += qs[i] * k[i];
+                score = warp_sum(dot) * scale;
             }
+            if (lane == 0) ps[key] = score;
         }
+        __syncthreads();
+        float s = tid < keys ? ps[tid] : -INFINITY;
         float tile_max = block_max(s);   // the same in every thread: the branch below is uniform
+                                         // (its barriers also end every read of ps above)
         if (tile_max == -INFINITY) continue;
         float m_new = fmaxf(m, tile_max);
         float correction = m == -INFINITY ? 0.f : expf(m - m_new);
@@ -400,7 +514,6 @@ extern "C" __global__ void attention(const float* q, const float* k_cache, const
         ps[tid] = p;
         float tile_sum = block_sum(p);   // its barriers also publish ps
         l = l * correction + tile_sum;
-        int keys = min(ATT_THREADS, total - base);
 #pragma unroll
         for (int j = 0; j < ATT_MAX_DIMS; j++) {
             int d = tid + j * ATT_THREADS;
@@ -426,16 +539,26 @@ extern "C" __global__ void attention(const float* q, const float* k_cache, const
 
 // ---- mixture of experts ---------------------------------------------------------------------
 
-// Router: the full softmax over all experts (kept: MoE-Spec's scores and the trace need it), the
-// top-k in descending order with ties to the lower id, and their probabilities as weights,
-// renormalised over the top-k where the family does (Mixtral always, Qwen3 with norm_topk_prob,
-// OLMoE never). One warp per token; k is at most a few dozen, so lane 0 picks the top-k by k
-// passes of an argmax, which keeps the tie rule obvious.
-extern "C" __global__ void router_topk(const float* logits, float* probs, int* ids, float* weights, int n, int k,
-                                       int normalize) {
-    const float* in = logits + (long long)blockIdx.x * n;
-    float* p = probs + (long long)blockIdx.x * n;
-    int lane = threadIdx.x;
+// Routing, one token per block: the router's logits (a warp per expert row,
+// computed as matmul computes them), the full softmax over all experts (kept: MoE-Spec's scores and
+// the trace need it), and the top-k in descending order with ties to the lower id, their
+// probabilities as weights, renormalised over the top-k where the family does (Mixtral always,
+// Qwen3 with norm_topk_prob, OLMoE never). The top-k is k rounds of a warp-wide argmax: each lane
+// scans its own experts (e = lane + 32 i, marked in `taken` once chosen), then five shuffles pick
+// the best of the lanes. (One thread scanning all experts k times took 120 us a layer on an H100,
+// more than the layer's weights take to stream.) The block's warps share the logits' rows (a block
+// of 32 warps: two rows each for 64 experts, where 8 warps took 38 us). n <= MAX_EXPERTS.
+#define MAX_EXPERTS 1024
+
+template <typename T>
+__device__ void route(const T* W, const float* x, float* logits, float* probs, int* ids, float* weights, int n,
+                      int cols, int k, int normalize) {
+    int t = blockIdx.x, warp = threadIdx.x >> 5, lane = threadIdx.x & 31, warps = blockDim.x >> 5;
+    for (int row = warp; row < n; row += warps) matmul_rows<T, 1>(W, x, nullptr, logits, n, cols, t, 1, row);
+    __syncthreads();
+    if (warp != 0) return;
+    const float* in = logits + (long long)t * n;
+    float* p = probs + (long long)t * n;
     float mx = -INFINITY;
     for (int e = lane; e < n; e += 32) mx = fmaxf(mx, in[e]);
     mx = warp_max(mx);
@@ -447,26 +570,42 @@ extern "C" __global__ void router_topk(const float* logits, float* probs, int* i
     }
     sum = warp_sum(sum);
     float inv = 1.f / sum;
-    for (int e = lane; e < n; e += 32) p[e] *= inv;
-    __syncwarp();
-    if (lane != 0) return;
-    int* out_ids = ids + (long long)blockIdx.x * k;
-    float* out_w = weights + (long long)blockIdx.x * k;
+    for (int e = lane; e < n; e += 32) p[e] *= inv;   // each lane rereads only what it wrote
+    int* out_ids = ids + (long long)t * k;
+    float* out_w = weights + (long long)t * k;
+    unsigned int taken = 0;
     float total = 0.f;
     for (int j = 0; j < k; j++) {
-        int best = -1;
-        for (int e = 0; e < n; e++) {
-            bool taken = false;
-            for (int i = 0; i < j; i++) taken |= out_ids[i] == e;
-            if (!taken && (best < 0 || p[e] > p[best])) best = e;
+        float best = -INFINITY;
+        int best_e = 0x7fffffff;   // none yet: loses to every expert
+        for (int i = 0, e = lane; e < n; i++, e += 32)
+            if (!((taken >> i) & 1u) && (best_e == 0x7fffffff || p[e] > best)) {   // ascending e: the first maximum
+                best = p[e];
+                best_e = e;
+            }
+#pragma unroll
+        for (int o = 16; o > 0; o >>= 1) {
+            float other = __shfl_xor_sync(0xffffffffu, best, o);
+            int other_e = __shfl_xor_sync(0xffffffffu, best_e, o);
+            if (other_e != 0x7fffffff && (best_e == 0x7fffffff || other > best || (other == best && other_e < best_e))) {
+                best = other;
+                best_e = other_e;
+            }
         }
-        out_ids[j] = best;
-        out_w[j] = p[best];
-        total += p[best];
+        if ((best_e & 31) == lane) taken |= 1u << (best_e >> 5);
+        if (lane == 0) {
+            out_ids[j] = best_e;
+            out_w[j] = best;
+        }
+        total += best;
     }
-    if (normalize)
+    if (normalize && lane == 0)
         for (int j = 0; j < k; j++) out_w[j] /= total;
 }
+
+extern "C" __global__ void router_bf16(const __nv_bfloat16* W, const float* x, float* logits, float* probs, int* ids, float* weights, int n, int cols, int k, int normalize) { route(W, x, logits, probs, ids, weights, n, cols, k, normalize); }
+extern "C" __global__ void router_f16(const __half* W, const float* x, float* logits, float* probs, int* ids, float* weights, int n, int cols, int k, int normalize) { route(W, x, logits, probs, ids, weights, n, cols, k, normalize); }
+extern "C" __global__ void router_f32(const float* W, const float* x, float* logits, float* probs, int* ids, float* weights, int n, int cols, int k, int normalize) { route(W, x, logits, probs, ids, weights, n, cols, k, normalize); }
 
 // MoE-Spec's expert budget for one layer of a verification pass, on the device so that a budgeted
 // pass needs no host round trip per layer. It computes what ExpertBudgeter (Java) computes, in the
@@ -557,15 +696,14 @@ extern "C" __global__ void expert_budget(const float* probs, const int* natural_
 // Groups the (token, slot) pairs by expert, in token order within an expert (as the CPU does):
 // expert_start[e] .. expert_start[e + 1] are expert e's pairs, pair_token/pair_weight say whose
 // and how much, and slot_pair[t * k + j] says where slot j of token t went (-1: an id of -1, an
-// expert the budget dropped). It also lists expert_matmul's work: (expert, first pair) for every
-// MM_TOKENS of each expert's pairs, in work[2w], work[2w + 1], and their number in work_count[0].
-// One block: a thread per expert counts its pairs, one thread turns the counts into starts and
-// the work list, and each expert's thread places its pairs in pair order, so the result is
-// deterministic and needs no atomics. Every thread reads the same id at a time (a broadcast),
-// so a 64-node tree's 512 pairs take two passes of 512 cached reads, in parallel over experts.
-#define MAX_EXPERTS 1024
-
-extern "C" __global__ void group_pairs(const int* ids, const float* weights, int pairs, int k, int n,
+// expert the budget dropped). It also lists the expert products' work: (expert, first pair) for every
+// `tile` of each expert's pairs (the products' token tile), in work[2w], work[2w + 1], and their
+// number in work_count[0]. One block: a thread per expert counts its pairs, one thread turns the
+// counts into starts and the work list, and each expert's thread places its pairs in pair order,
+// so the result is deterministic and needs no atomics. Every thread reads the same id at a time
+// (a broadcast), so a 64-node tree's 512 pairs take two passes of 512 cached reads, in parallel
+// over experts.
+extern "C" __global__ void group_pairs(const int* ids, const float* weights, int pairs, int k, int n, int tile,
                                        int* expert_start, int* pair_token, float* pair_weight, int* slot_pair,
                                        int* work, int* work_count) {
     __shared__ int first[MAX_EXPERTS];
@@ -581,9 +719,9 @@ extern "C" __global__ void group_pairs(const int* ids, const float* weights, int
             int count = first[e];
             first[e] = at;
             expert_start[e] = at;
-            for (int tile = 0; tile < count; tile += MM_TOKENS) {
+            for (int from = 0; from < count; from += tile) {
                 work[2 * items] = e;
-                work[2 * items + 1] = at + tile;
+                work[2 * items + 1] = at + from;
                 items++;
             }
             at += count;
@@ -607,27 +745,71 @@ extern "C" __global__ void group_pairs(const int* ids, const float* weights, int
         if (ids[i] < 0) slot_pair[i] = -1;
 }
 
-// out[t] = sum over t's slots of weight * expert output, summed in the order of the pairs (by
-// expert id), as the CPU adds them. Grid: tokens.
-extern "C" __global__ void combine_experts(const float* expert_out, const float* pair_weight, const int* slot_pair,
-                                           float* out, int k, int hidden) {
-    int t = blockIdx.x;
-    const int* slots = slot_pair + (long long)t * k;
-    for (int i = threadIdx.x; i < hidden; i += blockDim.x) {
-        float s = 0.f;
-        int previous = -1;
-        for (int j = 0; j < k; j++) {   // k is small: pick the pairs in ascending order
+// A token's pairs in ascending order (the order of the pairs, by expert id, as the CPU adds them),
+// skipping dropped slots (-1): written by thread 0 into order, their number returned to all after
+// a barrier. k <= MAX_TOP_K.
+#define MAX_TOP_K 64
+
+__device__ int pair_order(const int* slots, int k, int* order) {
+    __shared__ int used;
+    __shared__ int slot[MAX_TOP_K];   // read in parallel: k * k dependent global reads took 30 us
+    for (int j = threadIdx.x; j < k; j += blockDim.x) slot[j] = slots[j];
+    __syncthreads();
+    if (threadIdx.x == 0) {
+        int n = 0, previous = -1;
+        for (int j = 0; j < k; j++) {
             int next = 0x7fffffff;
             for (int jj = 0; jj < k; jj++) {
-                int p = slots[jj];
+                int p = slot[jj];
                 if (p > previous && p < next) next = p;
             }
             if (next == 0x7fffffff) break;
-            s += pair_weight[next] * expert_out[(long long)next * hidden + i];
+            order[n++] = next;
             previous = next;
         }
-        out[(long long)t * hidden + i] = s;
+        used = n;
     }
+    __syncthreads();
+    return used;
+}
+
+// The weighted sum of a token's expert outputs at element i, in pair order.
+__device__ __forceinline__ float combined(const float* expert_out, const float* pair_weight, const int* order, int used,
+                                          int hidden, int i) {
+    float s = 0.f;
+    for (int j = 0; j < used; j++) s += pair_weight[order[j]] * expert_out[(long long)order[j] * hidden + i];
+    return s;
+}
+
+// out[t] = sum over t's slots of weight * expert output. Grid: tokens.
+extern "C" __global__ void combine_experts(const float* expert_out, const float* pair_weight, const int* slot_pair,
+                                           float* out, int k, int hidden) {
+    __shared__ int order[MAX_TOP_K];
+    int t = blockIdx.x;
+    int used = pair_order(slot_pair + (long long)t * k, k, order);
+    for (int i = threadIdx.x; i < hidden; i += blockDim.x)
+        out[(long long)t * hidden + i] = combined(expert_out, pair_weight, order, used, hidden, i);
+}
+
+// combine_experts, then the residual add and the next layer's RMSNorm (add_rms_norm), in one
+// launch with the same float operations. Grid: tokens.
+extern "C" __global__ void combine_add_rms_norm(const float* expert_out, const float* pair_weight, const int* slot_pair,
+                                                int k, float* x, const float* weight, float* out, int width,
+                                                float eps) {
+    __shared__ int order[MAX_TOP_K];
+    int t = blockIdx.x;
+    int used = pair_order(slot_pair + (long long)t * k, k, order);
+    float* in = x + (long long)t * width;
+    float* o = out + (long long)t * width;
+    float ss = 0.f;
+    for (int i = threadIdx.x; i < width; i += blockDim.x) {
+        float v = in[i] + combined(expert_out, pair_weight, order, used, width, i);
+        in[i] = v;
+        ss += v * v;
+    }
+    ss = block_sum(ss);
+    float inv = (float)(1.0 / sqrt((double)(ss / width + eps)));
+    for (int i = threadIdx.x; i < width; i += blockDim.x) o[i] = in[i] * inv * weight[i];
 }
 
 // Qwen2-MoE's shared expert: out[t] += sigmoid(gate . x[t]) * shared[t]. Grid: tokens.

@@ -6,7 +6,6 @@ import org.specscope.engine.backend.ForwardBatch;
 import org.specscope.engine.backend.KvCache;
 import org.specscope.engine.backend.Logits;
 import org.specscope.engine.backend.ModelRunner;
-import org.specscope.engine.model.Architecture.QkNorm;
 import org.specscope.engine.model.Model;
 import org.specscope.engine.model.ModelConfig;
 import org.specscope.engine.model.ModelWeights;
@@ -41,8 +40,11 @@ final class CudaModelRunner implements ModelRunner {
 
     private static final int BLOCK = 256;
     private static final int MM_WARPS = 8;     // as specscope_kernels.cu
-    private static final int MM_TOKENS = 16;
+    private static final int MM_TOKENS = 16;   // the token tile of multi-token passes; one-token passes use 1
+    private static final int MAX_EXPERTS = 1024;
+    private static final int MAX_TOP_K = 64;
     private static final int ATT_THREADS = 128;
+    private static final int ROUTER_THREADS = 1024;   // 32 warps share the router's rows
     private static final int BUDGET_THREADS = 256;
     private static final int GROUP_THREADS = 256;
     private static final int ARGMAX_THREADS = 256;   // a power of two: argmax_rows halves it
@@ -80,6 +82,17 @@ final class CudaModelRunner implements ModelRunner {
     CudaModelRunner(CudaContext cu, Model model, UploadProgress progress) {
         this.cu = cu;
         this.c = model.config();
+        if (c.headDim() > ATT_THREADS * 4) {
+            throw new IllegalArgumentException("head_dim " + c.headDim() + " of " + model.directory().getFileName()
+                    + " exceeds the CUDA attention kernels' " + ATT_THREADS * 4);
+        }
+        c.moe().ifPresent(m -> {
+            if (m.numExperts() > MAX_EXPERTS || m.expertsPerToken() > MAX_TOP_K) {
+                throw new IllegalArgumentException("the CUDA kernels take at most " + MAX_EXPERTS + " experts and top-"
+                        + MAX_TOP_K + "; " + model.directory().getFileName() + " has " + m.numExperts()
+                        + " experts, top-" + m.expertsPerToken());
+            }
+        });
         cu.bind();
         ModelWeights w = model.weights();
         String name = model.directory().getFileName().toString();
@@ -266,15 +279,20 @@ final class CudaModelRunner implements ModelRunner {
         rmsNorm(ws.x, tokens, d, layers.getFirst().inputNorm(), ws.normed);
         for (int l = 0; l < c.numLayers(); l++) {
             Layer layer = layers.get(l);
+            CUdeviceptr nextNorm = l + 1 < c.numLayers() ? layers.get(l + 1).inputNorm() : null;
             attention(l, layer, batch, cache, start, causal, mask.cachedNodes());
             addRmsNorm(tokens, d, layer.postNorm());
+            boolean normed = false;
             if (layer.dense() != null) {
                 swiGlu(layer.dense(), ws.normed, tokens, ws.delta);
             } else {
-                moe(l, layer, batch.budget(), scoreWeights != null, tokens);
+                normed = moe(l, layer, batch.budget(), scoreWeights != null, tokens, nextNorm);
             }
-            if (l + 1 < c.numLayers()) {
-                addRmsNorm(tokens, d, layers.get(l + 1).inputNorm());
+            if (normed) {
+                continue;   // the MoE block's combine already added its output and normed for the next layer
+            }
+            if (nextNorm != null) {
+                addRmsNorm(tokens, d, nextNorm);
             } else {
                 add(ws.x, ws.delta, (long) tokens * d);
             }
@@ -297,10 +315,11 @@ final class CudaModelRunner implements ModelRunner {
         CUdeviceptr v = cache.values(l, start);
         if (a.q().dtype() == a.k().dtype() && a.k().dtype() == a.v().dtype()) {
             // One launch for the three projections of the same input.
-            cu.launch("matmul3_" + suffix(a.q().dtype()), ceil(a.q().rows(), MM_WARPS) + ceil(a.k().rows(), MM_WARPS)
-                    + ceil(a.v().rows(), MM_WARPS), ceil(tokens, MM_TOKENS), 1, MM_WARPS * 32, 0, a.q().ptr(),
-                    a.k().ptr(), a.v().ptr(), ws.normed, ws.q, k, v, a.q().rows(), a.k().rows(), a.v().rows(),
-                    a.q().cols(), tokens);
+            int tile = tile(tokens);
+            cu.launch(kernel("matmul3", tile, a.q().dtype()), ceil(a.q().rows(), MM_WARPS)
+                    + ceil(a.k().rows(), MM_WARPS) + ceil(a.v().rows(), MM_WARPS), ceil(tokens, tile), 1,
+                    MM_WARPS * 32, 0, a.q().ptr(), a.k().ptr(), a.v().ptr(), ws.normed, ws.q, k, v, a.q().rows(),
+                    a.k().rows(), a.v().rows(), a.q().cols(), tokens);
         } else {
             matmul(a.q(), ws.normed, ws.q, tokens);
             matmul(a.k(), ws.normed, k, tokens);
@@ -309,25 +328,15 @@ final class CudaModelRunner implements ModelRunner {
         bias(ws.q, tokens, qd, a.qBias());
         bias(k, tokens, kvd, a.kBias());
         bias(v, tokens, kvd, a.vBias());
-        if (c.qkNorm() == QkNorm.WHOLE_PROJECTION) {
-            rmsNorm(ws.q, tokens, qd, a.qNorm(), ws.q);
-            rmsNorm(k, tokens, kvd, a.kNorm(), k);
-        } else if (c.qkNorm() == QkNorm.PER_HEAD) {
-            rmsNorm(ws.q, tokens * c.numHeads(), c.headDim(), a.qNorm(), ws.q);
-            rmsNorm(k, tokens * c.numKvHeads(), c.headDim(), a.kNorm(), k);
-        }
-        if (c.clipQkv().isPresent()) {
-            // OLMoE clamps after its q/k norm, as the CPU runner (and Hugging Face) does.
-            float clip = (float) c.clipQkv().getAsDouble();
-            cu.launch("clamp_values", grid((long) tokens * qd), 1, 1, BLOCK, 0, ws.q, (long) tokens * qd, clip);
-            cu.launch("clamp_values", grid((long) tokens * kvd), 1, 1, BLOCK, 0, k, (long) tokens * kvd, clip);
-            cu.launch("clamp_values", grid((long) tokens * kvd), 1, 1, BLOCK, 0, v, (long) tokens * kvd, clip);
-        }
-        cu.launch("rope", tokens, 1, 1, BLOCK, 0, ws.q, cache.positions(start), invFreq, c.numHeads(), c.headDim(), qd);
-        cu.launch("rope", tokens, 1, 1, BLOCK, 0, k, cache.positions(start), invFreq, c.numKvHeads(), c.headDim(), kvd);
-        if (c.headDim() > ATT_THREADS * 4) {
-            throw new IllegalArgumentException("head_dim " + c.headDim() + " exceeds the CUDA attention kernel's 512");
-        }
+        // The q/k norm, OLMoE's clamp (after the norm, as the CPU runner and Hugging Face do) and RoPE.
+        int normMode = switch (c.qkNorm()) {
+            case NONE -> 0;
+            case WHOLE_PROJECTION -> 1;
+            case PER_HEAD -> 2;
+        };
+        cu.launch("qk_norm_rope", tokens, 1, 1, BLOCK, 0, ws.q, k, v, cache.positions(start), invFreq, a.qNorm(),
+                a.kNorm(), normMode, c.numHeads(), c.numKvHeads(), c.headDim(), (float) c.rmsNormEps(),
+                c.clipQkv().isPresent() ? 1 : 0, (float) c.clipQkv().orElse(0));
         cu.launch("attention", tokens * c.numHeads(), 1, 1, ATT_THREADS, (c.headDim() + ATT_THREADS) * Float.BYTES,
                 ws.q, cache.keys(l, 0), cache.values(l, 0), cache.positions(0), ws.mask, causal ? 1 : 0, start, tokens,
                 cachedNodes, c.numHeads(), c.numKvHeads(), c.headDim(), c.slidingWindow(), attentionScale, ws.context);
@@ -347,15 +356,17 @@ final class CudaModelRunner implements ModelRunner {
     /**
      * The MoE block as on the CPU: route, apply the pass's budget (on the device: no host round
      * trip), run each used expert once over all of its tokens (grouped GEMMs: unused experts are
-     * not read), mix by routing weight.
+     * not read), mix by routing weight. Where the layer has no shared expert and {@code nextNorm}
+     * is given, the mix also adds into the residual stream and applies that norm (one launch), and
+     * this returns true.
      */
-    private void moe(int l, Layer layer, ExpertBudget budget, boolean tokenWeights, int tokens) {
+    private boolean moe(int l, Layer layer, ExpertBudget budget, boolean tokenWeights, int tokens, CUdeviceptr nextNorm) {
         int n = layer.router().rows();
         int k = c.moe().orElseThrow().expertsPerToken();
         boolean normalize = c.moe().orElseThrow().normalizeTopK();
         Routing r = ws.routing[l];
-        matmul(layer.router(), ws.normed, r.logits, tokens);
-        cu.launch("router_topk", tokens, 1, 1, 32, 0, r.logits, r.probs, r.ids, r.weights, n, k, normalize ? 1 : 0);
+        cu.launch("router_" + suffix(layer.router().dtype()), tokens, 1, 1, ROUTER_THREADS, 0, layer.router().ptr(),
+                ws.normed, r.logits, r.probs, r.ids, r.weights, n, layer.router().cols(), k, normalize ? 1 : 0);
 
         CUdeviceptr usedIds = r.ids;
         CUdeviceptr usedWeights = r.weights;
@@ -369,20 +380,26 @@ final class CudaModelRunner implements ModelRunner {
             usedIds = r.usedIds;
             usedWeights = r.usedWeights;
         }
-        cu.launch("group_pairs", 1, 1, 1, GROUP_THREADS, 0, usedIds, usedWeights, tokens * k, k, n, ws.expertStart,
-                ws.pairToken, ws.pairWeight, ws.slotPair, ws.work, ws.workCount);
+        // A one-token pass gives each expert at most one pair: the products' lean one-token tile.
+        int tile = tile(tokens);
+        cu.launch("group_pairs", 1, 1, 1, GROUP_THREADS, 0, usedIds, usedWeights, tokens * k, k, n, tile,
+                ws.expertStart, ws.pairToken, ws.pairWeight, ws.slotPair, ws.work, ws.workCount);
 
         Experts e = layer.experts();
-        String sfx = suffix(e.dtype());
         long gateStride = (long) e.width() * e.hidden();
-        int items = workItemBound(tokens * k, n);
-        cu.launch("expert_matmul_pair_" + sfx, 2 * ceil(e.width(), MM_WARPS), items, 1, MM_WARPS * 32, 0, e.gate(),
-                e.up(), gateStride, ws.work, ws.workCount, ws.expertStart, ws.pairToken, ws.normed, ws.gate, ws.up,
+        int items = workItemBound(tokens * k, n, tile);
+        // gate and up with SwiGLU's activation into ws.gate, then down into ws.expertOut
+        cu.launch(kernel("expert_gate_up", tile, e.dtype()), ceil(e.width(), MM_WARPS), items, 1, MM_WARPS * 32, 0,
+                e.gate(), e.up(), gateStride, ws.work, ws.workCount, ws.expertStart, ws.pairToken, ws.normed, ws.gate,
                 e.width(), e.hidden());
-        long pairs = (long) tokens * k;
-        cu.launch("silu_mul", grid(pairs * e.width()), 1, 1, BLOCK, 0, ws.gate, ws.up, pairs * e.width());
-        cu.launch("expert_matmul_" + sfx, ceil(e.hidden(), MM_WARPS), items, 1, MM_WARPS * 32, 0, e.down(),
-                gateStride, ws.work, ws.workCount, ws.expertStart, null, ws.gate, ws.expertOut, e.hidden(), e.width());
+        cu.launch(kernel("expert_matmul", tile, e.dtype()), ceil(e.hidden(), MM_WARPS), items, 1, MM_WARPS * 32, 0,
+                e.down(), gateStride, ws.work, ws.workCount, ws.expertStart, ws.gate, ws.expertOut, e.hidden(),
+                e.width());
+        if (layer.shared() == null && nextNorm != null) {
+            cu.launch("combine_add_rms_norm", tokens, 1, 1, BLOCK, 0, ws.expertOut, ws.pairWeight, ws.slotPair, k, ws.x,
+                    nextNorm, ws.normed, c.hiddenSize(), (float) c.rmsNormEps());
+            return true;
+        }
         cu.launch("combine_experts", tokens, 1, 1, BLOCK, 0, ws.expertOut, ws.pairWeight, ws.slotPair, ws.delta, k,
                 c.hiddenSize());
         if (layer.shared() != null) {
@@ -390,6 +407,7 @@ final class CudaModelRunner implements ModelRunner {
             cu.launch("add_gated_shared", tokens, 1, 1, BLOCK, 0, ws.delta, ws.shared, ws.normed, layer.sharedGate(),
                     c.hiddenSize());
         }
+        return false;
     }
 
     /** Copies each MoE layer's routing (and the budget's decision) back for a listening probe, after the pass. */
@@ -457,11 +475,21 @@ final class CudaModelRunner implements ModelRunner {
     }
 
     /**
-     * How many (expert, tile of MM_TOKENS pairs) work items group_pairs can list for {@code pairs}
+     * How many (expert, tile of {@code tile} pairs) work items group_pairs can list for {@code pairs}
      * pairs over {@code experts} experts: every used expert's last tile may be partial.
      */
-    static int workItemBound(int pairs, int experts) {
-        return ceil(pairs, MM_TOKENS) + Math.min(experts, pairs);
+    static int workItemBound(int pairs, int experts, int tile) {
+        return ceil(pairs, tile) + Math.min(experts, pairs);
+    }
+
+    /** The token tile of the matrix kernels for a pass of {@code tokens}: 1 for a decode step, else MM_TOKENS. */
+    private static int tile(int tokens) {
+        return tokens == 1 ? 1 : MM_TOKENS;
+    }
+
+    /** A matrix kernel's entry point: {@code base_t<tile>_<dtype>}, as specscope_kernels.cu names them. */
+    private static String kernel(String base, int tile, DType dtype) {
+        return base + "_t" + tile + "_" + suffix(dtype);
     }
 
     /** Each batch token's nearest visible earlier batch token (its parent in a tree), or -1. */
@@ -483,7 +511,8 @@ final class CudaModelRunner implements ModelRunner {
 
     /** y[tokens x m.rows] = x[tokens x m.cols] m^T. */
     private void matmul(Matrix m, CUdeviceptr x, CUdeviceptr y, int tokens) {
-        cu.launch("matmul_" + suffix(m.dtype()), ceil(m.rows(), MM_WARPS), ceil(tokens, MM_TOKENS), 1, MM_WARPS * 32,
+        int tile = tile(tokens);
+        cu.launch(kernel("matmul", tile, m.dtype()), ceil(m.rows(), MM_WARPS), ceil(tokens, tile), 1, MM_WARPS * 32,
                 0, m.ptr(), x, y, m.rows(), m.cols(), tokens);
     }
 
@@ -566,7 +595,7 @@ final class CudaModelRunner implements ModelRunner {
             parentRows = mem(tokens * 4L);
             parentProbs = mem(tokens * f);
             expertStart = mem((n + 1) * 4L);
-            work = mem(2L * workItemBound((int) pairs, n) * 4);
+            work = mem(2L * workItemBound((int) pairs, n, 1) * 4);   // tile 1 lists the most items
             workCount = mem(4);
             pairToken = mem(pairs * 4);
             pairWeight = mem(pairs * f);
