@@ -364,7 +364,7 @@ final class CudaModelRunner implements ModelRunner {
         int n = layer.router().rows();
         int k = c.moe().orElseThrow().expertsPerToken();
         boolean normalize = c.moe().orElseThrow().normalizeTopK();
-        Routing r = ws.routing[l];
+        Routing r = ws.routing(l, tokens);
         cu.launch("router_" + suffix(layer.router().dtype()), tokens, 1, 1, ROUTER_THREADS, 0, layer.router().ptr(),
                 ws.normed, r.logits, r.probs, r.ids, r.weights, n, layer.router().cols(), k, normalize ? 1 : 0);
 
@@ -410,42 +410,45 @@ final class CudaModelRunner implements ModelRunner {
         return false;
     }
 
-    /** Copies each MoE layer's routing (and the budget's decision) back for a listening probe, after the pass. */
+    /**
+     * Copies every MoE layer's routing (and the budget's decision) back for a listening probe, after
+     * the pass, in one copy: the pass wrote them into one compact block (Workspace.routing). A copy
+     * per field and layer (64 synchronised copies a decode step of OLMoE) took longer than the step.
+     */
     private void emitRouting(int tokens, boolean budgeted, MoeProbe probe) {
         int k = c.moe().map(m -> m.expertsPerToken()).orElse(0);
+        int[] words = new int[Math.toIntExact(ws.routingWords(tokens))];
+        cu.download(ws.routingBlock, words, words.length);
         for (int l = 0; l < c.numLayers(); l++) {
-            Layer layer = layers.get(l);
-            if (layer.router() == null) {
+            if (layers.get(l).router() == null) {
                 continue;
             }
-            int n = layer.router().rows();
-            Routing r = ws.routing[l];
-            float[] logits = new float[tokens * n];
-            float[] probs = new float[tokens * n];
-            int[] ids = new int[tokens * k];
-            float[] weights = new float[tokens * k];
-            cu.download(r.logits, 0, logits, logits.length);
-            cu.download(r.probs, 0, probs, probs.length);
-            cu.download(r.ids, ids, ids.length);
-            cu.download(r.weights, 0, weights, weights.length);
+            int n = layers.get(l).router().rows();
+            RoutingLayout at = ws.layout(l, tokens);
+            float[] logits = floats(words, at.logits(), tokens * n);
+            float[] probs = floats(words, at.probs(), tokens * n);
+            int[] ids = java.util.Arrays.copyOfRange(words, at.ids(), at.ids() + tokens * k);
+            float[] weights = floats(words, at.weights(), tokens * k);
             ExpertBudgeter.Decision decision = null;
             if (budgeted) {
-                float[] scores = new float[n];
-                int[] keptFlags = new int[n];
-                int[] usedIds = new int[tokens * k];
-                float[] usedWeights = new float[tokens * k];
-                cu.download(r.scores, 0, scores, n);
-                cu.download(r.kept, keptFlags, n);
-                cu.download(r.usedIds, usedIds, usedIds.length);
-                cu.download(r.usedWeights, 0, usedWeights, usedWeights.length);
                 boolean[] kept = new boolean[n];
                 for (int e = 0; e < n; e++) {
-                    kept[e] = keptFlags[e] != 0;
+                    kept[e] = words[at.kept() + e] != 0;
                 }
-                decision = new ExpertBudgeter.Decision(scores, kept, usedIds, usedWeights);
+                decision = new ExpertBudgeter.Decision(floats(words, at.scores(), n), kept,
+                        java.util.Arrays.copyOfRange(words, at.usedIds(), at.usedIds() + tokens * k),
+                        floats(words, at.usedWeights(), tokens * k));
             }
             probe.onRouting(new LayerRouting(l, tokens, n, k, logits, probs, ids, weights, decision));
         }
+    }
+
+    private static float[] floats(int[] words, int from, int count) {
+        float[] f = new float[count];
+        for (int i = 0; i < count; i++) {
+            f[i] = Float.intBitsToFloat(words[from + i]);
+        }
+        return f;
     }
 
     private Logits logits(ForwardBatch batch) {
@@ -554,11 +557,33 @@ final class CudaModelRunner implements ModelRunner {
     // ---- scratch ---------------------------------------------------------------------------
 
     /**
-     * One MoE layer's routing and budget decision (scores, kept flags, the experts and weights the
-     * tokens finally use), kept per layer so a listening probe can read them all after the pass.
+     * One MoE layer's routing and budget decision in a pass (scores, kept flags, the experts and
+     * weights the tokens finally use), kept per layer so a listening probe can read them all after
+     * the pass: slices of the workspace's routing block at {@link RoutingLayout}'s offsets.
      */
     private record Routing(CUdeviceptr logits, CUdeviceptr probs, CUdeviceptr ids, CUdeviceptr weights,
                            CUdeviceptr scores, CUdeviceptr kept, CUdeviceptr usedIds, CUdeviceptr usedWeights) {
+    }
+
+    /**
+     * Where one MoE layer's routing sits in the routing block for a pass of {@code tokens}, in 4-byte
+     * words: the layers one after another, each laid out for the pass's own token count, so that
+     * what a probe needs is one contiguous prefix of the block.
+     */
+    private record RoutingLayout(int logits, int probs, int ids, int weights, int scores, int kept, int usedIds,
+                                 int usedWeights, int end) {
+        static RoutingLayout at(int from, int tokens, int n, int k) {
+            int logits = from;
+            int probs = logits + tokens * n;
+            int ids = probs + tokens * n;
+            int weights = ids + tokens * k;
+            int scores = weights + tokens * k;
+            int kept = scores + n;
+            int usedIds = kept + n;
+            int usedWeights = usedIds + tokens * k;
+            return new RoutingLayout(logits, probs, ids, weights, scores, kept, usedIds, usedWeights,
+                    usedWeights + tokens * k);
+        }
     }
 
     /** Device activations for up to {@code tokens} tokens, grown (doubling) when a longer batch arrives. */
@@ -568,7 +593,8 @@ final class CudaModelRunner implements ModelRunner {
         final List<CUdeviceptr> all = new ArrayList<>();
         final CUdeviceptr x, normed, delta, q, context, gate, up, expertOut, shared, logits, tokenIds, mask;
         final CUdeviceptr tokenWeights, argmax, parentRows, parentProbs, work, workCount, expertStart, pairToken, pairWeight, slotPair;
-        final Routing[] routing;
+        /** Every MoE layer's routing of a pass, laid out by {@link #layout}. */
+        final CUdeviceptr routingBlock;
 
         Workspace(int tokens, int maskBytes) {
             this.tokens = tokens;
@@ -600,13 +626,42 @@ final class CudaModelRunner implements ModelRunner {
             pairToken = mem(pairs * 4);
             pairWeight = mem(pairs * f);
             slotPair = mem(pairs * 4);
-            routing = new Routing[c.numLayers()];
-            for (int l = 0; l < routing.length; l++) {
-                if (layers.get(l).router() != null) {
-                    routing[l] = new Routing(mem(tokens * n * f), mem(tokens * n * f), mem(pairs * 4), mem(pairs * f),
-                            mem(n * f), mem(n * 4L), mem(pairs * 4), mem(pairs * f));
+            routingBlock = mem(routingWords(tokens) * 4L);
+        }
+
+        /** Layer {@code l}'s place in the routing block for a pass of {@code tokens} (MoE layers only). */
+        RoutingLayout layout(int l, int tokens) {
+            int n = layers.get(l).router().rows();
+            int k = c.moe().orElseThrow().expertsPerToken();
+            int from = 0;
+            for (int i = 0; i < l; i++) {
+                if (layers.get(i).router() != null) {
+                    from = RoutingLayout.at(from, tokens, layers.get(i).router().rows(), k).end();
                 }
             }
+            return RoutingLayout.at(from, tokens, n, k);
+        }
+
+        /** The words of every MoE layer's routing for a pass of {@code tokens}. */
+        long routingWords(int tokens) {
+            long words = 0;
+            for (int l = 0; l < layers.size(); l++) {
+                if (layers.get(l).router() != null) {
+                    words = layout(l, tokens).end();
+                }
+            }
+            return words;
+        }
+
+        /** Device slices of layer {@code l}'s routing for a pass of {@code tokens}. */
+        Routing routing(int l, int tokens) {
+            RoutingLayout at = layout(l, tokens);
+            return new Routing(word(at.logits()), word(at.probs()), word(at.ids()), word(at.weights()),
+                    word(at.scores()), word(at.kept()), word(at.usedIds()), word(at.usedWeights()));
+        }
+
+        private CUdeviceptr word(int index) {
+            return routingBlock.withByteOffset(index * 4L);
         }
 
         private CUdeviceptr mem(long bytes) {
