@@ -417,7 +417,9 @@ __device__ void expert_gate_up(const T* gate, const T* up, long long expert_stri
             if (j < count) act[(long long)(first + j) * rows + row] = g[j] / (1.f + expf(-g[j])) * u[j];
 }
 
-// The entry points, per weight dtype and tile (name_t1_bf16, name_t16_bf16, ...), one line each.
+// The entry points, per weight dtype and tile (name_t1_bf16, name_t16_bf16, ...), one line each:
+// written out rather than made by a macro, because the CUDA emulator's build lists the kernels by
+// grepping for extern "C" __global__ declarations (engine/src/test/cuda-emulator/build.sh).
 extern "C" __global__ void matmul_t1_bf16(const __nv_bfloat16* W, const float* x, float* y, int rows, int cols, int tokens) { matmul<__nv_bfloat16, 1>(W, x, y, rows, cols, tokens); }
 extern "C" __global__ void matmul3_t1_bf16(const __nv_bfloat16* a, const __nv_bfloat16* b, const __nv_bfloat16* c, const float* x, float* ya, float* yb, float* yc, int ra, int rb, int rc, int cols, int tokens) { matmul3<__nv_bfloat16, 1>(a, b, c, x, ya, yb, yc, ra, rb, rc, cols, tokens); }
 extern "C" __global__ void expert_matmul_t1_bf16(const __nv_bfloat16* s, long long st, const int* wk, const int* wc, const int* es, const float* x, float* y, int rows, int cols) { expert_matmul<__nv_bfloat16, 1>(s, st, wk, wc, es, x, y, rows, cols); }
