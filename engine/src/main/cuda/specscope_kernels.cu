@@ -108,15 +108,21 @@ extern "C" __global__ void embed_f32(const float* t, const int* ids, float* x, i
 
 // ---- elementwise ----------------------------------------------------------------------------
 
-// RMSNorm of one row by the block's threads; out may alias in (each element is read before it is
-// written, and the sum of squares is complete, block-wide, before any write).
-__device__ void rms_norm_row(const float* in, const float* weight, float* out, int width, float eps) {
-    float ss = 0.f;
-    for (int i = threadIdx.x; i < width; i += blockDim.x) ss += in[i] * in[i];
+// The end of a row's RMSNorm by the block's threads, given each thread's part of the sum of
+// squares: out = in * the inverse RMS * weight. out may alias in (the sum is complete, block-wide,
+// before any write).
+__device__ void finish_rms_norm(float ss, const float* in, const float* weight, float* out, int width, float eps) {
     ss = block_sum(ss);
     // The CPU widens to double for the square root; so do we (one per row: free).
     float inv = (float)(1.0 / sqrt((double)(ss / width + eps)));
     for (int i = threadIdx.x; i < width; i += blockDim.x) out[i] = in[i] * inv * weight[i];
+}
+
+// RMSNorm of one row by the block's threads; out may alias in.
+__device__ void rms_norm_row(const float* in, const float* weight, float* out, int width, float eps) {
+    float ss = 0.f;
+    for (int i = threadIdx.x; i < width; i += blockDim.x) ss += in[i] * in[i];
+    finish_rms_norm(ss, in, weight, out, width, eps);
 }
 
 // RMSNorm of one row per block; out may alias x.
@@ -138,9 +144,7 @@ extern "C" __global__ void add_rms_norm(float* x, const float* delta, const floa
         in[i] = v;
         ss += v * v;
     }
-    ss = block_sum(ss);
-    float inv = (float)(1.0 / sqrt((double)(ss / width + eps)));
-    for (int i = threadIdx.x; i < width; i += blockDim.x) o[i] = in[i] * inv * weight[i];
+    finish_rms_norm(ss, in, weight, o, width, eps);
 }
 
 // y[r][i] += bias[i] for rows of width. Grid-stride.
@@ -809,9 +813,7 @@ extern "C" __global__ void combine_add_rms_norm(const float* expert_out, const f
         in[i] = v;
         ss += v * v;
     }
-    ss = block_sum(ss);
-    float inv = (float)(1.0 / sqrt((double)(ss / width + eps)));
-    for (int i = threadIdx.x; i < width; i += blockDim.x) o[i] = in[i] * inv * weight[i];
+    finish_rms_norm(ss, in, weight, o, width, eps);
 }
 
 // Qwen2-MoE's shared expert: out[t] += sigmoid(gate . x[t]) * shared[t]. Grid: tokens.

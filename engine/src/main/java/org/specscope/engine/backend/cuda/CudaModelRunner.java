@@ -567,11 +567,16 @@ final class CudaModelRunner implements ModelRunner {
 
     /**
      * Where one MoE layer's routing sits in the routing block for a pass of {@code tokens}, in 4-byte
-     * words: the layers one after another, each laid out for the pass's own token count, so that
-     * what a probe needs is one contiguous prefix of the block.
+     * words: the MoE layers one after another (all route over the model's n experts, top-k), each laid
+     * out for the pass's own token count, so that what a probe needs is one contiguous prefix of the
+     * block.
      */
     private record RoutingLayout(int logits, int probs, int ids, int weights, int scores, int kept, int usedIds,
                                  int usedWeights, int end) {
+        static int words(int tokens, int n, int k) {
+            return 2 * tokens * n + 4 * tokens * k + 2 * n;
+        }
+
         static RoutingLayout at(int from, int tokens, int n, int k) {
             int logits = from;
             int probs = logits + tokens * n;
@@ -595,6 +600,9 @@ final class CudaModelRunner implements ModelRunner {
         final CUdeviceptr tokenWeights, argmax, parentRows, parentProbs, work, workCount, expertStart, pairToken, pairWeight, slotPair;
         /** Every MoE layer's routing of a pass, laid out by {@link #layout}. */
         final CUdeviceptr routingBlock;
+        /** Each layer's place among the MoE layers (-1: a dense layer), and their number. */
+        private final int[] moeOrdinal;
+        private final int moeLayers;
 
         Workspace(int tokens, int maskBytes) {
             this.tokens = tokens;
@@ -610,7 +618,7 @@ final class CudaModelRunner implements ModelRunner {
             q = mem(tokens * c.queryDim() * f);
             context = mem(tokens * c.queryDim() * f);
             gate = mem(pairs * widestFfn * f);
-            up = mem(pairs * widestFfn * f);
+            up = mem(tokens * widestFfn * f);   // dense SwiGLU only: the experts' gate/up product fuses it
             expertOut = mem(pairs * d * f);
             shared = mem(tokens * d * f);
             logits = mem((long) tokens * c.vocabSize() * f);
@@ -626,31 +634,26 @@ final class CudaModelRunner implements ModelRunner {
             pairToken = mem(pairs * 4);
             pairWeight = mem(pairs * f);
             slotPair = mem(pairs * 4);
+            moeOrdinal = new int[c.numLayers()];
+            int ordinal = 0;
+            for (int l = 0; l < moeOrdinal.length; l++) {
+                moeOrdinal[l] = layers.get(l).router() != null ? ordinal++ : -1;
+            }
+            moeLayers = ordinal;
             routingBlock = mem(routingWords(tokens) * 4L);
         }
 
         /** Layer {@code l}'s place in the routing block for a pass of {@code tokens} (MoE layers only). */
         RoutingLayout layout(int l, int tokens) {
-            int n = layers.get(l).router().rows();
+            int n = c.moe().orElseThrow().numExperts();
             int k = c.moe().orElseThrow().expertsPerToken();
-            int from = 0;
-            for (int i = 0; i < l; i++) {
-                if (layers.get(i).router() != null) {
-                    from = RoutingLayout.at(from, tokens, layers.get(i).router().rows(), k).end();
-                }
-            }
-            return RoutingLayout.at(from, tokens, n, k);
+            return RoutingLayout.at(moeOrdinal[l] * RoutingLayout.words(tokens, n, k), tokens, n, k);
         }
 
         /** The words of every MoE layer's routing for a pass of {@code tokens}. */
         long routingWords(int tokens) {
-            long words = 0;
-            for (int l = 0; l < layers.size(); l++) {
-                if (layers.get(l).router() != null) {
-                    words = layout(l, tokens).end();
-                }
-            }
-            return words;
+            return c.moe().map(m -> (long) moeLayers * RoutingLayout.words(tokens, m.numExperts(), m.expertsPerToken()))
+                    .orElse(0L);
         }
 
         /** Device slices of layer {@code l}'s routing for a pass of {@code tokens}. */
