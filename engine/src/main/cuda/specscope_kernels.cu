@@ -855,6 +855,220 @@ extern "C" __global__ void argmax_rows(const float* logits, int vocab, int* out)
     if (threadIdx.x == 0) out[blockIdx.x] = idx[0] == 0x7fffffff ? 0 : idx[0];
 }
 
+// ---- drawing the next token (sampling on the device) -----------------------------------------
+//
+// draw_token picks the token TokenDraw.pick (Java) picks from one row of logits, so that a decode
+// step copies back one int instead of a row of the vocabulary:
+//   p = softmax(logits / T) cut to the top-k tokens, then to the smallest prefix (highest logits
+//   first, ties to the lower id) whose mass before a token is below top-p, renormalised; the
+//   token is the first id, in id order, at which the cumulative p exceeds the host-drawn u.
+// Weights exp((l - max) / T) and every sum are in double, as on the host; only the order of the
+// additions differs (a block sums in chunks), which moves a sum by ~1e-16 of itself: the host and
+// the device pick differently only when u lies that close to a boundary between two tokens.
+//
+// The top-k and top-p cuts are radix selects over each token's rank key, 64 bits that ascend in
+// the host's sort order (logit descending, then id ascending), so no sort of the vocabulary is
+// needed: 4 bits per pass, from the top, until one token is left in the chosen bucket. Top-k
+// walks bucket counts; top-p walks bucket masses. Reductions run in a fixed order, so a draw is
+// deterministic. One block of DRAW_THREADS threads; thread t owns ids [t*chunk, (t+1)*chunk).
+
+#define DRAW_THREADS 256
+#define DRAW_BINS 16
+
+// Ascends as TokenDraw's order: higher logit first, equal logits by lower id. -0 ranks as +0
+// (Java's == and the host's comparator treat them as equal).
+__device__ __forceinline__ unsigned long long draw_rank(float logit, int id) {
+    unsigned int b = logit == 0.f ? 0u : __float_as_uint(logit);
+    unsigned int ascending = (b & 0x80000000u) ? ~b : (b | 0x80000000u);   // orders as the float does
+    return ((unsigned long long)~ascending << 32) | (unsigned int)id;
+}
+
+// Whether a rank agrees with prefix on the bits above `shift` (every rank does at shift 64).
+__device__ __forceinline__ bool draw_matches(unsigned long long rank, unsigned long long prefix, int shift) {
+    return shift >= 64 || (rank >> shift) == (prefix >> shift);
+}
+
+struct DrawScratch {
+    double mass[DRAW_BINS][DRAW_THREADS];   // each thread's mass per bucket, summed in thread order
+    int count[DRAW_BINS];
+    double bin_mass[DRAW_BINS];
+    double sums[DRAW_THREADS];
+    unsigned long long ranks[DRAW_THREADS];
+};
+
+// Sum over the block of one double per thread, in thread order (deterministic); every thread gets it.
+__device__ double draw_block_sum(double v, DrawScratch& s) {
+    __syncthreads();
+    s.sums[threadIdx.x] = v;
+    __syncthreads();
+    if (threadIdx.x == 0) {
+        double total = 0;
+        for (int t = 0; t < DRAW_THREADS; t++) total += s.sums[t];
+        s.bin_mass[0] = total;
+    }
+    __syncthreads();
+    double total = s.bin_mass[0];
+    __syncthreads();
+    return total;
+}
+
+// Minimum over the block of one rank per thread; every thread gets it.
+__device__ unsigned long long draw_block_min(unsigned long long v, DrawScratch& s) {
+    __syncthreads();
+    s.ranks[threadIdx.x] = v;
+    __syncthreads();
+    for (int stride = DRAW_THREADS / 2; stride > 0; stride >>= 1) {
+        if (threadIdx.x < stride && s.ranks[threadIdx.x + stride] < s.ranks[threadIdx.x])
+            s.ranks[threadIdx.x] = s.ranks[threadIdx.x + stride];
+        __syncthreads();
+    }
+    unsigned long long m = s.ranks[0];
+    __syncthreads();
+    return m;
+}
+
+// Count and mass of the candidates (rank <= limit, agreeing with prefix above shift + 4) in each
+// bucket of bits [shift, shift + 4), into s.count and s.bin_mass.
+__device__ void draw_buckets(const float* row, const double* w, int lo, int hi, unsigned long long limit,
+                             unsigned long long prefix, int shift, DrawScratch& s) {
+    double mass[DRAW_BINS];
+    for (int d = 0; d < DRAW_BINS; d++) mass[d] = 0;
+    __syncthreads();   // the previous pass's counts may still be being read
+    if (threadIdx.x < DRAW_BINS) s.count[threadIdx.x] = 0;
+    __syncthreads();
+    for (int i = lo; i < hi; i++) {
+        unsigned long long r = draw_rank(row[i], i);
+        if (r <= limit && draw_matches(r, prefix, shift + 4)) {
+            int d = (int)((r >> shift) & (DRAW_BINS - 1));
+            mass[d] += w[i];
+            atomicAdd(&s.count[d], 1);
+        }
+    }
+    for (int d = 0; d < DRAW_BINS; d++) s.mass[d][threadIdx.x] = mass[d];
+    __syncthreads();
+    if (threadIdx.x < DRAW_BINS) {
+        double total = 0;
+        for (int t = 0; t < DRAW_THREADS; t++) total += s.mass[threadIdx.x][t];
+        s.bin_mass[threadIdx.x] = total;
+    }
+    __syncthreads();
+}
+
+// The rank of the only candidate left agreeing with prefix above shift.
+__device__ unsigned long long draw_only(const float* row, int lo, int hi, unsigned long long limit,
+                                        unsigned long long prefix, int shift, DrawScratch& s) {
+    unsigned long long best = ~0ull;
+    for (int i = lo; i < hi; i++) {
+        unsigned long long r = draw_rank(row[i], i);
+        if (r <= limit && draw_matches(r, prefix, shift) && r < best) best = r;
+    }
+    return draw_block_min(best, s);
+}
+
+// The rank of the k-th best token (k >= 1, k <= vocab): a radix select on bucket counts.
+__device__ unsigned long long draw_top_k(const float* row, const double* w, int lo, int hi, int k, DrawScratch& s) {
+    unsigned long long prefix = 0;
+    int before = 0;   // candidates ranked ahead of the prefix's range
+    for (int shift = 64 - 4; shift >= 0; shift -= 4) {
+        draw_buckets(row, w, lo, hi, ~0ull, prefix, shift, s);
+        int d = 0;
+        while (before + s.count[d] < k) before += s.count[d++];
+        prefix |= (unsigned long long)d << shift;
+        if (s.count[d] == 1) return draw_only(row, lo, hi, ~0ull, prefix, shift, s);
+    }
+    return prefix;
+}
+
+// The rank of the last token top-p keeps among the candidates (rank <= limit): the last whose mass
+// ahead of it is below target. A radix select on bucket masses: the chosen bucket is the last
+// non-empty one that starts below target (its first token is kept; the next bucket's is not).
+__device__ unsigned long long draw_top_p(const float* row, const double* w, int lo, int hi, unsigned long long limit,
+                                         double target, DrawScratch& s) {
+    unsigned long long prefix = 0;
+    double base = 0;   // mass ranked ahead of the prefix's range: below target throughout
+    for (int shift = 64 - 4; shift >= 0; shift -= 4) {
+        draw_buckets(row, w, lo, hi, limit, prefix, shift, s);
+        int chosen = -1;
+        double start = base, chosen_start = base;
+        for (int d = 0; d < DRAW_BINS; d++) {
+            if (s.count[d] == 0) continue;
+            if (start < target) {
+                chosen = d;
+                chosen_start = start;
+            }
+            start += s.bin_mass[d];
+        }
+        base = chosen_start;
+        prefix |= (unsigned long long)chosen << shift;
+        if (s.count[chosen] == 1) return draw_only(row, lo, hi, limit, prefix, shift, s);
+    }
+    return prefix;
+}
+
+// One row's next token under temperature > 0 (greedy rows use argmax_rows). weights: [vocab]
+// doubles of scratch. u in [0, 1), drawn on the host from the generation's seeded stream.
+// Grid: 1; block: DRAW_THREADS.
+extern "C" __global__ void draw_token(const float* logits, int vocab, double temperature, int top_k, double top_p,
+                                      double u, double* weights, int* out) {
+    __shared__ DrawScratch s;
+    int chunk = (vocab + DRAW_THREADS - 1) / DRAW_THREADS;
+    int lo = min(vocab, threadIdx.x * chunk), hi = min(vocab, lo + chunk);
+    float m = -INFINITY;
+    for (int i = lo; i < hi; i++) m = fmaxf(m, logits[i]);
+    m = block_max(m);
+    for (int i = lo; i < hi; i++) weights[i] = exp(((double)logits[i] - (double)m) / temperature);   // own chunk only
+
+    unsigned long long limit = ~0ull;
+    if (top_k > 0 && top_k < vocab) limit = draw_top_k(logits, weights, lo, hi, top_k, s);
+    if (top_p < 1) {
+        double mine = 0;
+        for (int i = lo; i < hi; i++)
+            if (draw_rank(logits[i], i) <= limit) mine += weights[i];
+        double kept = draw_block_sum(mine, s);
+        limit = draw_top_p(logits, weights, lo, hi, limit, top_p * kept, s);
+    }
+
+    // The kept mass, then each thread's share of the renormalised distribution in id order.
+    double mine = 0;
+    for (int i = lo; i < hi; i++)
+        if (draw_rank(logits[i], i) <= limit) mine += weights[i];
+    double total = draw_block_sum(mine, s);
+    double share = 0;
+    int last = -1;
+    for (int i = lo; i < hi; i++)
+        if (draw_rank(logits[i], i) <= limit) {
+            share += weights[i] / total;
+            last = i;
+        }
+    __syncthreads();
+    s.sums[threadIdx.x] = share;
+    __syncthreads();
+    if (threadIdx.x == 0) {   // exclusive prefix of the shares, in thread (= id) order
+        double run = 0;
+        for (int t = 0; t < DRAW_THREADS; t++) {
+            double v = s.sums[t];
+            s.sums[t] = run;
+            run += v;
+        }
+    }
+    __syncthreads();
+    int picked = 0x7fffffff;
+    double cumulative = s.sums[threadIdx.x];
+    if (u < cumulative + share)   // u may fall in this chunk: walk it as the host walks the row
+        for (int i = lo; i < hi; i++)
+            if (draw_rank(logits[i], i) <= limit) {
+                cumulative += weights[i] / total;
+                if (u < cumulative) {
+                    picked = i;
+                    break;
+                }
+            }
+    // The first chunk that takes u wins; when rounding left u above every sum, the last kept token.
+    unsigned long long first = draw_block_min(picked == 0x7fffffff ? ~0ull : (unsigned long long)picked, s);
+    unsigned long long final_kept = draw_block_min(last < 0 ? ~0ull : ~(unsigned long long)last, s);
+    if (threadIdx.x == 0) out[0] = first != ~0ull ? (int)first : (int)~final_kept;
+}
+
 // For each batch token t whose parent row parent[t] (its nearest visible earlier batch token) is in
 // the batch: the softmax (temperature 1) of that row at t's token, the target's probability of a
 // draft that the trace records; NaN where the parent is outside the batch. With argmax_rows, what

@@ -67,6 +67,12 @@ inline float __uint_as_float(unsigned int u) {
     return f;
 }
 
+inline unsigned int __float_as_uint(float f) {
+    unsigned int u;
+    memcpy(&u, &f, sizeof u);
+    return u;
+}
+
 template <typename T>
 inline T __shfl_xor_sync(unsigned int /*mask: every lane takes part in our kernels' shuffles*/, T v, int lane_mask) {
     static_assert(sizeof(T) <= sizeof(uint64_t), "shuffle of a value wider than 8 bytes");
@@ -89,6 +95,7 @@ inline uint4 __ldcs(const uint4* p) { return *p; }
 inline unsigned int atomicAdd(unsigned int* address, unsigned int v) {
     return __atomic_fetch_add(address, v, __ATOMIC_RELAXED);
 }
+inline int atomicAdd(int* address, int v) { return __atomic_fetch_add(address, v, __ATOMIC_RELAXED); }
 
 // bfloat16: the upper half of a float32.
 struct __nv_bfloat16 {

@@ -26,6 +26,16 @@ public interface ModelRunner extends AutoCloseable {
         return forward(batch, cache, MoeProbe.NONE);
     }
 
+    /**
+     * Runs {@code batch} as {@link #forward} does and returns the token {@code draw} picks from its
+     * last row: what plain generation needs of a step. The host picks from the row here; a device
+     * backend draws where the logits lie and copies back one token instead of a vocabulary row
+     * (the same token: {@link TokenDraw#pick} is the reference it follows).
+     */
+    default int forwardAndDraw(ForwardBatch batch, KvCache cache, MoeProbe probe, TokenDraw draw) {
+        return draw.pick(forward(batch, cache, probe).lastRow());
+    }
+
     @Override
     void close();
 

@@ -5,6 +5,7 @@ import org.specscope.engine.backend.ForwardBatch;
 import org.specscope.engine.backend.KvCache;
 import org.specscope.engine.backend.Logits;
 import org.specscope.engine.backend.ModelRunner;
+import org.specscope.engine.backend.TokenDraw;
 import org.specscope.engine.generate.SamplingParams;
 import org.specscope.engine.moe.ExpertBudget;
 import org.specscope.engine.moe.LayerRouting;
@@ -107,9 +108,9 @@ public final class PassBenchmark {
             List<LayerRouting> routing = new ArrayList<>();
             int position = cache.length();
             long t0 = System.nanoTime();
-            Logits logits = runner.forward(ForwardBatch.sequence(new int[]{token}, position, ForwardBatch.LogitRows.LAST),
-                    cache, routing::add);
-            token = logits.argmax(logits.rows() - 1);
+            // As generation runs a step: the token drawn where the logits lie (on a device, no row copied back).
+            token = runner.forwardAndDraw(ForwardBatch.sequence(new int[]{token}, position, ForwardBatch.LogitRows.LAST),
+                    cache, routing::add, TokenDraw.greedy());
             nanos += System.nanoTime() - t0;
             PassCost c = cost.cost(1, 1, position + 1, routing);
             bytes += c.weightBytes();

@@ -2,7 +2,6 @@ package org.specscope.engine.generate;
 
 import org.specscope.engine.backend.ForwardBatch;
 import org.specscope.engine.backend.KvCache;
-import org.specscope.engine.backend.Logits;
 import org.specscope.engine.backend.ModelRunner;
 import org.specscope.engine.moe.MoeProbe;
 
@@ -45,10 +44,11 @@ public final class Generator {
         long t0 = System.nanoTime();
         long prefill = 0;
         if (maxTokens > 0) {
-            Logits logits = runner.forward(ForwardBatch.sequence(promptIds, 0, ForwardBatch.LogitRows.LAST), cache, probe);
+            // Each pass returns only its drawn token: on a device the row never leaves it.
+            int next = runner.forwardAndDraw(ForwardBatch.sequence(promptIds, 0, ForwardBatch.LogitRows.LAST), cache,
+                    probe, sampler.nextDraw());
             prefill = System.nanoTime() - t0;
             while (true) {
-                int next = sampler.sample(logits.lastRow());
                 out[n] = next;
                 listener.onToken(n, next);
                 n++;
@@ -63,8 +63,8 @@ public final class Generator {
                     reason = GenerationResult.StopReason.CONTEXT_FULL;
                     break;
                 }
-                logits = runner.forward(ForwardBatch.sequence(new int[]{next}, cache.length(),
-                        ForwardBatch.LogitRows.LAST), cache, probe);
+                next = runner.forwardAndDraw(ForwardBatch.sequence(new int[]{next}, cache.length(),
+                        ForwardBatch.LogitRows.LAST), cache, probe, sampler.nextDraw());
             }
         }
         long decode = System.nanoTime() - t0 - prefill;

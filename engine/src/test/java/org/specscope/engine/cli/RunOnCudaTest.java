@@ -18,7 +18,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * `run --backend cuda` emits, token for token, what `run --backend cpu` emits: the speculative
  * decoder, its draft model and the budgeted verification all on the device, steps and KV
- * compaction over a whole generation. Skipped without a CUDA device; the build's second test
+ * compaction over a whole generation; `generate` too, greedy and sampled. Skipped without a CUDA device; the build's second test
  * run drives it against the CUDA emulator (see {@link CudaTestDevice}).
  */
 class RunOnCudaTest {
@@ -51,6 +51,27 @@ class RunOnCudaTest {
         assertThat(ids(cuda)).as(name).isNotEmpty().containsExactlyElementsOf(ids(cpu));
         assertThat(cuda.get("text").asString()).isEqualTo(cpu.get("text").asString());
         assertThat(cuda.get("mean_accepted").asDouble()).isEqualTo(cpu.get("mean_accepted").asDouble());
+    }
+
+    /** Plain generation draws each token on the device (argmax, or sampling from the seeded stream's u). */
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', value = {
+            "greedy                    | -t 0",
+            "T 0.8, top-k 40, top-p 0.9 | -t 0.8 --top-k 40 --top-p 0.9 --seed 7",
+            "T 1.5, whole vocabulary    | -t 1.5 --seed 3"})
+    void plainGenerationDrawsTheCpusTokensOnTheDevice(String name, String options) {
+        JsonNode cpu = generate("cpu", options);
+        JsonNode cuda = generate("cuda", options);
+        assertThat(ids(cuda)).as(name).isNotEmpty().containsExactlyElementsOf(ids(cpu));
+    }
+
+    private static JsonNode generate(String backend, String options) {
+        List<String> args = new ArrayList<>(List.of("generate", "--model", SAMPLE, "--backend", backend, "--prompt",
+                "It was a truth universally acknowledged", "--max-tokens", "24", "--json"));
+        args.addAll(List.of(options.strip().split(" +")));
+        CliRun r = CliRun.of(args.toArray(String[]::new));
+        assertThat(r.exitCode()).as("%s: %s", backend, r.err()).isZero();
+        return JSON.readTree(r.out());
     }
 
     private static JsonNode run(String backend, String options) {

@@ -5,6 +5,7 @@ import org.specscope.engine.backend.AttentionMask;
 import org.specscope.engine.backend.ForwardBatch;
 import org.specscope.engine.backend.KvCache;
 import org.specscope.engine.backend.Logits;
+import org.specscope.engine.backend.TokenDraw;
 import org.specscope.engine.backend.ModelRunner;
 import org.specscope.engine.model.Model;
 import org.specscope.engine.model.ModelConfig;
@@ -48,6 +49,7 @@ final class CudaModelRunner implements ModelRunner {
     private static final int BUDGET_THREADS = 256;
     private static final int GROUP_THREADS = 256;
     private static final int ARGMAX_THREADS = 256;   // a power of two: argmax_rows halves it
+    private static final int DRAW_THREADS = 256;     // draw_token's DRAW_THREADS
 
     private final CudaContext cu;
     private final ModelConfig c;
@@ -60,6 +62,7 @@ final class CudaModelRunner implements ModelRunner {
     private final float attentionScale;
     private final int widestFfn;
     private Workspace ws;
+    private CUdeviceptr drawWeights;
 
     /** A weight matrix [rows x cols] on the device in its stored dtype. */
     private record Matrix(CUdeviceptr ptr, DType dtype, int rows, int cols) {
@@ -241,7 +244,39 @@ final class CudaModelRunner implements ModelRunner {
 
     @Override
     public Logits forward(ForwardBatch batch, KvCache kvCache, MoeProbe probe) {
-        CudaKvCache cache = ModelRunner.ownCache(kvCache, CudaKvCache.class);
+        boolean budgeted = run(batch, ModelRunner.ownCache(kvCache, CudaKvCache.class));
+        Logits logits = logits(batch);   // waits for the stream
+        if (probe.isListening()) {
+            emitRouting(batch.size(), budgeted, probe);
+        }
+        return logits;
+    }
+
+    /** Draws the token on the device from the last row's logits and copies back just that token. */
+    @Override
+    public int forwardAndDraw(ForwardBatch batch, KvCache kvCache, MoeProbe probe, TokenDraw draw) {
+        boolean budgeted = run(batch, ModelRunner.ownCache(kvCache, CudaKvCache.class));
+        int last = batch.size() - 1;
+        project(last, 1);
+        if (draw.isGreedy()) {
+            cu.launch("argmax_rows", 1, 1, 1, ARGMAX_THREADS, 0, ws.logits, c.vocabSize(), ws.argmax);
+        } else {
+            cu.launch("draw_token", 1, 1, 1, DRAW_THREADS, 0, ws.logits, c.vocabSize(), draw.temperature(), draw.topK(),
+                    draw.topP(), draw.u(), drawWeights(), ws.argmax);
+        }
+        int[] token = new int[1];
+        cu.download(ws.argmax, token, 1);   // waits for the stream
+        if (probe.isListening()) {
+            emitRouting(batch.size(), budgeted, probe);
+        }
+        return token[0];
+    }
+
+    /**
+     * The pass's layers: leaves the last hidden states in ws.x, the batch's keys and values in the
+     * cache, and its routing in the routing block. Returns whether the pass was budgeted.
+     */
+    private boolean run(ForwardBatch batch, CudaKvCache cache) {
         int tokens = batch.size();
         int start = cache.startOfPass(tokens);
         AttentionMask mask = batch.mask();
@@ -298,11 +333,7 @@ final class CudaModelRunner implements ModelRunner {
             }
         }
         cache.commit(start + tokens);
-        Logits logits = logits(batch);   // waits for the stream
-        if (probe.isListening()) {
-            emitRouting(tokens, budgeted, probe);
-        }
-        return logits;
+        return budgeted;
     }
 
     private void attention(int l, Layer a, ForwardBatch batch, CudaKvCache cache, int start, boolean causal,
@@ -454,11 +485,9 @@ final class CudaModelRunner implements ModelRunner {
     private Logits logits(ForwardBatch batch) {
         int tokens = batch.size();
         ForwardBatch.LogitRows rows = batch.logitRows();
-        int d = c.hiddenSize();
         int first = rows == ForwardBatch.LogitRows.LAST ? tokens - 1 : 0;
         int count = tokens - first;
-        rmsNorm(ws.x.withByteOffset((long) first * d * Float.BYTES), count, d, finalNorm, ws.normed);
-        matmul(lmHead, ws.normed, ws.logits, count);
+        project(first, count);
         if (rows == ForwardBatch.LogitRows.ALL_ARGMAX) {
             // Greedy verification reads each row's best token and each token's probability under its
             // parent's row: copy back 2 numbers a token, not rows of the vocabulary.
@@ -475,6 +504,21 @@ final class CudaModelRunner implements ModelRunner {
         float[] values = new float[count * c.vocabSize()];
         cu.download(ws.logits, 0, values, values.length);
         return new Logits(first, count, c.vocabSize(), values);
+    }
+
+    /** The final norm and the LM head for batch rows [first, first + count), into ws.logits. */
+    private void project(int first, int count) {
+        int d = c.hiddenSize();
+        rmsNorm(ws.x.withByteOffset((long) first * d * Float.BYTES), count, d, finalNorm, ws.normed);
+        matmul(lmHead, ws.normed, ws.logits, count);
+    }
+
+    /** draw_token's scratch: a double per vocabulary entry, allocated at the first sampled draw. */
+    private CUdeviceptr drawWeights() {
+        if (drawWeights == null) {
+            drawWeights = own(cu.alloc((long) c.vocabSize() * Double.BYTES, "sampling scratch"));
+        }
+        return drawWeights;
     }
 
     /**

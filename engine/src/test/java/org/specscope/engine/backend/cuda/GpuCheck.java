@@ -21,6 +21,7 @@ public final class GpuCheck {
         LauncherDiscoveryRequest request = LauncherDiscoveryRequestBuilder.request()
                 .selectors(selectClass(CudaProbeTest.class), selectClass(CudaParityTest.class),
                         selectClass(CudaPeaksTest.class), selectClass(KernelLauncherTest.class),
+                        selectClass(DrawTokenTest.class),
                         selectClass("org.specscope.engine.cli.RunOnCudaTest"),
                         selectClass("org.specscope.engine.session.SessionOnCudaTest"))
                 .build();
