@@ -1,6 +1,7 @@
 package org.specscope.engine.generate;
 
 import org.junit.jupiter.api.Test;
+import org.specscope.engine.backend.TokenDraw;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -90,5 +91,31 @@ class SamplerTest {
         assertThatThrownBy(() -> new SamplingParams(-1, 0, 1, 0)).hasMessageContaining("temperature");
         assertThatThrownBy(() -> new SamplingParams(1, -2, 1, 0)).hasMessageContaining("top-k");
         assertThatThrownBy(() -> new SamplingParams(1, 0, 0, 0)).hasMessageContaining("top-p");
+    }
+
+    @Test
+    void eachSampledTokenTakesOneNumberFromTheStreamAndGreedyTokensNone() {
+        SamplingParams params = new SamplingParams(0.7, 0, 1, 99);
+        java.util.SplittableRandom stream = new java.util.SplittableRandom(99);
+        Sampler s = new Sampler(params);
+        for (int i = 0; i < 5; i++) {
+            assertThat(s.nextDraw().u()).isEqualTo(stream.nextDouble());
+        }
+        assertThat(new Sampler(SamplingParams.greedy()).nextDraw()).isEqualTo(TokenDraw.greedy());
+    }
+
+    @Test
+    void aDrawPicksTheTokenWhoseCumulativeProbabilityFirstPassesU() {
+        double[] p = Sampler.probabilities(LOGITS, new SamplingParams(1, 0, 1, 0));
+        // In id order: p0 ~ 0.052, p1 ~ 0.384, ...: u just below p0 picks 0, just above picks 1.
+        assertThat(new TokenDraw(1, 0, 1, p[0] - 1e-9).pick(LOGITS)).isZero();
+        assertThat(new TokenDraw(1, 0, 1, p[0] + 1e-9).pick(LOGITS)).isEqualTo(1);
+        assertThat(new TokenDraw(1, 0, 1, Math.nextDown(1.0)).pick(LOGITS)).isEqualTo(4);
+    }
+
+    @Test
+    void aDrawOutsideTheUnitIntervalIsRejected() {
+        assertThatThrownBy(() -> new TokenDraw(1, 0, 1, 1)).hasMessageContaining("u must be in [0, 1)");
+        assertThatThrownBy(() -> new TokenDraw(1, 0, 1, -0.1)).hasMessageContaining("u must be in [0, 1)");
     }
 }
