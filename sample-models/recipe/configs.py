@@ -62,3 +62,16 @@ TRAIN = {
 }
 
 DOMAINS = ["sotu", "austen", "bible", "python-docs", "java"]
+
+# The router-balance experiment (router_balance.sh): three short trainings of the target
+# (1.5 M tokens each) that differ only in the router's auxiliary losses, to measure how the
+# balance of expert use moves MoE-Spec's two quality/bytes targets on a model of this size.
+# aux_coef: the Switch load-balancing loss; z_coef: the router z-loss (ST-MoE, as in OLMoE).
+ROUTER_BALANCE = {
+    "balance-aux0.002": dict(TRAIN["target"], name="balance-aux0.002", tokens=1_500_000),
+    "balance-aux0.01-z": dict(TRAIN["target"], name="balance-aux0.01-z", tokens=1_500_000,
+                              aux_coef=0.01, z_coef=1e-3),
+    "balance-aux0.05-z": dict(TRAIN["target"], name="balance-aux0.05-z", tokens=1_500_000,
+                              aux_coef=0.05, z_coef=1e-3),
+}
+TRAIN.update(ROUTER_BALANCE)

@@ -4,7 +4,7 @@ config.json, generation_config.json, model.safetensors (BF16, HF tensor
 names), tokenizer.model, tokenizer.json, tokenizer_config.json,
 special_tokens_map.json.
 
-usage: export.py target|draft
+usage: export.py target|draft [FINAL_PT [OUT_DIR]]
 """
 import json
 import os
@@ -41,7 +41,7 @@ def main():
     which = sys.argv[1]
     S = TRAIN[which]
     c = dict(S["config"])
-    out = os.path.join(MODELS, S["name"])
+    out = sys.argv[3] if len(sys.argv) > 3 else os.path.join(MODELS, S["name"])
     os.makedirs(out, exist_ok=True)
     m = CausalLM(c)
     src = sys.argv[2] if len(sys.argv) > 2 else os.path.join(WORK, S["name"], "final.pt")

@@ -113,6 +113,7 @@ class SparseMoE(nn.Module):
         y = torch.cat(ys) * w[:, None]
         out = torch.zeros_like(xf).index_add_(0, tok, y)
         self.last_probs = probs
+        self.last_logits = logits
         self.last_topi = topi
         return out.view(B, T, d)
 

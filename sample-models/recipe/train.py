@@ -1,7 +1,7 @@
 #!/usr/bin/python3
 """Train the target (Qwen3-MoE) or draft (dense Qwen3) model on the CPU.
 
-usage: train.py target|draft
+usage: train.py target|draft|<a configs.ROUTER_BALANCE variant>
 Resumes from work/<name>/ckpt.pt when it exists; writes work/<name>/final.pt
 (fp32 state dict) at the end. Logs to work/<name>/train.log.
 """
@@ -127,6 +127,10 @@ def main():
         if model.sparse and S["aux_coef"] > 0:
             aux = sum(m.aux_loss() for m in model.moe_layers()) / len(model.moe_layers())
             loss = ce + S["aux_coef"] * aux
+        if model.sparse and S.get("z_coef", 0) > 0:
+            # Router z-loss: the squared log-partition of the router logits, kept small.
+            z = sum((torch.logsumexp(m.last_logits, -1) ** 2).mean() for m in model.moe_layers()) / len(model.moe_layers())
+            loss = loss + S["z_coef"] * z
         opt.zero_grad(set_to_none=True)
         loss.backward()
         torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
