@@ -21,7 +21,7 @@ public final class GpuCheck {
         LauncherDiscoveryRequest request = LauncherDiscoveryRequestBuilder.request()
                 .selectors(selectClass(CudaProbeTest.class), selectClass(CudaParityTest.class),
                         selectClass(CudaPeaksTest.class), selectClass(KernelLauncherTest.class),
-                        selectClass(DrawTokenTest.class),
+                        selectClass(DrawTokenTest.class), selectClass(RouterTiesTest.class),
                         selectClass("org.specscope.engine.cli.RunOnCudaTest"),
                         selectClass("org.specscope.engine.session.SessionOnCudaTest"))
                 .build();
