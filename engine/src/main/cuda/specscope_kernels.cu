@@ -192,11 +192,16 @@ __device__ void rope_row(float* row, const float* cs, const float* sn, int heads
 // 0: none, 1: over the whole projection, 2: per head), OLMoE's clamp of q, k and v to [-clip, clip]
 // (when clamp is 1), then the rotary embedding of q and k: what rms_norm, clamp_values and a rope
 // per head group did in up to seven launches (the per-head norm now sums a head within one warp). q_norm and k_norm are
-// [heads * head_dim] and [kv_heads * head_dim] (mode 1) or [head_dim] (mode 2). Grid: tokens.
-extern "C" __global__ void qk_norm_rope(float* q, float* k, float* v, const int* positions, const double* inv_freq,
+// [heads * head_dim] and [kv_heads * head_dim] (mode 1) or [head_dim] (mode 2). Then token t's k and
+// v rows go into their cache slot, step[0] + t (step[0]: the pass's first slot): the slot is read on
+// the device, not passed by value, so that a decode step's launches are the same at every step and
+// can be replayed as one CUDA graph. positions: the cache's per-slot positions. Grid: tokens.
+extern "C" __global__ void qk_norm_rope(float* q, float* k, float* v, float* k_cache, float* v_cache, const int* step,
+                                        const int* positions, const double* inv_freq,
                                         const float* q_norm, const float* k_norm, int norm_mode, int heads,
                                         int kv_heads, int head_dim, float eps, int clamp, float clip) {
     int qd = heads * head_dim, kvd = kv_heads * head_dim;
+    long long slot = (long long)step[0] + blockIdx.x;
     float* qr = q + (long long)blockIdx.x * qd;
     float* kr = k + (long long)blockIdx.x * kvd;
     float* vr = v + (long long)blockIdx.x * kvd;
@@ -228,7 +233,7 @@ extern "C" __global__ void qk_norm_rope(float* q, float* k, float* v, const int*
     // this kernel's time). inv_freq is double and the angle is formed in double, as the CPU does:
     // position * frequency reaches thousands of radians, where a float angle would be off by 1e-4.
     __shared__ float cs[ATT_MAX_HEAD_DIM / 2], sn[ATT_MAX_HEAD_DIM / 2];
-    double position = positions[blockIdx.x];
+    double position = positions[slot];
     for (int i = threadIdx.x; i < head_dim / 2; i += blockDim.x) {
         double s, c;
         sincos(position * inv_freq[i], &s, &c);
@@ -238,6 +243,11 @@ extern "C" __global__ void qk_norm_rope(float* q, float* k, float* v, const int*
     __syncthreads();
     rope_row(qr, cs, sn, heads, head_dim);
     rope_row(kr, cs, sn, kv_heads, head_dim);
+    __syncthreads();   // the copy reads elements other threads rotated
+    for (int i = threadIdx.x; i < kvd; i += blockDim.x) {
+        k_cache[slot * kvd + i] = kr[i];
+        v_cache[slot * kvd + i] = vr[i];
+    }
 }
 
 // ---- matrix products ------------------------------------------------------------------------
@@ -466,7 +476,7 @@ extern "C" __global__ void expert_gate_up_t16_f32(const float* g, const float* u
 #define ATT_MAX_DIMS 4   // head_dim <= ATT_THREADS * ATT_MAX_DIMS = 512
 
 extern "C" __global__ void attention(const float* q, const float* k_cache, const float* v_cache, const int* positions,
-                                     const unsigned char* mask, int causal, int start, int tokens, int cached_nodes,
+                                     const unsigned char* mask, int causal, const int* step, int tokens, int cached_nodes,
                                      int heads, int kv_heads, int head_dim, int window, float scale, float* out) {
     extern __shared__ float shared[];
     float* qs = shared;              // the query head, [head_dim]
@@ -478,6 +488,7 @@ extern "C" __global__ void attention(const float* q, const float* k_cache, const
     for (int i = tid; i < head_dim; i += blockDim.x) qs[i] = q[(long long)t * qd + h * head_dim + i];
     __syncthreads();
 
+    int start = step[0];   // the pass's first cache slot, read on the device (see qk_norm_rope)
     int total = start + tokens;
     int mask_start = start - cached_nodes;
     int mask_cols = cached_nodes + tokens;

@@ -11,7 +11,9 @@
 // launch limits (block size, grid y/z, shared memory), device pointers outside any allocation
 // (kernel pointer arguments, copies, memsets), and reads or writes past an allocation's end
 // (every allocation ends at a guard page, so the process stops at the faulting kernel line).
-// A deadlock (threads of a block waiting at different barriers) fails the launch.
+// A deadlock (threads of a block waiting at different barriers) fails the launch. Stream capture
+// records launches (with copies of their arguments) for graphs to replay; a copy, allocation or
+// synchronisation during a capture invalidates it, as the driver's thread-local mode does.
 //
 // Why hand-written: no maintained CUDA-on-CPU emulator exists for the driver API (Ocelot is
 // abandoned; chipStar needs an OpenCL/Level Zero stack). Fibers with a six-register context
@@ -31,9 +33,11 @@
 #include <cstring>
 #include <functional>
 #include <map>
+#include <memory>
 #include <mutex>
 #include <string>
 #include <thread>
+#include <tuple>
 #include <type_traits>
 #include <utility>
 #include <vector>
@@ -53,8 +57,11 @@ struct EmuContext {
 struct EmuModule {
     const unsigned char* image;
 };
+struct EmuGraph;
 struct EmuStream {
     int id;
+    EmuGraph* capturing;   // the graph cuLaunchKernel appends to while the stream is captured, else null
+    bool invalidated;      // a capture-unsafe call happened during the capture
 };
 struct EmuEvent {
     std::chrono::steady_clock::time_point at;
@@ -65,6 +72,8 @@ typedef EmuModule* CUmodule;
 typedef EmuFunction* CUfunction;
 typedef EmuStream* CUstream;
 typedef EmuEvent* CUevent;
+typedef EmuGraph* CUgraph;
+typedef EmuGraph* CUgraphExec;   // an instantiated graph is a copy of the captured one
 
 enum : int {
     CUDA_SUCCESS = 0,
@@ -78,6 +87,9 @@ enum : int {
     CUDA_ERROR_ILLEGAL_ADDRESS = 700,
     CUDA_ERROR_LAUNCH_FAILED = 719,
     CUDA_ERROR_NOT_SUPPORTED = 801,
+    CUDA_ERROR_STREAM_CAPTURE_UNSUPPORTED = 900,
+    CUDA_ERROR_STREAM_CAPTURE_INVALIDATED = 901,
+    CUDA_ERROR_ILLEGAL_STATE = 401,
 };
 
 namespace {
@@ -382,6 +394,20 @@ struct EmuFunction {
     std::function<bool(void**, std::string&)> check_pointers;
     // The first non-finite value in a float output (a non-const float* argument), if any.
     std::function<bool(void**, std::string&)> find_non_finite;
+    // A copy of a launch's argument values, as a graph keeps them (the caller's may change after).
+    std::function<std::shared_ptr<void>(void**, std::vector<void*>&)> keep_params;
+};
+
+// A captured kernel launch.
+struct EmuLaunch {
+    EmuFunction* function;
+    unsigned grid_x, grid_y, grid_z, block_x, shared_bytes;
+    std::shared_ptr<void> values;   // the argument values
+    std::vector<void*> params;      // pointers into values, as cuLaunchKernel takes them
+};
+
+struct EmuGraph {
+    std::vector<EmuLaunch> launches;
 };
 
 namespace {
@@ -435,6 +461,14 @@ bool finite_all(void (*)(A...), void** params, std::string& where, std::index_se
     return (finite_output<A>(params[I], (int)I, where) && ...);
 }
 
+template <typename... A, size_t... I>
+std::shared_ptr<void> keep_all(void (*)(A...), void** params, std::vector<void*>& pointers,
+                               std::index_sequence<I...>) {
+    auto values = std::make_shared<std::tuple<std::remove_cv_t<A>...>>(*static_cast<std::remove_cv_t<A>*>(params[I])...);
+    pointers = {static_cast<void*>(&std::get<I>(*values))...};
+    return values;
+}
+
 template <typename... A>
 EmuFunction make_function(const char* name, void (*kernel)(A...)) {
     return EmuFunction{
@@ -445,6 +479,9 @@ EmuFunction make_function(const char* name, void (*kernel)(A...)) {
         },
         [kernel](void** params, std::string& where) {
             return finite_all(kernel, params, where, std::index_sequence_for<A...>{});
+        },
+        [kernel](void** params, std::vector<void*>& pointers) {
+            return keep_all(kernel, params, pointers, std::index_sequence_for<A...>{});
         }};
 }
 
@@ -535,13 +572,27 @@ LaunchStats launch_stats;
 bool initialised = false;
 EmuContext primary_context{0};
 EmuModule loaded_module{nullptr};
-EmuStream the_stream{0};
+EmuStream the_stream{0, nullptr, false};
+
+// A synchronous copy, an allocation or a synchronisation while the stream is captured: the driver
+// refuses it and invalidates the capture (thread-local mode), so the emulator does too, and code
+// that would fail on a GPU fails here.
+bool capture_unsafe(const char* call) {
+    if (the_stream.capturing == nullptr) return false;
+    the_stream.invalidated = true;
+    complain("%s during a stream capture: not allowed (the capture is invalidated)", call);
+    return true;
+}
 
 bool in_device(CUdeviceptr p, size_t bytes, const char* call) {
     if (bytes == 0 || memory.contains(p, bytes)) return true;
     complain("%s: [0x%llx, +%zu bytes) is not inside one device allocation", call, p, bytes);
     return false;
 }
+
+// Runs one launch to completion (cuLaunchKernel's work, and each node of cuGraphLaunch's).
+CUresult run_launch(CUfunction function, unsigned grid_x, unsigned grid_y, unsigned grid_z, unsigned block_x,
+                    unsigned shared_bytes, void** params);
 
 }  // namespace
 
@@ -659,14 +710,20 @@ CUresult cuStreamCreate(CUstream* stream, unsigned int) {
 CUresult cuStreamDestroy_v2(CUstream) { return CUDA_SUCCESS; }
 
 // Launches run to completion before cuLaunchKernel returns, so a stream is always idle.
-CUresult cuStreamSynchronize(CUstream) { return CUDA_SUCCESS; }
+CUresult cuStreamSynchronize(CUstream) {
+    return capture_unsafe("cuStreamSynchronize") ? CUDA_ERROR_STREAM_CAPTURE_UNSUPPORTED : CUDA_SUCCESS;
+}
 
 CUresult cuMemAlloc_v2(CUdeviceptr* pointer, size_t bytes) {
+    if (capture_unsafe("cuMemAlloc")) return CUDA_ERROR_STREAM_CAPTURE_UNSUPPORTED;
     if (bytes == 0) return CUDA_ERROR_INVALID_VALUE;
     return memory.allocate(pointer, bytes);
 }
 
-CUresult cuMemFree_v2(CUdeviceptr pointer) { return memory.release(pointer); }
+CUresult cuMemFree_v2(CUdeviceptr pointer) {
+    if (capture_unsafe("cuMemFree")) return CUDA_ERROR_STREAM_CAPTURE_UNSUPPORTED;
+    return memory.release(pointer);
+}
 
 CUresult cuMemGetInfo_v2(size_t* free, size_t* total) {
     *total = DEVICE_MEMORY;
@@ -676,12 +733,14 @@ CUresult cuMemGetInfo_v2(size_t* free, size_t* total) {
 }
 
 CUresult cuMemsetD8_v2(CUdeviceptr pointer, unsigned char value, size_t count) {
+    if (capture_unsafe("cuMemsetD8")) return CUDA_ERROR_STREAM_CAPTURE_UNSUPPORTED;
     if (!in_device(pointer, count, "cuMemsetD8")) return CUDA_ERROR_INVALID_VALUE;
     std::memset(reinterpret_cast<void*>(pointer), value, count);
     return CUDA_SUCCESS;
 }
 
 CUresult cuMemsetD32_v2(CUdeviceptr pointer, unsigned int value, size_t count) {
+    if (capture_unsafe("cuMemsetD32")) return CUDA_ERROR_STREAM_CAPTURE_UNSUPPORTED;
     if (pointer % 4 != 0 || !in_device(pointer, count * 4, "cuMemsetD32")) return CUDA_ERROR_INVALID_VALUE;
     unsigned int* words = reinterpret_cast<unsigned int*>(pointer);
     for (size_t i = 0; i < count; i++) words[i] = value;
@@ -689,12 +748,14 @@ CUresult cuMemsetD32_v2(CUdeviceptr pointer, unsigned int value, size_t count) {
 }
 
 CUresult cuMemcpyHtoD_v2(CUdeviceptr destination, const void* source, size_t bytes) {
+    if (capture_unsafe("cuMemcpyHtoD")) return CUDA_ERROR_STREAM_CAPTURE_UNSUPPORTED;
     if (!in_device(destination, bytes, "cuMemcpyHtoD")) return CUDA_ERROR_INVALID_VALUE;
     std::memcpy(reinterpret_cast<void*>(destination), source, bytes);
     return CUDA_SUCCESS;
 }
 
 CUresult cuMemcpyDtoH_v2(void* destination, CUdeviceptr source, size_t bytes) {
+    if (capture_unsafe("cuMemcpyDtoH")) return CUDA_ERROR_STREAM_CAPTURE_UNSUPPORTED;
     if (!in_device(source, bytes, "cuMemcpyDtoH")) return CUDA_ERROR_INVALID_VALUE;
     std::memcpy(destination, reinterpret_cast<const void*>(source), bytes);
     return CUDA_SUCCESS;
@@ -769,6 +830,22 @@ CUresult cuLaunchKernel(CUfunction function, unsigned grid_x, unsigned grid_y, u
                  MAX_SHARED_BYTES);
         return CUDA_ERROR_INVALID_VALUE;
     }
+    if (the_stream.capturing != nullptr) {   // recorded, run at each cuGraphLaunch
+        EmuLaunch launch{function, grid_x, grid_y, grid_z, block_x, shared_bytes, nullptr, {}};
+        launch.values = function->keep_params(params, launch.params);
+        the_stream.capturing->launches.push_back(std::move(launch));
+        return CUDA_SUCCESS;
+    }
+    return run_launch(function, grid_x, grid_y, grid_z, block_x, shared_bytes, params);
+}
+
+}  // extern "C"
+
+namespace {
+
+CUresult run_launch(CUfunction function, unsigned grid_x, unsigned grid_y, unsigned grid_z, unsigned block_x,
+                    unsigned shared_bytes, void** params) {
+    const char* name = function->name;
     std::string why;
     if (!function->check_pointers(params, why)) {
         complain("%s: %s", name, why.c_str());
@@ -805,6 +882,60 @@ CUresult cuLaunchKernel(CUfunction function, unsigned grid_x, unsigned grid_y, u
         reported = true;
         complain("%s (grid %ux%ux%u): first non-finite output: %s", name, grid_x, grid_y, grid_z, why.c_str());
     }
+    return CUDA_SUCCESS;
+}
+
+}  // namespace
+
+extern "C" {
+
+// ---- stream capture and graphs: a captured launch is recorded with a copy of its arguments and
+// ---- run, in order, at every cuGraphLaunch
+
+CUresult cuStreamBeginCapture_v2(CUstream stream, int /*mode*/) {
+    if (stream != &the_stream) return CUDA_ERROR_INVALID_HANDLE;   // the legacy stream cannot be captured
+    if (the_stream.capturing != nullptr) return CUDA_ERROR_ILLEGAL_STATE;
+    the_stream.capturing = new EmuGraph{};
+    the_stream.invalidated = false;
+    return CUDA_SUCCESS;
+}
+
+CUresult cuStreamEndCapture(CUstream stream, CUgraph* graph) {
+    if (stream != &the_stream || the_stream.capturing == nullptr) return CUDA_ERROR_ILLEGAL_STATE;
+    EmuGraph* captured = the_stream.capturing;
+    the_stream.capturing = nullptr;
+    if (the_stream.invalidated) {
+        delete captured;
+        *graph = nullptr;
+        return CUDA_ERROR_STREAM_CAPTURE_INVALIDATED;
+    }
+    *graph = captured;
+    return CUDA_SUCCESS;
+}
+
+CUresult cuGraphInstantiateWithFlags(CUgraphExec* exec, CUgraph graph, unsigned long long) {
+    if (graph == nullptr) return CUDA_ERROR_INVALID_VALUE;
+    *exec = new EmuGraph(*graph);
+    return CUDA_SUCCESS;
+}
+
+CUresult cuGraphLaunch(CUgraphExec exec, CUstream stream) {
+    if (exec == nullptr || stream != &the_stream) return CUDA_ERROR_INVALID_HANDLE;
+    if (the_stream.capturing != nullptr) return CUDA_ERROR_STREAM_CAPTURE_UNSUPPORTED;
+    for (EmuLaunch& l : exec->launches) {
+        CUresult r = run_launch(l.function, l.grid_x, l.grid_y, l.grid_z, l.block_x, l.shared_bytes, l.params.data());
+        if (r != CUDA_SUCCESS) return r;
+    }
+    return CUDA_SUCCESS;
+}
+
+CUresult cuGraphExecDestroy(CUgraphExec exec) {
+    delete exec;
+    return CUDA_SUCCESS;
+}
+
+CUresult cuGraphDestroy(CUgraph graph) {
+    delete graph;
     return CUDA_SUCCESS;
 }
 

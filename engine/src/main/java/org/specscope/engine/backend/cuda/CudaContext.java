@@ -13,6 +13,8 @@ import jcuda.driver.JCudaDriver;
 import java.lang.foreign.MemorySegment;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
+import java.util.function.Supplier;
 
 /**
  * The driver-API plumbing every CUDA class shares: the device's primary context, the kernel
@@ -34,6 +36,14 @@ final class CudaContext implements AutoCloseable {
     /** Device memory of objects the garbage collector found unreachable (KV caches), freed at the next bind. */
     private final java.util.concurrent.ConcurrentLinkedQueue<CUdeviceptr> orphans = new java.util.concurrent.ConcurrentLinkedQueue<>();
     private volatile boolean closed;
+    /**
+     * Stream work (launches, copies, memsets, synchronisation) shares it; a graph capture holds it
+     * alone. While our stream is captured, any work on it from another thread would join the graph,
+     * and any use of the legacy stream (our synchronous copies) would invalidate the capture and fail
+     * that other thread's call: a target and a draft runner, or a loader, may use one context from
+     * two threads.
+     */
+    private final ReentrantReadWriteLock streamUse = new ReentrantReadWriteLock();
     /** Null where the FFM launch path is unavailable (KernelLauncher.unavailable() says why). */
     private final KernelLauncher launcher = KernelLauncher.unavailable() == null ? new KernelLauncher() : null;
 
@@ -100,6 +110,15 @@ final class CudaContext implements AutoCloseable {
 
     /** Device memory of {@code bytes} (at least 1), zeroed. */
     CUdeviceptr alloc(long bytes, String what) {
+        streamUse.readLock().lock();
+        try {
+            return allocZeroed(bytes, what);
+        } finally {
+            streamUse.readLock().unlock();
+        }
+    }
+
+    private CUdeviceptr allocZeroed(long bytes, String what) {
         CUdeviceptr p = new CUdeviceptr();
         int r = JCudaDriver.cuMemAlloc(p, Math.max(1, bytes));
         if (r == CUresult.CUDA_ERROR_OUT_OF_MEMORY) {
@@ -110,6 +129,26 @@ final class CudaContext implements AutoCloseable {
         check(r, "cuMemAlloc(" + what + ")");
         check(JCudaDriver.cuMemsetD8(p, (byte) 0, Math.max(1, bytes)), "cuMemsetD8");
         return p;
+    }
+
+    /** Runs {@code work} (copies, synchronisation, a graph launch) while no capture is under way. */
+    void onStream(Runnable work) {
+        streamUse.readLock().lock();
+        try {
+            work.run();
+        } finally {
+            streamUse.readLock().unlock();
+        }
+    }
+
+    /** Runs {@code capture} with the stream to itself: no other thread's work can join or break it. */
+    <T> T exclusively(Supplier<T> capture) {
+        streamUse.writeLock().lock();
+        try {
+            return capture.get();
+        } finally {
+            streamUse.writeLock().unlock();
+        }
     }
 
     static void free(CUdeviceptr p) {
@@ -126,7 +165,8 @@ final class CudaContext implements AutoCloseable {
             // A heap segment (tests' small tensors) has no address: copy it through a direct buffer.
             java.nio.ByteBuffer chunk = segment.isNative() ? segment.asSlice(off, n).asByteBuffer()
                     : java.nio.ByteBuffer.allocateDirect((int) n).put(segment.asSlice(off, n).asByteBuffer()).flip();
-            check(JCudaDriver.cuMemcpyHtoD(dst.withByteOffset(dstOffset + off), Pointer.to(chunk), n), "cuMemcpyHtoD");
+            long at = dstOffset + off;
+            onStream(() -> check(JCudaDriver.cuMemcpyHtoD(dst.withByteOffset(at), Pointer.to(chunk), n), "cuMemcpyHtoD"));
             afterChunk.run();
         }
         return size;
@@ -137,36 +177,52 @@ final class CudaContext implements AutoCloseable {
     // (on the legacy default stream) are ordered after the kernels before them and before those after.
 
     void upload(float[] src, CUdeviceptr dst) {
-        check(JCudaDriver.cuMemcpyHtoD(dst, Pointer.to(src), (long) src.length * Float.BYTES), "cuMemcpyHtoD");
+        copyIn(dst, Pointer.to(src), (long) src.length * Float.BYTES);
     }
 
     void upload(int[] src, int length, CUdeviceptr dst) {
-        check(JCudaDriver.cuMemcpyHtoD(dst, Pointer.to(src), (long) length * Integer.BYTES), "cuMemcpyHtoD");
+        copyIn(dst, Pointer.to(src), (long) length * Integer.BYTES);
     }
 
     void upload(byte[] src, int length, CUdeviceptr dst) {
-        check(JCudaDriver.cuMemcpyHtoD(dst, Pointer.to(src), length), "cuMemcpyHtoD");
+        copyIn(dst, Pointer.to(src), length);
     }
 
     void upload(double[] src, CUdeviceptr dst) {
-        check(JCudaDriver.cuMemcpyHtoD(dst, Pointer.to(src), (long) src.length * Double.BYTES), "cuMemcpyHtoD");
+        copyIn(dst, Pointer.to(src), (long) src.length * Double.BYTES);
+    }
+
+    private void copyIn(CUdeviceptr dst, Pointer src, long bytes) {
+        streamUse.readLock().lock();
+        try {
+            check(JCudaDriver.cuMemcpyHtoD(dst, src, bytes), "cuMemcpyHtoD");
+        } finally {
+            streamUse.readLock().unlock();
+        }
     }
 
     /** Waits for the stream, then copies {@code count} floats from {@code src + offset floats}. */
     void download(CUdeviceptr src, long offsetFloats, float[] dst, int count) {
-        sync();
-        check(JCudaDriver.cuMemcpyDtoH(Pointer.to(dst), src.withByteOffset(offsetFloats * Float.BYTES),
-                (long) count * Float.BYTES), "cuMemcpyDtoH");
+        copyOut(Pointer.to(dst), src.withByteOffset(offsetFloats * Float.BYTES), (long) count * Float.BYTES);
     }
 
     void download(CUdeviceptr src, int[] dst, int count) {
-        sync();
-        check(JCudaDriver.cuMemcpyDtoH(Pointer.to(dst), src, (long) count * Integer.BYTES), "cuMemcpyDtoH");
+        copyOut(Pointer.to(dst), src, (long) count * Integer.BYTES);
+    }
+
+    private void copyOut(Pointer dst, CUdeviceptr src, long bytes) {
+        streamUse.readLock().lock();
+        try {
+            sync();
+            check(JCudaDriver.cuMemcpyDtoH(dst, src, bytes), "cuMemcpyDtoH");
+        } finally {
+            streamUse.readLock().unlock();
+        }
     }
 
     /** Sets {@code count} 32-bit words at {@code p} to {@code value}. */
     void fill32(CUdeviceptr p, int value, long count) {
-        check(JCudaDriver.cuMemsetD32(p, value, count), "cuMemsetD32");
+        onStream(() -> check(JCudaDriver.cuMemsetD32(p, value, count), "cuMemsetD32"));
     }
 
     /** Streaming multiprocessors on the device: how wide a grid must be to keep all of them busy. */
@@ -183,6 +239,15 @@ final class CudaContext implements AutoCloseable {
      */
     float timeMillis(Runnable launches) {
         bind();
+        streamUse.readLock().lock();
+        try {
+            return timed(launches);
+        } finally {
+            streamUse.readLock().unlock();
+        }
+    }
+
+    private float timed(Runnable launches) {
         jcuda.driver.CUevent start = new jcuda.driver.CUevent();
         jcuda.driver.CUevent end = new jcuda.driver.CUevent();
         check(JCudaDriver.cuEventCreate(start, 0), "cuEventCreate");
@@ -202,7 +267,7 @@ final class CudaContext implements AutoCloseable {
     }
 
     void sync() {
-        check(JCudaDriver.cuStreamSynchronize(stream), "kernel or copy on the stream");
+        onStream(() -> check(JCudaDriver.cuStreamSynchronize(stream), "kernel or copy on the stream"));
     }
 
     /**
@@ -211,11 +276,16 @@ final class CudaContext implements AutoCloseable {
      * ({@link KernelLauncher}) where it can, else through JCuda.
      */
     void launch(String kernel, int gridX, int gridY, int gridZ, int block, int sharedBytes, Object... args) {
-        if (launcher != null) {
-            check(launcher.launch(function(kernel), gridX, gridY, gridZ, block, sharedBytes, stream, kernel, args),
-                    "cuLaunchKernel(" + kernel + ")");
-        } else {
-            launchThroughJCuda(kernel, gridX, gridY, gridZ, block, sharedBytes, args);
+        streamUse.readLock().lock();
+        try {
+            if (launcher != null) {
+                check(launcher.launch(function(kernel), gridX, gridY, gridZ, block, sharedBytes, stream, kernel, args),
+                        "cuLaunchKernel(" + kernel + ")");
+            } else {
+                launchThroughJCuda(kernel, gridX, gridY, gridZ, block, sharedBytes, args);
+            }
+        } finally {
+            streamUse.readLock().unlock();
         }
     }
 
@@ -236,8 +306,13 @@ final class CudaContext implements AutoCloseable {
                         + args[i].getClass().getName());
             };
         }
-        check(JCudaDriver.cuLaunchKernel(function(kernel), gridX, gridY, gridZ, block, 1, 1, sharedBytes, stream,
-                Pointer.to(params), null), "cuLaunchKernel(" + kernel + ")");
+        streamUse.readLock().lock();
+        try {
+            check(JCudaDriver.cuLaunchKernel(function(kernel), gridX, gridY, gridZ, block, 1, 1, sharedBytes, stream,
+                    Pointer.to(params), null), "cuLaunchKernel(" + kernel + ")");
+        } finally {
+            streamUse.readLock().unlock();
+        }
     }
 
     static void check(int result, String what) {

@@ -56,12 +56,14 @@ final class CudaKvCache extends AbstractKvCache {
     }
 
     /** Layer {@code layer}'s keys from slot {@code slot} on. */
-    CUdeviceptr keys(int layer, int slot) {
-        return keys.withByteOffset(((long) layer * capacity() + slot) * kvDim * Float.BYTES);
+    /** Layer {@code layer}'s keys, [capacity x kvDim]. */
+    CUdeviceptr keys(int layer) {
+        return keys.withByteOffset((long) layer * capacity() * kvDim * Float.BYTES);
     }
 
-    CUdeviceptr values(int layer, int slot) {
-        return values.withByteOffset(((long) layer * capacity() + slot) * kvDim * Float.BYTES);
+    /** Layer {@code layer}'s values, [capacity x kvDim]. */
+    CUdeviceptr values(int layer) {
+        return values.withByteOffset((long) layer * capacity() * kvDim * Float.BYTES);
     }
 
     CUdeviceptr positions(int slot) {

@@ -39,6 +39,9 @@ import java.util.List;
  */
 final class CudaModelRunner implements ModelRunner {
 
+    private static final System.Logger LOG = System.getLogger(CudaModelRunner.class.getName());
+    /** -Dspecscope.cuda.graphs=false launches decode steps kernel by kernel (to compare). */
+    static final String GRAPHS_PROPERTY = "specscope.cuda.graphs";
     private static final int BLOCK = 256;
     private static final int MM_WARPS = 8;     // as specscope_kernels.cu
     private static final int MM_TOKENS = 16;   // the token tile of multi-token passes; one-token passes use 1
@@ -63,6 +66,14 @@ final class CudaModelRunner implements ModelRunner {
     private final int widestFfn;
     private Workspace ws;
     private CUdeviceptr drawWeights;
+    /** The captured decode step, with the cache and workspace its arguments point into. */
+    private record DecodeGraph(CudaGraph graph, java.lang.ref.WeakReference<CudaKvCache> cache, Workspace ws) {
+    }
+    private DecodeGraph decodeGraph;
+    /** Why decode steps launch kernel by kernel; null while they replay a CUDA graph. */
+    private String graphsOff;
+    /** Decode steps replayed as a graph (for tests: that the graph path ran). */
+    private long graphLaunches;
 
     /** A weight matrix [rows x cols] on the device in its stored dtype. */
     private record Matrix(CUdeviceptr ptr, DType dtype, int rows, int cols) {
@@ -85,6 +96,8 @@ final class CudaModelRunner implements ModelRunner {
     CudaModelRunner(CudaContext cu, Model model, UploadProgress progress) {
         this.cu = cu;
         this.c = model.config();
+        this.graphsOff = "false".equals(System.getProperty(GRAPHS_PROPERTY)) ? "-D" + GRAPHS_PROPERTY + "=false"
+                : CudaGraph.unavailable();
         if (c.headDim() > ATT_THREADS * 4) {
             throw new IllegalArgumentException("head_dim " + c.headDim() + " of " + model.directory().getFileName()
                     + " exceeds the CUDA attention kernels' " + ATT_THREADS * 4);
@@ -291,7 +304,7 @@ final class CudaModelRunner implements ModelRunner {
         int d = c.hiddenSize();
 
         cu.upload(ids, tokens, ws.tokenIds);
-        cu.launch("embed_" + suffix(embed.dtype()), tokens, 1, 1, BLOCK, 0, embed.ptr(), ws.tokenIds, ws.x, d);
+        cu.upload(new int[]{start}, 1, ws.step);
         cache.stagePositions(start, batch.positions());
         boolean causal = mask.isCausal();
         if (!causal) {
@@ -310,18 +323,64 @@ final class CudaModelRunner implements ModelRunner {
         if (scoreWeights != null) {
             cu.upload(scoreWeights, ws.tokenWeights);
         }
+        if (tokens == 1 && causal && mask.cachedNodes() == 0 && !budgeted && graphsOff == null) {
+            decodeStep(cache, batch);
+        } else {
+            layers(batch, cache, scoreWeights != null);
+        }
+        cache.commit(start + tokens);
+        return budgeted;
+    }
+
+    /**
+     * A plain decode step: its launches and their arguments are the same at every step (the token,
+     * its cache slot and its position lie in device memory), so they are captured once as a CUDA
+     * graph and replayed. The first step with a cache and workspace (the arguments point into both)
+     * launches its kernels one by one, which also loads any kernel not run yet (the driver may load
+     * kernels lazily, which a capture should not have to do), and then captures the graph that the
+     * following steps replay. Where a capture fails, the reason is logged and steps launch kernel
+     * by kernel from then on.
+     */
+    private void decodeStep(CudaKvCache cache, ForwardBatch batch) {
+        if (decodeGraph != null && decodeGraph.cache().get() == cache && decodeGraph.ws() == ws) {
+            decodeGraph.graph().launch();
+            graphLaunches++;
+            return;
+        }
+        if (decodeGraph != null) {
+            decodeGraph.graph().close();
+            decodeGraph = null;
+        }
+        layers(batch, cache, false);
+        try {
+            CudaGraph graph = CudaGraph.capture(cu, () -> layers(batch, cache, false));   // recorded, not run
+            decodeGraph = new DecodeGraph(graph, new java.lang.ref.WeakReference<>(cache), ws);
+        } catch (RuntimeException e) {
+            graphsOff = "capture failed: " + e.getMessage();
+            LOG.log(System.Logger.Level.WARNING, "CUDA graphs off for " + c.architecture().className()
+                    + " decode steps (" + graphsOff + "); launching kernel by kernel");
+        }
+    }
+
+    /** The layers' launches, from the embedded tokens in ws.x to the last hidden states. */
+    private void layers(ForwardBatch batch, CudaKvCache cache, boolean tokenWeights) {
+        int tokens = batch.size();
+        int d = c.hiddenSize();
+        AttentionMask mask = batch.mask();
+        boolean causal = mask.isCausal();
+        cu.launch("embed_" + suffix(embed.dtype()), tokens, 1, 1, BLOCK, 0, embed.ptr(), ws.tokenIds, ws.x, d);
         // Each residual add is fused with the norm that follows it (add_rms_norm), but the last.
         rmsNorm(ws.x, tokens, d, layers.getFirst().inputNorm(), ws.normed);
         for (int l = 0; l < c.numLayers(); l++) {
             Layer layer = layers.get(l);
             CUdeviceptr nextNorm = l + 1 < c.numLayers() ? layers.get(l + 1).inputNorm() : null;
-            attention(l, layer, batch, cache, start, causal, mask.cachedNodes());
+            attention(l, layer, batch, cache, causal, mask.cachedNodes());
             addRmsNorm(tokens, d, layer.postNorm());
             boolean normed = false;
             if (layer.dense() != null) {
                 swiGlu(layer.dense(), ws.normed, tokens, ws.delta);
             } else {
-                normed = moe(l, layer, batch.budget(), scoreWeights != null, tokens, nextNorm);
+                normed = moe(l, layer, batch.budget(), tokenWeights, tokens, nextNorm);
             }
             if (normed) {
                 continue;   // the MoE block's combine already added its output and normed for the next layer
@@ -332,18 +391,17 @@ final class CudaModelRunner implements ModelRunner {
                 add(ws.x, ws.delta, (long) tokens * d);
             }
         }
-        cache.commit(start + tokens);
-        return budgeted;
     }
 
-    private void attention(int l, Layer a, ForwardBatch batch, CudaKvCache cache, int start, boolean causal,
-                           int cachedNodes) {
+    private void attention(int l, Layer a, ForwardBatch batch, CudaKvCache cache, boolean causal, int cachedNodes) {
         int tokens = batch.size();
         int qd = c.queryDim();
         int kvd = c.kvDim();
-        // k and v go straight into their cache slots: [tokens x kvDim] rows are the cache's layout.
-        CUdeviceptr k = cache.keys(l, start);
-        CUdeviceptr v = cache.values(l, start);
+        // k and v are computed into scratch rows; qk_norm_rope moves them into their cache slots, at
+        // the slot it reads from ws.step (so that no launch argument changes from one decode step to
+        // the next: the condition for replaying a step as a CUDA graph).
+        CUdeviceptr k = ws.newKeys;
+        CUdeviceptr v = ws.newValues;
         if (a.q().dtype() == a.k().dtype() && a.k().dtype() == a.v().dtype()) {
             // One launch for the three projections of the same input.
             int tile = tile(tokens);
@@ -365,11 +423,11 @@ final class CudaModelRunner implements ModelRunner {
             case WHOLE_PROJECTION -> 1;
             case PER_HEAD -> 2;
         };
-        cu.launch("qk_norm_rope", tokens, 1, 1, BLOCK, 0, ws.q, k, v, cache.positions(start), invFreq, a.qNorm(),
-                a.kNorm(), normMode, c.numHeads(), c.numKvHeads(), c.headDim(), (float) c.rmsNormEps(),
-                c.clipQkv().isPresent() ? 1 : 0, (float) c.clipQkv().orElse(0));
+        cu.launch("qk_norm_rope", tokens, 1, 1, BLOCK, 0, ws.q, k, v, cache.keys(l), cache.values(l), ws.step,
+                cache.positions(0), invFreq, a.qNorm(), a.kNorm(), normMode, c.numHeads(), c.numKvHeads(), c.headDim(),
+                (float) c.rmsNormEps(), c.clipQkv().isPresent() ? 1 : 0, (float) c.clipQkv().orElse(0));
         cu.launch("attention", tokens * c.numHeads(), 1, 1, ATT_THREADS, (c.headDim() + ATT_THREADS) * Float.BYTES,
-                ws.q, cache.keys(l, 0), cache.values(l, 0), cache.positions(0), ws.mask, causal ? 1 : 0, start, tokens,
+                ws.q, cache.keys(l), cache.values(l), cache.positions(0), ws.mask, causal ? 1 : 0, ws.step, tokens,
                 cachedNodes, c.numHeads(), c.numKvHeads(), c.headDim(), c.slidingWindow(), attentionScale, ws.context);
         matmul(a.o(), ws.context, ws.delta, tokens);
         bias(ws.delta, tokens, c.hiddenSize(), a.oBias());
@@ -506,6 +564,16 @@ final class CudaModelRunner implements ModelRunner {
         return new Logits(first, count, c.vocabSize(), values);
     }
 
+    /** Why decode steps launch kernel by kernel; null while they replay a CUDA graph. */
+    String graphsOff() {
+        return graphsOff;
+    }
+
+    /** How many decode steps replayed the captured graph. */
+    long graphLaunches() {
+        return graphLaunches;
+    }
+
     /** The final norm and the LM head for batch rows [first, first + count), into ws.logits. */
     private void project(int first, int count) {
         int d = c.hiddenSize();
@@ -640,7 +708,8 @@ final class CudaModelRunner implements ModelRunner {
         final int tokens;
         final int maskBytes;
         final List<CUdeviceptr> all = new ArrayList<>();
-        final CUdeviceptr x, normed, delta, q, context, gate, up, expertOut, shared, logits, tokenIds, mask;
+        final CUdeviceptr x, normed, delta, q, newKeys, newValues, step, context, gate, up, expertOut, shared, logits,
+                tokenIds, mask;
         final CUdeviceptr tokenWeights, argmax, parentRows, parentProbs, work, workCount, expertStart, pairToken, pairWeight, slotPair;
         /** Every MoE layer's routing of a pass, laid out by {@link #layout}. */
         final CUdeviceptr routingBlock;
@@ -660,6 +729,9 @@ final class CudaModelRunner implements ModelRunner {
             normed = mem(tokens * d * f);
             delta = mem(tokens * d * f);
             q = mem(tokens * c.queryDim() * f);
+            newKeys = mem(tokens * c.kvDim() * f);
+            newValues = mem(tokens * c.kvDim() * f);
+            step = mem(4);   // the pass's first cache slot
             context = mem(tokens * c.queryDim() * f);
             gate = mem(pairs * widestFfn * f);
             up = mem(tokens * widestFfn * f);   // dense SwiGLU only: the experts' gate/up product fuses it
@@ -750,6 +822,10 @@ final class CudaModelRunner implements ModelRunner {
     public void close() {
         cu.bind();
         cu.sync();
+        if (decodeGraph != null) {
+            decodeGraph.graph().close();
+            decodeGraph = null;
+        }
         freeAll();
     }
 }
