@@ -24,6 +24,14 @@ public interface Backend extends AutoCloseable {
         return Optional.empty();
     }
 
+    /**
+     * Runs {@code passes} passes ({@code work}) with each kernel launch timed on the device, one
+     * launch at a time; empty where the backend runs no kernels (the CPU).
+     */
+    default Optional<KernelProfile> profileKernels(Runnable work, int passes) {
+        return Optional.empty();
+    }
+
     @Override
     void close();
 }

@@ -65,6 +65,12 @@ public final class FallbackBackend implements Backend {
         return current().devicePeaks();
     }
 
+    /** The device's kernel times while models load there; none once fallen back to the CPU. */
+    @Override
+    public Optional<KernelProfile> profileKernels(Runnable work, int passes) {
+        return current().profileKernels(work, passes);
+    }
+
     private synchronized Backend current() {
         return fallback != null ? fallback : device;
     }

@@ -145,6 +145,11 @@ final class BenchCommand implements Callable<Integer> {
                     + "device memory if less).")
     Long deviceBandwidthBytes;
 
+    @Option(names = "--kernel-profile", description = "Then time every kernel launch of --tokens decode steps (and, "
+            + "with --tree, of the tree's two verifications) on the device, one launch at a time, and print each "
+            + "kernel's launches and time per pass beside the measured pass time (CUDA only; no graph while profiling).")
+    boolean kernelProfile;
+
     @Option(names = "--json", description = "Print one JSON object (decode, verification, bandwidth, compute peak, "
             + "memory, targets) instead of text.")
     boolean json;
@@ -186,10 +191,16 @@ final class BenchCommand implements Callable<Integer> {
                 progress.println("bench: " + line);
                 progress.flush();
             });
+            Optional<List<KernelProfiles.Profiled>> profiles = kernelProfile
+                    ? KernelProfiles.run(backend, passes, report, extras.tree(), tokens) : Optional.empty();
             if (json) {
-                printJson(out, model, backend, report, lastLevelCache);
+                printJson(out, model, backend, report, lastLevelCache, profiles);
             } else {
                 printReport(out, model, backend, report, lastLevelCache);
+                if (kernelProfile) {
+                    KernelProfiles.print(out, profiles, backend.name());
+                    out.flush();
+                }
             }
         }
         return 0;
@@ -363,7 +374,8 @@ final class BenchCommand implements Callable<Integer> {
         return ratio.isPresent() ? String.format(Locale.ROOT, "%.2f", ratio.getAsDouble()) : "-";
     }
 
-    private void printJson(PrintWriter out, Model model, Backend backend, BenchReport r, OptionalLong llc) {
+    private void printJson(PrintWriter out, Model model, Backend backend, BenchReport r, OptionalLong llc,
+                           Optional<List<KernelProfiles.Profiled>> profiles) {
         JsonMapper mapper = JsonMapper.builder().build();
         ObjectNode o = mapper.createObjectNode();
         o.put("model", model.directory().toString());
@@ -496,6 +508,7 @@ final class BenchCommand implements Callable<Integer> {
         putOptional(targets, "verification_16_over_1", r.verificationTargetRatio());
         putOptional(targets, "verification_16_over_1_roofline_floor", r.verificationRooflineFloor());
         putOptional(targets, "peak_rss_over_weights", r.peakResidentRatio());
+        KernelProfiles.json(o, profiles);
         out.println(mapper.writeValueAsString(o));
         out.flush();
     }

@@ -97,6 +97,14 @@ class BenchCommandTest {
     }
 
     @Test
+    void aKernelProfileOnTheCpuSaysThereAreNoKernels() {
+        CliRun r = CliRun.of("bench", "--model", SAMPLE, "--backend", "cpu", "--tokens", "1", "--batch", "1",
+                "--repeats", "1", "--warmup", "0", "--context", "4", "--bandwidth-bytes", "65536", "--kernel-profile");
+        assertThat(r.exitCode()).as(r.err()).isZero();
+        assertThat(r.out()).contains("kernel profile: none (the cpu backend runs no device kernels)");
+    }
+
+    @Test
     void badInputIsRefusedWithOneClearLine() {
         assertBadInput(CliRun.of("bench", "--model", SAMPLE, "--batch", "1,0"), "--batch sizes must be at least 1");
         assertBadInput(CliRun.of("bench", "--model", SAMPLE, "--tokens", "0"), "--tokens must be at least 1");

@@ -65,6 +65,42 @@ class RunOnCudaTest {
         assertThat(ids(cuda)).as(name).isNotEmpty().containsExactlyElementsOf(ids(cpu));
     }
 
+    /**
+     * `bench --kernel-profile` times each kernel of a decode step and of the tree's verifications:
+     * a decode step launches the embedding once and attention once per layer.
+     */
+    @Test
+    void benchProfilesEveryKernelOfADecodeStepAndOfTheTreePasses() throws java.io.IOException {
+        CliRun r = CliRun.of("bench", "--model", SAMPLE, "--backend", "cuda", "--tokens", "2", "--batch", "1",
+                "--repeats", "1", "--warmup", "1", "--context", "4", "--bandwidth-bytes", "65536",
+                "--device-bandwidth-bytes", "1048576", "--tree", "6", "--tree-depth", "2", "--tree-top-k", "3",
+                "--kernel-profile", "--json");
+        assertThat(r.exitCode()).as(r.err()).isZero();
+        JsonNode profiles = JSON.readTree(r.out()).get("kernel_profile");
+        assertThat(profiles).hasSize(3);
+        JsonNode decode = profiles.get(0);
+        assertThat(decode.get("pass").asString()).isEqualTo("decode step");
+        assertThat(decode.get("passes").asInt()).isEqualTo(2);
+        int layers = JSON.readTree(java.nio.file.Files.readString(java.nio.file.Path.of(SAMPLE, "config.json")))
+                .get("num_hidden_layers").asInt();
+        assertThat(launchesPerPass(decode, "attention")).isEqualTo(layers);
+        assertThat(launchesPerPass(decode, "embed_bf16")).isEqualTo(1);
+        assertThat(decode.get("kernel_us_per_pass").asDouble()).isPositive();
+        assertThat(profiles.get(1).get("pass").asString()).isEqualTo("6-node tree, unbudgeted");
+        assertThat(launchesPerPass(profiles.get(2), "expert_budget")).as("the budgeted tree's budget kernel, per layer")
+                .isEqualTo(layers);
+        assertThat(profiles.get(1).findValuesAsString("kernel")).doesNotContain("expert_budget");
+    }
+
+    private static double launchesPerPass(JsonNode profile, String kernel) {
+        for (JsonNode k : profile.get("kernels")) {
+            if (k.get("kernel").asString().equals(kernel)) {
+                return k.get("launches_per_pass").asDouble();
+            }
+        }
+        throw new AssertionError(kernel + " not in " + profile);
+    }
+
     private static JsonNode generate(String backend, String options) {
         List<String> args = new ArrayList<>(List.of("generate", "--model", SAMPLE, "--backend", backend, "--prompt",
                 "It was a truth universally acknowledged", "--max-tokens", "24", "--json"));

@@ -2,6 +2,7 @@ package org.specscope.engine.backend.cuda;
 
 import org.specscope.engine.backend.DeviceBackend;
 import org.specscope.engine.backend.DevicePeaks;
+import org.specscope.engine.backend.KernelProfile;
 import org.specscope.engine.backend.ModelRunner;
 import org.specscope.engine.model.Model;
 import org.specscope.engine.model.ModelConfig;
@@ -64,6 +65,12 @@ public final class CudaBackend implements DeviceBackend {
             throw new IllegalStateException("cannot load " + model.directory().getFileName() + " on the GPU: " + why);
         });
         return new CudaModelRunner(context, model, progress);
+    }
+
+    /** Every launch of {@code work} between its own pair of events (decode steps then skip their graph). */
+    @Override
+    public Optional<KernelProfile> profileKernels(Runnable work, int passes) {
+        return Optional.of(context.profile(work, passes));
     }
 
     /** The GPU's read bandwidth and FMA peak, measured by kernels on it (bench). */

@@ -4,13 +4,18 @@ import jcuda.Pointer;
 import jcuda.driver.CUcontext;
 import jcuda.driver.CUdevice;
 import jcuda.driver.CUdeviceptr;
+import jcuda.driver.CUevent;
 import jcuda.driver.CUfunction;
 import jcuda.driver.CUmodule;
 import jcuda.driver.CUresult;
 import jcuda.driver.CUstream;
 import jcuda.driver.JCudaDriver;
+import org.specscope.engine.backend.KernelProfile;
 
 import java.lang.foreign.MemorySegment;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
@@ -44,6 +49,11 @@ final class CudaContext implements AutoCloseable {
      * two threads.
      */
     private final ReentrantReadWriteLock streamUse = new ReentrantReadWriteLock();
+    /** While {@link #profile} runs: each launch with the events around it; else null. */
+    private List<TimedLaunch> profiled;
+
+    private record TimedLaunch(String kernel, CUevent start, CUevent end) {
+    }
     /** Null where the FFM launch path is unavailable (KernelLauncher.unavailable() says why). */
     private final KernelLauncher launcher = KernelLauncher.unavailable() == null ? new KernelLauncher() : null;
 
@@ -248,8 +258,8 @@ final class CudaContext implements AutoCloseable {
     }
 
     private float timed(Runnable launches) {
-        jcuda.driver.CUevent start = new jcuda.driver.CUevent();
-        jcuda.driver.CUevent end = new jcuda.driver.CUevent();
+        CUevent start = new CUevent();
+        CUevent end = new CUevent();
         check(JCudaDriver.cuEventCreate(start, 0), "cuEventCreate");
         check(JCudaDriver.cuEventCreate(end, 0), "cuEventCreate");
         try {
@@ -278,7 +288,9 @@ final class CudaContext implements AutoCloseable {
     void launch(String kernel, int gridX, int gridY, int gridZ, int block, int sharedBytes, Object... args) {
         streamUse.readLock().lock();
         try {
-            if (launcher != null) {
+            if (profiled != null) {
+                launchTimed(kernel, gridX, gridY, gridZ, block, sharedBytes, args);
+            } else if (launcher != null) {
                 check(launcher.launch(function(kernel), gridX, gridY, gridZ, block, sharedBytes, stream, kernel, args),
                         "cuLaunchKernel(" + kernel + ")");
             } else {
@@ -313,6 +325,62 @@ final class CudaContext implements AutoCloseable {
         } finally {
             streamUse.readLock().unlock();
         }
+    }
+
+    /** Whether launches are being timed one by one ({@link #profile}): no graph should replace them. */
+    boolean profiling() {
+        return profiled != null;
+    }
+
+    /**
+     * Runs {@code work} ({@code passes} passes) with an event recorded before and after each launch,
+     * and returns each kernel's launches and device time. Events around each launch serialise
+     * nothing the stream did not already serialise, but they add the gaps between kernels to no
+     * kernel: the sum can be well under a pass's time, and the difference is launch overhead.
+     */
+    KernelProfile profile(Runnable work, int passes) {
+        bind();
+        if (profiled != null) {
+            throw new IllegalStateException("a kernel profile is already running");
+        }
+        profiled = new ArrayList<>();
+        List<TimedLaunch> launches;
+        try {
+            work.run();
+            sync();
+        } finally {
+            launches = profiled;
+            profiled = null;
+        }
+        Map<String, double[]> byKernel = new LinkedHashMap<>();   // launches, micros; in first-launch order
+        float[] ms = new float[1];
+        for (TimedLaunch l : launches) {
+            check(JCudaDriver.cuEventElapsedTime(ms, l.start(), l.end()), "cuEventElapsedTime");
+            double[] sum = byKernel.computeIfAbsent(l.kernel(), k -> new double[2]);
+            sum[0]++;
+            sum[1] += ms[0] * 1000.0;
+            JCudaDriver.cuEventDestroy(l.start());
+            JCudaDriver.cuEventDestroy(l.end());
+        }
+        List<KernelProfile.KernelTime> kernels = new ArrayList<>();
+        byKernel.forEach((k, sum) -> kernels.add(new KernelProfile.KernelTime(k, (int) sum[0], sum[1])));
+        return new KernelProfile(kernels, passes);
+    }
+
+    private void launchTimed(String kernel, int gridX, int gridY, int gridZ, int block, int sharedBytes, Object... args) {
+        CUevent start = new CUevent();
+        CUevent end = new CUevent();
+        check(JCudaDriver.cuEventCreate(start, 0), "cuEventCreate");
+        check(JCudaDriver.cuEventCreate(end, 0), "cuEventCreate");
+        profiled.add(new TimedLaunch(kernel, start, end));
+        check(JCudaDriver.cuEventRecord(start, stream), "cuEventRecord");
+        if (launcher != null) {
+            check(launcher.launch(function(kernel), gridX, gridY, gridZ, block, sharedBytes, stream, kernel, args),
+                    "cuLaunchKernel(" + kernel + ")");
+        } else {
+            launchThroughJCuda(kernel, gridX, gridY, gridZ, block, sharedBytes, args);
+        }
+        check(JCudaDriver.cuEventRecord(end, stream), "cuEventRecord");
     }
 
     static void check(int result, String what) {

@@ -323,7 +323,7 @@ final class CudaModelRunner implements ModelRunner {
         if (scoreWeights != null) {
             cu.upload(scoreWeights, ws.tokenWeights);
         }
-        if (tokens == 1 && causal && mask.cachedNodes() == 0 && !budgeted && graphsOff == null) {
+        if (tokens == 1 && causal && mask.cachedNodes() == 0 && !budgeted && graphsOff == null && !cu.profiling()) {
             decodeStep(cache, batch);
         } else {
             layers(batch, cache, scoreWeights != null);
