@@ -20,6 +20,14 @@ import java.util.Arrays;
 public record TokenDraw(double temperature, int topK, double topP, double u) {
 
     public TokenDraw {
+        checkSettings(temperature, topK, topP);
+        if (!(u >= 0 && u < 1)) {
+            throw new IllegalArgumentException("u must be in [0, 1), got " + u);
+        }
+    }
+
+    /** Refuses sampling settings outside their ranges, naming the setting (SamplingParams checks its own here too). */
+    public static void checkSettings(double temperature, int topK, double topP) {
         if (!(temperature >= 0) || Double.isInfinite(temperature)) {
             throw new IllegalArgumentException("temperature must be a finite number >= 0, got " + temperature);
         }
@@ -28,9 +36,6 @@ public record TokenDraw(double temperature, int topK, double topP, double u) {
         }
         if (!(topP > 0 && topP <= 1)) {
             throw new IllegalArgumentException("top-p must be in (0, 1], got " + topP);
-        }
-        if (!(u >= 0 && u < 1)) {
-            throw new IllegalArgumentException("u must be in [0, 1), got " + u);
         }
     }
 

@@ -1,5 +1,7 @@
 package org.specscope.engine.generate;
 
+import org.specscope.engine.backend.TokenDraw;
+
 /**
  * How the next token is picked from the logits, in Hugging Face's order: temperature, then
  * top-k, then top-p (nucleus). Temperature 0 means greedy (argmax).
@@ -11,15 +13,7 @@ package org.specscope.engine.generate;
 public record SamplingParams(double temperature, int topK, double topP, long seed) {
 
     public SamplingParams {
-        if (!(temperature >= 0) || Double.isInfinite(temperature)) {
-            throw new IllegalArgumentException("temperature must be a finite number >= 0, got " + temperature);
-        }
-        if (topK < 0) {
-            throw new IllegalArgumentException("top-k must be >= 0 (0 keeps every token), got " + topK);
-        }
-        if (!(topP > 0 && topP <= 1)) {
-            throw new IllegalArgumentException("top-p must be in (0, 1], got " + topP);
-        }
+        TokenDraw.checkSettings(temperature, topK, topP);
     }
 
     public static SamplingParams greedy() {

@@ -1,9 +1,8 @@
 package org.specscope.engine.backend.cuda;
 
 import jcuda.driver.CUdeviceptr;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.specscope.engine.backend.TokenDraw;
 
 import java.util.ArrayList;
@@ -31,20 +30,11 @@ class DrawTokenTest {
      */
     static final double[] EDGE_US = {0, 1e-12, 0.5, 1 - 1e-9};
 
-    static CudaContext cu;
+    @RegisterExtension
+    static final CudaContextExtension DEVICE = new CudaContextExtension();
 
-    @BeforeAll
-    static void open() {
-        CudaDevice device = CudaTestDevice.usable();
-        cu = CudaContext.open(device.ordinal(), KernelImage.bundled());
-        cu.bind();
-    }
-
-    @AfterAll
-    static void close() {
-        if (cu != null) {
-            cu.close();
-        }
+    private static CudaContext cu() {
+        return DEVICE.context();
     }
 
     @Test
@@ -142,15 +132,15 @@ class DrawTokenTest {
     }
 
     private static int drawOnDevice(float[] row, TokenDraw draw) {
-        CUdeviceptr logits = cu.alloc((long) row.length * Float.BYTES, "logits");
-        CUdeviceptr weights = cu.alloc((long) row.length * Double.BYTES, "sampling scratch");
-        CUdeviceptr out = cu.alloc(Integer.BYTES, "token");
+        CUdeviceptr logits = cu().alloc((long) row.length * Float.BYTES, "logits");
+        CUdeviceptr weights = cu().alloc((long) row.length * Double.BYTES, "sampling scratch");
+        CUdeviceptr out = cu().alloc(Integer.BYTES, "token");
         try {
-            cu.upload(row, logits);
-            cu.launch("draw_token", 1, 1, 1, THREADS, 0, logits, row.length, draw.temperature(), draw.topK(), draw.topP(),
+            cu().upload(row, logits);
+            cu().launch("draw_token", 1, 1, 1, THREADS, 0, logits, row.length, draw.temperature(), draw.topK(), draw.topP(),
                     draw.u(), weights, out);
             int[] token = new int[1];
-            cu.download(out, token, 1);
+            cu().download(out, token, 1);
             return token[0];
         } finally {
             CudaContext.free(logits);

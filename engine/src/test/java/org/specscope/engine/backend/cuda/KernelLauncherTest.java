@@ -1,9 +1,8 @@
 package org.specscope.engine.backend.cuda;
 
 import jcuda.driver.CUdeviceptr;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.specscope.engine.bench.ResidentMemory;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -16,20 +15,11 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class KernelLauncherTest {
 
-    static CudaContext cu;
+    @RegisterExtension
+    static final CudaContextExtension DEVICE = new CudaContextExtension();
 
-    @BeforeAll
-    static void open() {
-        CudaDevice device = CudaTestDevice.usable();
-        cu = CudaContext.open(device.ordinal(), KernelImage.bundled());
-        cu.bind();
-    }
-
-    @AfterAll
-    static void close() {
-        if (cu != null) {
-            cu.close();
-        }
+    private static CudaContext cu() {
+        return DEVICE.context();
     }
 
     @Test
@@ -59,17 +49,17 @@ class KernelLauncherTest {
      */
     @Test
     void launchesOfChangingBlockSizesDoNotGrowTheProcess() {
-        CUdeviceptr v = cu.alloc(1 << 12, "values");
+        CUdeviceptr v = cu().alloc(1 << 12, "values");
         try {
             for (int warmUp = 0; warmUp < 2; warmUp++) {
-                cu.launch("clamp_values", 2, 1, 1, warmUp == 0 ? 32 : 1024, 0, v, 16L, 1f);
+                cu().launch("clamp_values", 2, 1, 1, warmUp == 0 ? 32 : 1024, 0, v, 16L, 1f);
             }
-            cu.sync();
+            cu().sync();
             long before = residentKiB();
             for (int i = 0; i < 2000; i++) {
-                cu.launch("clamp_values", 2, 1, 1, (i & 1) == 0 ? 32 : 1024, 0, v, 16L, 1f);
+                cu().launch("clamp_values", 2, 1, 1, (i & 1) == 0 ? 32 : 1024, 0, v, 16L, 1f);
             }
-            cu.sync();
+            cu().sync();
             assertThat(residentKiB() - before).as("KiB of resident memory added by 2000 launches")
                     .isLessThan(256 * 1024);
         } finally {
@@ -83,17 +73,17 @@ class KernelLauncherTest {
 
     /** clamp_values over all, then add_bias on rows 16.. through an offset pointer. */
     private static float[] run(boolean ffm, float[] values) {
-        CUdeviceptr v = cu.alloc((long) values.length * Float.BYTES, "values");
-        CUdeviceptr bias = cu.alloc(16L * Float.BYTES, "bias");
+        CUdeviceptr v = cu().alloc((long) values.length * Float.BYTES, "values");
+        CUdeviceptr bias = cu().alloc(16L * Float.BYTES, "bias");
         try {
-            cu.upload(values, v);
+            cu().upload(values, v);
             float[] ones = new float[16];
             java.util.Arrays.fill(ones, 1f);
-            cu.upload(ones, bias);
+            cu().upload(ones, bias);
             launch(ffm, "clamp_values", 1, 64, v, (long) values.length, 4f);
             launch(ffm, "add_bias", 1, 64, v.withByteOffset(16L * Float.BYTES), bias, 3, 16);
             float[] out = new float[values.length];
-            cu.download(v, 0, out, out.length);
+            cu().download(v, 0, out, out.length);
             return out;
         } finally {
             CudaContext.free(v);
@@ -103,9 +93,9 @@ class KernelLauncherTest {
 
     private static void launch(boolean ffm, String kernel, int grid, int block, Object... args) {
         if (ffm) {
-            cu.launch(kernel, grid, 1, 1, block, 0, args);
+            cu().launch(kernel, grid, 1, 1, block, 0, args);
         } else {
-            cu.launchThroughJCuda(kernel, grid, 1, 1, block, 0, args);
+            cu().launchThroughJCuda(kernel, grid, 1, 1, block, 0, args);
         }
     }
 }

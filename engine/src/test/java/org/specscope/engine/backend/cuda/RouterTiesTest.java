@@ -1,8 +1,7 @@
 package org.specscope.engine.backend.cuda;
 
 import jcuda.driver.CUdeviceptr;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.specscope.engine.moe.TopKRouter;
@@ -24,20 +23,11 @@ class RouterTiesTest {
     static final int THREADS = 1024;   // CudaModelRunner's ROUTER_THREADS
     static final int COLS = 64;
 
-    static CudaContext cu;
+    @RegisterExtension
+    static final CudaContextExtension DEVICE = new CudaContextExtension();
 
-    @BeforeAll
-    static void open() {
-        CudaDevice device = CudaTestDevice.usable();
-        cu = CudaContext.open(device.ordinal(), KernelImage.bundled());
-        cu.bind();
-    }
-
-    @AfterAll
-    static void close() {
-        if (cu != null) {
-            cu.close();
-        }
+    private static CudaContext cu() {
+        return DEVICE.context();
     }
 
     /**
@@ -105,20 +95,20 @@ class RouterTiesTest {
 
     private static void route(float[] w, float[] x, int n, int k, boolean normalize, float[] logits, int[] ids,
                               float[] weights) {
-        CUdeviceptr dw = cu.alloc((long) w.length * Float.BYTES, "router");
-        CUdeviceptr dx = cu.alloc((long) COLS * Float.BYTES, "x");
-        CUdeviceptr dLogits = cu.alloc((long) n * Float.BYTES, "logits");
-        CUdeviceptr dProbs = cu.alloc((long) n * Float.BYTES, "probs");
-        CUdeviceptr dIds = cu.alloc((long) k * Integer.BYTES, "ids");
-        CUdeviceptr dWeights = cu.alloc((long) k * Float.BYTES, "weights");
+        CUdeviceptr dw = cu().alloc((long) w.length * Float.BYTES, "router");
+        CUdeviceptr dx = cu().alloc((long) COLS * Float.BYTES, "x");
+        CUdeviceptr dLogits = cu().alloc((long) n * Float.BYTES, "logits");
+        CUdeviceptr dProbs = cu().alloc((long) n * Float.BYTES, "probs");
+        CUdeviceptr dIds = cu().alloc((long) k * Integer.BYTES, "ids");
+        CUdeviceptr dWeights = cu().alloc((long) k * Float.BYTES, "weights");
         try {
-            cu.upload(w, dw);
-            cu.upload(x, dx);
-            cu.launch("router_f32", 1, 1, 1, THREADS, 0, dw, dx, dLogits, dProbs, dIds, dWeights, n, COLS, k,
+            cu().upload(w, dw);
+            cu().upload(x, dx);
+            cu().launch("router_f32", 1, 1, 1, THREADS, 0, dw, dx, dLogits, dProbs, dIds, dWeights, n, COLS, k,
                     normalize ? 1 : 0);
-            cu.download(dLogits, 0, logits, n);
-            cu.download(dIds, ids, k);
-            cu.download(dWeights, 0, weights, k);
+            cu().download(dLogits, 0, logits, n);
+            cu().download(dIds, ids, k);
+            cu().download(dWeights, 0, weights, k);
         } finally {
             for (CUdeviceptr p : new CUdeviceptr[]{dw, dx, dLogits, dProbs, dIds, dWeights}) {
                 CudaContext.free(p);
