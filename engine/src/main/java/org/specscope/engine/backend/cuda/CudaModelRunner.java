@@ -5,8 +5,8 @@ import org.specscope.engine.backend.AttentionMask;
 import org.specscope.engine.backend.ForwardBatch;
 import org.specscope.engine.backend.KvCache;
 import org.specscope.engine.backend.Logits;
-import org.specscope.engine.backend.TokenDraw;
 import org.specscope.engine.backend.ModelRunner;
+import org.specscope.engine.backend.TokenDraw;
 import org.specscope.engine.model.Model;
 import org.specscope.engine.model.ModelConfig;
 import org.specscope.engine.model.ModelWeights;
@@ -24,6 +24,7 @@ import org.specscope.engine.moe.SelectionPolicy;
 import org.specscope.engine.tensor.DType;
 import org.specscope.engine.tensor.Tensor;
 
+import java.lang.ref.WeakReference;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -67,7 +68,7 @@ final class CudaModelRunner implements ModelRunner {
     private Workspace ws;
     private CUdeviceptr drawWeights;
     /** The captured decode step, with the cache and workspace its arguments point into. */
-    private record DecodeGraph(CudaGraph graph, java.lang.ref.WeakReference<CudaKvCache> cache, Workspace ws) {
+    private record DecodeGraph(CudaGraph graph, WeakReference<CudaKvCache> cache, Workspace ws) {
     }
     private DecodeGraph decodeGraph;
     /** Why decode steps launch kernel by kernel; null while they replay a CUDA graph. */
@@ -301,7 +302,6 @@ final class CudaModelRunner implements ModelRunner {
         int[] ids = batch.tokens();
         cu.bind();
         ensureWorkspace(tokens, mask.cachedNodes() + tokens);
-        int d = c.hiddenSize();
 
         cu.upload(ids, tokens, ws.tokenIds);
         cu.upload(new int[]{start}, 1, ws.step);
@@ -354,7 +354,7 @@ final class CudaModelRunner implements ModelRunner {
         layers(batch, cache, false);
         try {
             CudaGraph graph = CudaGraph.capture(cu, () -> layers(batch, cache, false));   // recorded, not run
-            decodeGraph = new DecodeGraph(graph, new java.lang.ref.WeakReference<>(cache), ws);
+            decodeGraph = new DecodeGraph(graph, new WeakReference<>(cache), ws);
         } catch (RuntimeException e) {
             graphsOff = "capture failed: " + e.getMessage();
             LOG.log(System.Logger.Level.WARNING, "CUDA graphs off for " + c.architecture().className()
