@@ -13,6 +13,7 @@
 
 #include <cuda_bf16.h>
 #include <cuda_fp16.h>
+#include <mma.h>
 #include <math.h>
 #include <stdint.h>
 
@@ -429,6 +430,173 @@ __device__ void expert_gate_up(const T* gate, const T* up, long long expert_stri
 #pragma unroll
         for (int j = 0; j < TILE; j++)
             if (j < count) act[(long long)(first + j) * rows + row] = g[j] / (1.f + expf(-g[j])) * u[j];
+}
+
+// ---- tensor-core products of multi-token passes (BF16 weights) ---------------------------------
+//
+// The 16-token kernels above give each warp one weight row and re-read the tile's 16 input rows
+// for every row: on an H100 a 64-token pass of OLMoE ran at ~5 TFLOP/s, bound by those loads, far
+// under the FP32 peak and nowhere near the memory bandwidth the weights need. Here a warp computes
+// 16 rows x 16 tokens with BF16 MMA (nvcuda::wmma, FP32 accumulation): the block stages its tile's
+// inputs in shared memory once per chunk of columns and every warp's weight fragment meets all 16
+// tokens in one instruction. Inputs are float32; to keep the CPU's accuracy each is split into a
+// BF16 high part and the BF16 rounding of what remains (x = hi + lo to ~2^-16 of x), and both
+// meet the weights, which are exactly BF16. Shapes: rows and cols multiples of 16 (the host checks
+// and uses the warp-per-row kernels otherwise). Block: MM_WARPS * 32. Grid: the dense products take
+// (token tiles, row blocks of MM_WARPS * 16), so that the blocks in flight together are the tiles of
+// the same rows and each weight comes from HBM once, the rest from L2 (a 64-token pass would
+// otherwise stream the LM head four times); the expert products take (row blocks, work items).
+#define MMA_KC 256   // columns staged at a time
+
+struct MmaStage {
+    __nv_bfloat16 hi[MM_TOKENS][MMA_KC];   // the tile's inputs, [token][column]: B = x^T, column-major
+    __nv_bfloat16 lo[MM_TOKENS][MMA_KC];   // x - hi, rounded to BF16
+    float out[MM_WARPS][2][16 * 16];       // each warp's products, per matrix, [row][token]
+};
+
+// Stages columns [k0, k0 + kc) of the tile's input rows (gathered when gather is given); rows past
+// count are zero.
+__device__ void mma_stage(MmaStage& s, const float* x, const int* gather, int cols, int first, int count, int k0,
+                          int kc) {
+    for (int i = threadIdx.x; i < MM_TOKENS * kc; i += blockDim.x) {
+        int j = i / kc, c = i % kc;
+        float v = 0.f;
+        if (j < count) {
+            int p = first + j;
+            v = x[(long long)(gather ? gather[p] : p) * cols + k0 + c];
+        }
+        __nv_bfloat16 h = __float2bfloat16_rn(v);
+        s.hi[j][c] = h;
+        s.lo[j][c] = __float2bfloat16_rn(v - __bfloat162float(h));
+    }
+}
+
+// For each of the MATS matrices w[m] (rows x cols): its rows [row0, row0 + 16) times the tile's
+// inputs, into s.out[warp][m]. Every thread of the block calls it (it synchronises the block);
+// warps whose rows lie past the matrix's end compute nothing.
+template <int MATS>
+__device__ void mma_products(const __nv_bfloat16* const* w, int row0, int rows, int cols, const float* x,
+                             const int* gather, int first, int count, MmaStage& s) {
+    namespace wmma = nvcuda::wmma;
+    int warp = threadIdx.x >> 5;
+    bool active = row0 + 16 <= rows;
+    wmma::fragment<wmma::accumulator, 16, 16, 16, float> acc[MATS];
+#pragma unroll
+    for (int m = 0; m < MATS; m++) wmma::fill_fragment(acc[m], 0.f);
+    for (int k0 = 0; k0 < cols; k0 += MMA_KC) {
+        int kc = min(MMA_KC, cols - k0);
+        __syncthreads();   // every warp is done with the previous chunk
+        mma_stage(s, x, gather, cols, first, count, k0, kc);
+        __syncthreads();
+        if (!active) continue;
+#pragma unroll 4   // independent weight loads of several steps in flight
+        for (int kk = 0; kk < kc; kk += 16) {
+            wmma::fragment<wmma::matrix_b, 16, 16, 16, __nv_bfloat16, wmma::col_major> bh, bl;
+            wmma::load_matrix_sync(bh, &s.hi[0][kk], MMA_KC);
+            wmma::load_matrix_sync(bl, &s.lo[0][kk], MMA_KC);
+#pragma unroll
+            for (int m = 0; m < MATS; m++) {
+                wmma::fragment<wmma::matrix_a, 16, 16, 16, __nv_bfloat16, wmma::row_major> a;
+                wmma::load_matrix_sync(a, w[m] + (long long)row0 * cols + k0 + kk, cols);
+                wmma::mma_sync(acc[m], a, bh, acc[m]);
+                wmma::mma_sync(acc[m], a, bl, acc[m]);
+            }
+        }
+    }
+    if (active)
+#pragma unroll
+        for (int m = 0; m < MATS; m++) wmma::store_matrix_sync(s.out[warp][m], acc[m], 16, wmma::mem_row_major);
+    __syncwarp();
+}
+
+// y[(first + j) * rows + row0 + r] = the warp's product (matrix 0) for j < count.
+__device__ __forceinline__ void mma_store(const MmaStage& s, float* y, int row0, int rows, int first, int count) {
+    int warp = threadIdx.x >> 5, lane = threadIdx.x & 31;
+    if (row0 + 16 > rows) return;
+    for (int i = lane; i < 256; i += 32) {   // r fastest: 16 consecutive floats of y per token
+        int j = i / 16, r = i % 16;
+        if (j < count) y[(long long)(first + j) * rows + row0 + r] = s.out[warp][0][r * 16 + j];
+    }
+}
+
+extern "C" __global__ void matmul_mma_bf16(const __nv_bfloat16* W, const float* x, float* y, int rows, int cols,
+                                           int tokens) {
+    __shared__ __align__(32) MmaStage s;
+    int row0 = (blockIdx.y * MM_WARPS + (threadIdx.x >> 5)) * 16;
+    int first = blockIdx.x * MM_TOKENS, count = min(MM_TOKENS, tokens - first);
+    const __nv_bfloat16* w[1] = {W};
+    mma_products<1>(w, row0, rows, cols, x, nullptr, first, count, s);
+    mma_store(s, y, row0, rows, first, count);
+}
+
+// matmul3 on tensor cores: the first ceil(rows_a / (MM_WARPS * 16)) row blocks (grid y) compute
+// y_a, the next y_b, the rest y_c.
+extern "C" __global__ void matmul3_mma_bf16(const __nv_bfloat16* w_a, const __nv_bfloat16* w_b,
+                                            const __nv_bfloat16* w_c, const float* x, float* y_a, float* y_b,
+                                            float* y_c, int rows_a, int rows_b, int rows_c, int cols, int tokens) {
+    __shared__ __align__(32) MmaStage s;
+    constexpr int per_block = MM_WARPS * 16;
+    int blocks_a = (rows_a + per_block - 1) / per_block, blocks_b = (rows_b + per_block - 1) / per_block;
+    int b = blockIdx.y;
+    const __nv_bfloat16* W = w_a;
+    float* y = y_a;
+    int rows = rows_a;
+    if (b >= blocks_a + blocks_b) {
+        b -= blocks_a + blocks_b;
+        W = w_c;
+        y = y_c;
+        rows = rows_c;
+    } else if (b >= blocks_a) {
+        b -= blocks_a;
+        W = w_b;
+        y = y_b;
+        rows = rows_b;
+    }
+    int row0 = (b * MM_WARPS + (threadIdx.x >> 5)) * 16;
+    int first = blockIdx.x * MM_TOKENS, count = min(MM_TOKENS, tokens - first);
+    const __nv_bfloat16* w[1] = {W};
+    mma_products<1>(w, row0, rows, cols, x, nullptr, first, count, s);
+    mma_store(s, y, row0, rows, first, count);
+}
+
+// expert_matmul (the down projection) on tensor cores, over group_pairs' work list.
+extern "C" __global__ void expert_matmul_mma_bf16(const __nv_bfloat16* stack, long long expert_stride,
+                                                  const int* work, const int* work_count, const int* expert_start,
+                                                  const float* x, float* y, int rows, int cols) {
+    __shared__ __align__(32) MmaStage s;
+    int item = blockIdx.y;
+    if (item >= work_count[0]) return;   // the whole block: no barrier is left waiting
+    int e = work[2 * item], first = work[2 * item + 1];
+    int count = min(MM_TOKENS, expert_start[e + 1] - first);
+    int row0 = (blockIdx.x * MM_WARPS + (threadIdx.x >> 5)) * 16;
+    const __nv_bfloat16* w[1] = {stack + e * expert_stride};
+    mma_products<1>(w, row0, rows, cols, x, nullptr, first, count, s);
+    mma_store(s, y, row0, rows, first, count);
+}
+
+// expert_gate_up on tensor cores: act = silu(gate_e . x) * (up_e . x) for the item's pairs,
+// their inputs gathered from x (the normed activations).
+extern "C" __global__ void expert_gate_up_mma_bf16(const __nv_bfloat16* gate, const __nv_bfloat16* up,
+                                                   long long expert_stride, const int* work, const int* work_count,
+                                                   const int* expert_start, const int* gather, const float* x,
+                                                   float* act, int rows, int cols) {
+    __shared__ __align__(32) MmaStage s;
+    int item = blockIdx.y;
+    if (item >= work_count[0]) return;
+    int e = work[2 * item], first = work[2 * item + 1];
+    int count = min(MM_TOKENS, expert_start[e + 1] - first);
+    int warp = threadIdx.x >> 5, lane = threadIdx.x & 31;
+    int row0 = (blockIdx.x * MM_WARPS + warp) * 16;
+    const __nv_bfloat16* w[2] = {gate + e * expert_stride, up + e * expert_stride};
+    mma_products<2>(w, row0, rows, cols, x, gather, first, count, s);
+    if (row0 + 16 > rows) return;
+    for (int i = lane; i < 256; i += 32) {
+        int j = i / 16, r = i % 16;
+        if (j < count) {
+            float g = s.out[warp][0][r * 16 + j], u = s.out[warp][1][r * 16 + j];
+            act[(long long)(first + j) * rows + row0 + r] = g / (1.f + expf(-g)) * u;
+        }
+    }
 }
 
 // The entry points, per weight dtype and tile (name_t1_bf16, name_t16_bf16, ...), one line each:

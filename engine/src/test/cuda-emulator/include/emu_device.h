@@ -12,6 +12,8 @@
 #include <stdint.h>
 #include <string.h>
 
+#include <type_traits>
+
 struct dim3 {
     unsigned int x = 1, y = 1, z = 1;
 };
@@ -54,6 +56,8 @@ uint64_t exchange_xor(uint64_t mine, int lane_mask);   // one shuffle step: the 
 #define __global__
 #define __device__
 #define __forceinline__ inline
+// Alignment for the device's vector and MMA loads; host code here needs none.
+#define __align__(n)
 #define __shared__ static thread_local
 #define __syncthreads() emu::sync_block()
 #define __syncwarp(...) emu::sync_warp()
@@ -103,6 +107,14 @@ struct __nv_bfloat16 {
 };
 
 inline float __bfloat162float(__nv_bfloat16 v) { return __uint_as_float((unsigned int)v.bits << 16); }
+
+// Round to nearest, ties to even, as the device's conversion; NaN stays a (quiet) NaN.
+inline __nv_bfloat16 __float2bfloat16_rn(float f) {
+    unsigned int u = __float_as_uint(f);
+    if ((u & 0x7fffffffu) > 0x7f800000u) return __nv_bfloat16{(uint16_t)((u >> 16) | 0x40u)};
+    u += 0x7fffu + ((u >> 16) & 1u);
+    return __nv_bfloat16{(uint16_t)(u >> 16)};
+}
 
 // IEEE binary16.
 struct __half {

@@ -26,6 +26,7 @@ import org.specscope.engine.tensor.Tensor;
 
 import java.lang.ref.WeakReference;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -43,9 +44,12 @@ final class CudaModelRunner implements ModelRunner {
     private static final System.Logger LOG = System.getLogger(CudaModelRunner.class.getName());
     /** -Dspecscope.cuda.graphs=false launches decode steps kernel by kernel (to compare). */
     static final String GRAPHS_PROPERTY = "specscope.cuda.graphs";
+    /** -Dspecscope.cuda.tensorCores=false keeps multi-token BF16 products on the FP32 kernels (to compare). */
+    static final String TENSOR_CORES_PROPERTY = "specscope.cuda.tensorCores";
     private static final int BLOCK = 256;
     private static final int MM_WARPS = 8;     // as specscope_kernels.cu
     private static final int MM_TOKENS = 16;   // the token tile of multi-token passes; one-token passes use 1
+    private static final int MMA_ROWS = MM_WARPS * 16;   // weight rows per block of the *_mma_bf16 kernels
     private static final int MAX_EXPERTS = 1024;
     private static final int MAX_TOP_K = 64;
     private static final int ATT_THREADS = 128;
@@ -65,6 +69,8 @@ final class CudaModelRunner implements ModelRunner {
     private final List<CUdeviceptr> owned = new ArrayList<>();
     private final float attentionScale;
     private final int widestFfn;
+    /** Whether multi-token passes multiply BF16 weights on tensor cores (where shapes allow). */
+    private final boolean tensorCores;
     private Workspace ws;
     private CUdeviceptr drawWeights;
     /** The captured decode step, with the cache and workspace its arguments point into. */
@@ -99,6 +105,7 @@ final class CudaModelRunner implements ModelRunner {
         this.c = model.config();
         this.graphsOff = "false".equals(System.getProperty(GRAPHS_PROPERTY)) ? "-D" + GRAPHS_PROPERTY + "=false"
                 : CudaGraph.unavailable();
+        this.tensorCores = !"false".equals(System.getProperty(TENSOR_CORES_PROPERTY));
         if (c.headDim() > ATT_THREADS * 4) {
             throw new IllegalArgumentException("head_dim " + c.headDim() + " of " + model.directory().getFileName()
                     + " exceeds the CUDA attention kernels' " + ATT_THREADS * 4);
@@ -404,11 +411,11 @@ final class CudaModelRunner implements ModelRunner {
         CUdeviceptr v = ws.newValues;
         if (a.q().dtype() == a.k().dtype() && a.k().dtype() == a.v().dtype()) {
             // One launch for the three projections of the same input.
-            int tile = tile(tokens);
-            cu.launch(kernel("matmul3", tile, a.q().dtype()), ceil(a.q().rows(), MM_WARPS)
-                    + ceil(a.k().rows(), MM_WARPS) + ceil(a.v().rows(), MM_WARPS), ceil(tokens, tile), 1,
-                    MM_WARPS * 32, 0, a.q().ptr(), a.k().ptr(), a.v().ptr(), ws.normed, ws.q, k, v, a.q().rows(),
-                    a.k().rows(), a.v().rows(), a.q().cols(), tokens);
+            MatrixKernel mk = matrixKernel("matmul3", tokens, a.q().dtype(), a.q().cols(), a.q().rows(), a.k().rows(),
+                    a.v().rows());
+            launchDense(mk, mk.blocks(a.q().rows()) + mk.blocks(a.k().rows()) + mk.blocks(a.v().rows()), tokens,
+                    a.q().ptr(), a.k().ptr(), a.v().ptr(), ws.normed, ws.q, k, v, a.q().rows(), a.k().rows(),
+                    a.v().rows(), a.q().cols(), tokens);
         } else {
             matmul(a.q(), ws.normed, ws.q, tokens);
             matmul(a.k(), ws.normed, k, tokens);
@@ -470,20 +477,20 @@ final class CudaModelRunner implements ModelRunner {
             usedWeights = r.usedWeights;
         }
         // A one-token pass gives each expert at most one pair: the products' lean one-token tile.
-        int tile = tile(tokens);
+        Experts e = layer.experts();
+        MatrixKernel gateUp = matrixKernel("expert_gate_up", tokens, e.dtype(), e.hidden(), e.width());
+        MatrixKernel down = matrixKernel("expert_matmul", tokens, e.dtype(), e.width(), e.hidden());
+        int tile = gateUp.tile();
         cu.launch("group_pairs", 1, 1, 1, GROUP_THREADS, 0, usedIds, usedWeights, tokens * k, k, n, tile,
                 ws.expertStart, ws.pairToken, ws.pairWeight, ws.slotPair, ws.work, ws.workCount);
 
-        Experts e = layer.experts();
         long gateStride = (long) e.width() * e.hidden();
         int items = workItemBound(tokens * k, n, tile);
         // gate and up with SwiGLU's activation into ws.gate, then down into ws.expertOut
-        cu.launch(kernel("expert_gate_up", tile, e.dtype()), ceil(e.width(), MM_WARPS), items, 1, MM_WARPS * 32, 0,
-                e.gate(), e.up(), gateStride, ws.work, ws.workCount, ws.expertStart, ws.pairToken, ws.normed, ws.gate,
-                e.width(), e.hidden());
-        cu.launch(kernel("expert_matmul", tile, e.dtype()), ceil(e.hidden(), MM_WARPS), items, 1, MM_WARPS * 32, 0,
-                e.down(), gateStride, ws.work, ws.workCount, ws.expertStart, ws.gate, ws.expertOut, e.hidden(),
-                e.width());
+        cu.launch(gateUp.name(), gateUp.blocks(e.width()), items, 1, MM_WARPS * 32, 0, e.gate(), e.up(), gateStride,
+                ws.work, ws.workCount, ws.expertStart, ws.pairToken, ws.normed, ws.gate, e.width(), e.hidden());
+        cu.launch(down.name(), down.blocks(e.hidden()), items, 1, MM_WARPS * 32, 0, e.down(), gateStride, ws.work,
+                ws.workCount, ws.expertStart, ws.gate, ws.expertOut, e.hidden(), e.width());
         if (layer.shared() == null && nextNorm != null) {
             cu.launch("combine_add_rms_norm", tokens, 1, 1, BLOCK, 0, ws.expertOut, ws.pairWeight, ws.slotPair, k, ws.x,
                     nextNorm, ws.normed, c.hiddenSize(), (float) c.rmsNormEps());
@@ -602,9 +609,32 @@ final class CudaModelRunner implements ModelRunner {
         return tokens == 1 ? 1 : MM_TOKENS;
     }
 
-    /** A matrix kernel's entry point: {@code base_t<tile>_<dtype>}, as specscope_kernels.cu names them. */
-    private static String kernel(String base, int tile, DType dtype) {
-        return base + "_t" + tile + "_" + suffix(dtype);
+    /**
+     * A matrix kernel as launched: its entry point, the weight rows one block covers, its token
+     * tile, and whether its dense products take the token tiles as grid x (the tensor-core
+     * kernels: the tiles of the same rows run together and share the weights' reads through L2).
+     */
+    private record MatrixKernel(String name, int rowsPerBlock, int tile, boolean tilesFirst) {
+        int blocks(int rows) {
+            return ceil(rows, rowsPerBlock);
+        }
+    }
+
+    /**
+     * The kernel of {@code base}'s product in a pass of {@code tokens} over weights with
+     * {@code cols} columns and the given row counts: BF16 tensor cores ({@code base_mma_bf16}) for
+     * multi-token passes whose shapes are multiples of 16, else the warp-per-row kernel of the
+     * pass's tile ({@code base_t<tile>_<dtype>}), as specscope_kernels.cu names them. Decode steps
+     * stay on the one-token kernels: a single token cannot fill an MMA tile, and they are bound by
+     * reading the weights, not by arithmetic.
+     */
+    private MatrixKernel matrixKernel(String base, int tokens, DType dtype, int cols, int... rows) {
+        boolean aligned = cols % 16 == 0 && Arrays.stream(rows).allMatch(r -> r % 16 == 0);
+        if (tensorCores && tokens > 1 && dtype == DType.BF16 && aligned) {
+            return new MatrixKernel(base + "_mma_bf16", MMA_ROWS, MM_TOKENS, true);
+        }
+        int tile = tile(tokens);
+        return new MatrixKernel(base + "_t" + tile + "_" + suffix(dtype), MM_WARPS, tile, false);
     }
 
     /** Each batch token's nearest visible earlier batch token (its parent in a tree), or -1. */
@@ -626,9 +656,15 @@ final class CudaModelRunner implements ModelRunner {
 
     /** y[tokens x m.rows] = x[tokens x m.cols] m^T. */
     private void matmul(Matrix m, CUdeviceptr x, CUdeviceptr y, int tokens) {
-        int tile = tile(tokens);
-        cu.launch(kernel("matmul", tile, m.dtype()), ceil(m.rows(), MM_WARPS), ceil(tokens, tile), 1, MM_WARPS * 32,
-                0, m.ptr(), x, y, m.rows(), m.cols(), tokens);
+        MatrixKernel mk = matrixKernel("matmul", tokens, m.dtype(), m.cols(), m.rows());
+        launchDense(mk, mk.blocks(m.rows()), tokens, m.ptr(), x, y, m.rows(), m.cols(), tokens);
+    }
+
+    /** Launches a dense product over {@code rowBlocks} blocks of weight rows and the pass's token tiles. */
+    private void launchDense(MatrixKernel mk, int rowBlocks, int tokens, Object... args) {
+        int tiles = ceil(tokens, mk.tile());
+        cu.launch(mk.name(), mk.tilesFirst() ? tiles : rowBlocks, mk.tilesFirst() ? rowBlocks : tiles, 1,
+                MM_WARPS * 32, 0, args);
     }
 
     private void rmsNorm(CUdeviceptr x, int rows, int width, CUdeviceptr weight, CUdeviceptr out) {

@@ -117,17 +117,7 @@ class DecodeGraphTest {
     }
 
     private static CudaModelRunner withoutGraphs(Model model) {
-        String before = System.getProperty(CudaModelRunner.GRAPHS_PROPERTY);
-        System.setProperty(CudaModelRunner.GRAPHS_PROPERTY, "false");
-        try {
-            return (CudaModelRunner) cuda.load(model);
-        } finally {
-            if (before == null) {
-                System.clearProperty(CudaModelRunner.GRAPHS_PROPERTY);
-            } else {
-                System.setProperty(CudaModelRunner.GRAPHS_PROPERTY, before);
-            }
-        }
+        return RunnerWithProperty.load(cuda, model, CudaModelRunner.GRAPHS_PROPERTY, "false");
     }
 
     private static ForwardBatch prefill(int[] ids) {

@@ -22,7 +22,8 @@ public final class GpuCheck {
                 .selectors(selectClass(CudaProbeTest.class), selectClass(CudaParityTest.class),
                         selectClass(CudaPeaksTest.class), selectClass(KernelLauncherTest.class),
                         selectClass(DrawTokenTest.class), selectClass(RouterTiesTest.class),
-                        selectClass(DecodeGraphTest.class),
+                        selectClass(DecodeGraphTest.class), selectClass(TensorCoreKernelsTest.class),
+                        selectClass(TensorCorePassesTest.class),
                         selectClass("org.specscope.engine.cli.RunOnCudaTest"),
                         selectClass("org.specscope.engine.session.SessionOnCudaTest"))
                 .build();
