@@ -51,7 +51,8 @@ def rows(bench, hf):
     if tree:
         yield (f"| {tree['nodes']}-node tree, {tree['budgeted']['budget']} / unbudgeted | {tree['time_ratio']:.2f}x "
                f"({tree['budgeted']['median_ms']:.2f} vs {tree['unbudgeted']['median_ms']:.2f} ms; expert bytes "
-               f"{tree['expert_bytes_ratio']:.2f}x) | <= 0.65x | {verdict(tree['time_ratio'] <= 0.65)} |")
+               f"{tree['expert_bytes_ratio']:.2f}x; the tree {tree.get('shape', '?')}) | <= 0.65x "
+               f"| {verdict(tree['time_ratio'] <= 0.65)} |")
     else:
         yield "| 64-node tree, B = N/2 / unbudgeted | not measured | <= 0.65x | - |"
 

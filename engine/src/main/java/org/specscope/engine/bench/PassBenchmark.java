@@ -151,6 +151,20 @@ public final class PassBenchmark {
     }
 
     /**
+     * {@code drafted}'s shape with the bench text's tokens after the context in its draft nodes
+     * (breadth-first), the root kept. A model with random weights (a synthetic checkpoint) drafts
+     * the same few tokens all over its tree, which reach few experts; a trained drafter's nodes are
+     * plausible text, whose tokens reach experts as text does. This tree stands in for those.
+     */
+    public DraftTree withTextTokens(DraftTree drafted) {
+        int[] tokens = drafted.tokens();
+        for (int i = 1; i < tokens.length; i++) {
+            tokens[i] = text[(context + i) % text.length];
+        }
+        return new DraftTree(tokens, drafted.parents(), drafted.draftProbs(), drafted.logScores(), null);
+    }
+
+    /**
      * One verification of {@code tree} after the context under {@code budget}, as a speculative
      * step runs it (node positions at context + depth, a tree mask, logits for every node).
      */

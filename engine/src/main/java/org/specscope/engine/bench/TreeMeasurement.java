@@ -6,7 +6,8 @@ package org.specscope.engine.bench;
  *
  * @param nodes      tree nodes, the root included
  * @param depth      the deepest node's depth
- * @param shape      how the tree was grown ("tree 6x8/63": depth x top-k / draft nodes kept)
+ * @param shape      how the tree was made, e.g. "grown as tree 6x8/63 by the target itself" (depth x top-k /
+ *                   draft nodes kept)
  * @param numExperts routed experts per MoE layer (N)
  */
 public record TreeMeasurement(int nodes, int depth, String shape, int numExperts, TreeVariant unbudgeted, TreeVariant budgeted) {

@@ -75,7 +75,9 @@ import java.util.concurrent.Callable;
                 "",
                 "--tree 64 adds the tree row: one draft tree, drafted greedily by the target itself, verified "
                         + "unbudgeted and at a fixed budget of B = N/2 experts (substitution) in every round, "
-                        + "alternating which goes first; the ratio of their median times is the MoE-Spec target."
+                        + "alternating which goes first; the ratio of their median times is the MoE-Spec target. "
+                        + "--tree-tokens text fills the drafted shape with the bench text's tokens instead (for "
+                        + "random-weight checkpoints, whose drafts repeat a few tokens)."
         })
 final class BenchCommand implements Callable<Integer> {
 
@@ -134,6 +136,15 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--tree-top-k", defaultValue = "8", paramLabel = "K",
             description = "Children proposed per expanded node of the tree row's tree (default: ${DEFAULT-VALUE}).")
     int treeTopK;
+
+    /** Where the tree row's draft nodes come from. */
+    enum TreeTokens { drafted, text }
+
+    @Option(names = "--tree-tokens", defaultValue = "drafted", paramLabel = "FROM",
+            description = "The tree row's draft tokens: drafted (by the target itself) or text (the bench text's "
+                    + "next tokens in the drafted tree's shape: for synthetic checkpoints, whose random weights "
+                    + "draft the same few tokens everywhere; default: ${DEFAULT-VALUE}).")
+    TreeTokens treeTokens;
 
     @Option(names = "--tree-budget", paramLabel = "B",
             description = "Experts kept per MoE layer in the tree row's budgeted pass, missing experts substituted "
@@ -221,8 +232,14 @@ final class BenchCommand implements Callable<Integer> {
         if (tree.size() != treeNodes) {
             throw new IllegalStateException("drafted a " + tree.size() + "-node tree, asked for " + treeNodes);
         }
+        String made = "grown as " + shape.describe() + " by the target itself";
+        if (treeTokens == TreeTokens.text) {
+            tree = passes.withTextTokens(tree);
+            made = "shaped as the target's " + shape.describe() + ", its draft nodes the bench text's next "
+                    + (treeNodes - 1) + " tokens";
+        }
         int budget = treeBudget != null ? treeBudget : Math.max(1, experts / 2);
-        return new TreeCase(tree, shape.describe(), ExpertBudget.fixed(budget, CoveragePolicy.SUBSTITUTE), experts);
+        return new TreeCase(tree, made, ExpertBudget.fixed(budget, CoveragePolicy.SUBSTITUTE), experts);
     }
 
     private void printReport(PrintWriter o, Model model, Backend backend, BenchReport r, OptionalLong llc) {
@@ -331,7 +348,7 @@ final class BenchCommand implements Callable<Integer> {
     }
 
     private static void printTree(PrintWriter o, TreeMeasurement t) {
-        o.printf(Locale.ROOT, "tree verification (one %d-node draft tree, depth %d, grown as %s by the target itself; "
+        o.printf(Locale.ROOT, "tree verification (one %d-node draft tree, depth %d, %s; "
                 + "median of %d interleaved rounds; N = %d experts)%n", t.nodes(), t.depth(), t.shape(), t.unbudgeted().repeats(),
                 t.numExperts());
         o.printf(Locale.ROOT, "  %-18s %9s %9s %11s %8s %8s%n", "budget", "ms/pass", "MB/pass", "expert MB", "experts",

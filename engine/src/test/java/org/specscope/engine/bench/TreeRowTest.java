@@ -89,4 +89,22 @@ class TreeRowTest {
             assertThat(cache.length()).as("the context, restored").isEqualTo(CONTEXT);
         }
     }
+
+    @Test
+    void theTextTreeKeepsTheDraftedShapeAndRootAndTakesTheTextAfterTheContext() {
+        try (Model m = Model.open(GoldenCheckpoints.checkpoint("olmoe-tiny"));
+             ModelRunner runner = TestBackend.CPU.load(m)) {
+            KvCache cache = runner.newKvCache(CONTEXT + 64);
+            PassBenchmark passes = PassBenchmark.afterContext(runner, PassCostModel.of(m), cache, TEXT, CONTEXT);
+            TreeShape shape = new TreeShape(6, 8, 63);
+            DraftTree drafted = passes.draftTree(new ModelDrafter(m, runner, m.config().vocabSize(),
+                    ModelDrafter.cacheCapacity(CONTEXT + 1, shape)), shape);
+            DraftTree text = passes.withTextTokens(drafted);
+            assertThat(text.parents()).containsExactly(drafted.parents());
+            assertThat(text.token(0)).as("the root: the context's next token").isEqualTo(drafted.token(0));
+            for (int i = 1; i < text.size(); i++) {
+                assertThat(text.token(i)).as("node %d", i).isEqualTo(TEXT[(CONTEXT + i) % TEXT.length]);
+            }
+        }
+    }
 }

@@ -1,10 +1,12 @@
 package org.specscope.engine.cli;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.specscope.engine.SampleModelDirs;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
+import java.nio.file.Path;
 import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -137,5 +139,51 @@ class BenchCommandTest {
                 .isLessThan(tree.get("unbudgeted").get("expert_bytes_per_pass").asLong());
         assertThat(json.get("targets").get("tree_budgeted_over_unbudgeted").asDouble()).isPositive();
         assertThat(json.get("device").isNull()).as("the CPU has no device peaks").isTrue();
+    }
+
+    /**
+     * A synthetic checkpoint's random weights draft the same few tokens all over the tree, the more
+     * so the wider the model (at olmoe-1b-7b's full width the drafted tree reached 31 of 64 experts
+     * per layer on an H100, 40 here at a quarter width, text 50); --tree-tokens text keeps the
+     * drafted tree's shape and puts the bench text's next tokens in its draft nodes, which reach
+     * experts as text does: more of them, so that a budget of N/2 has something to cut.
+     */
+    @Test
+    void theTextTreeKeepsTheDraftedShapeAndReachesMoreExpertsOfASyntheticCheckpoint(@TempDir Path tmp) {
+        Path synth = tmp.resolve("olmoe");
+        String home = System.getProperty(ModelOptions.HOME_PROPERTY);
+        System.setProperty(ModelOptions.HOME_PROPERTY, SampleModelDirs.ROOT.getParent().toString());   // synth copies the sample tokenizer
+        CliRun made;
+        try {
+            made = CliRun.of("synth", "--like", "olmoe-1b-7b", "--scale", "0.25", "--experts", "64", "--layers", "1",
+                    "--vocab", "4096", "--out", synth.toString());
+        } finally {
+            if (home == null) {
+                System.clearProperty(ModelOptions.HOME_PROPERTY);
+            } else {
+                System.setProperty(ModelOptions.HOME_PROPERTY, home);
+            }
+        }
+        assertThat(made.exitCode()).as(made.err()).isZero();
+        JsonNode drafted = treeOf(synth, "drafted");
+        JsonNode text = treeOf(synth, "text");
+        assertThat(drafted.get("shape").asString()).startsWith("grown as tree 6x8/63 by the target itself");
+        assertThat(text.get("shape").asString()).startsWith("shaped as the target's tree 6x8/63")
+                .contains("the bench text's next 63 tokens");
+        assertThat(text.get("nodes").asInt()).isEqualTo(drafted.get("nodes").asInt()).isEqualTo(64);
+        assertThat(text.get("depth").asInt()).isEqualTo(drafted.get("depth").asInt());
+        double draftedExperts = drafted.get("unbudgeted").get("distinct_experts_per_layer").asDouble();
+        double textExperts = text.get("unbudgeted").get("distinct_experts_per_layer").asDouble();
+        assertThat(textExperts).as("experts the text tree reaches, vs the drafted tree's %s", draftedExperts)
+                .isGreaterThan(draftedExperts + 4);
+        assertThat(text.get("budgeted").get("distinct_experts_per_layer").asDouble()).isLessThanOrEqualTo(32.0);
+    }
+
+    private static JsonNode treeOf(Path model, String tokens) {
+        CliRun r = CliRun.of("bench", "--model", model.toString(), "--tokens", "1", "--batch", "2", "--repeats", "1",
+                "--warmup", "0", "--context", "8", "--bandwidth-bytes", "1048576", "--threads", "2", "--tree", "64",
+                "--tree-tokens", tokens, "--json");
+        assertThat(r.exitCode()).as(r.err()).isZero();
+        return JSON.readTree(r.out()).get("tree");
     }
 }
