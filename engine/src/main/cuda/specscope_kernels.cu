@@ -357,32 +357,35 @@ __device__ void matmul(const T* W, const float* x, float* y, int rows, int cols,
     matmul_rows<T, TILE>(W, x, nullptr, y, rows, cols, first, min(TILE, tokens - first), row);
 }
 
-// Three products of the same input in one launch (attention's q, k and v projections): the first
-// ceil(rows_a / MM_WARPS) row blocks compute y_a, the next y_b, the rest y_c. Grid: (the three
-// counts of row blocks summed, ceil(tokens / TILE)).
+// One of matmul3's three products, and a row block's index within it.
+template <typename T>
+struct Matmul3Part {
+    const T* W;
+    float* y;
+    int rows, block;
+};
+
+// Row block b of a three-product launch of per_block rows a block: the first ceil(rows_a /
+// per_block) blocks are y_a's, the next y_b's, the rest y_c's.
+template <typename T>
+__device__ Matmul3Part<T> matmul3_part(int b, int per_block, const T* w_a, const T* w_b, const T* w_c, float* y_a,
+                                       float* y_b, float* y_c, int rows_a, int rows_b, int rows_c) {
+    int blocks_a = (rows_a + per_block - 1) / per_block, blocks_b = (rows_b + per_block - 1) / per_block;
+    if (b >= blocks_a + blocks_b) return {w_c, y_c, rows_c, b - blocks_a - blocks_b};
+    if (b >= blocks_a) return {w_b, y_b, rows_b, b - blocks_a};
+    return {w_a, y_a, rows_a, b};
+}
+
+// Three products of the same input in one launch (attention's q, k and v projections), split by
+// matmul3_part. Grid: (the three counts of row blocks summed, ceil(tokens / TILE)).
 template <typename T, int TILE>
 __device__ void matmul3(const T* w_a, const T* w_b, const T* w_c, const float* x, float* y_a, float* y_b, float* y_c,
                         int rows_a, int rows_b, int rows_c, int cols, int tokens) {
-    int blocks_a = (rows_a + MM_WARPS - 1) / MM_WARPS, blocks_b = (rows_b + MM_WARPS - 1) / MM_WARPS;
-    int b = blockIdx.x;
-    const T* W = w_a;
-    float* y = y_a;
-    int rows = rows_a;
-    if (b >= blocks_a + blocks_b) {
-        b -= blocks_a + blocks_b;
-        W = w_c;
-        y = y_c;
-        rows = rows_c;
-    } else if (b >= blocks_a) {
-        b -= blocks_a;
-        W = w_b;
-        y = y_b;
-        rows = rows_b;
-    }
-    int row = b * MM_WARPS + (threadIdx.x >> 5);
+    Matmul3Part<T> p = matmul3_part(blockIdx.x, MM_WARPS, w_a, w_b, w_c, y_a, y_b, y_c, rows_a, rows_b, rows_c);
+    int row = p.block * MM_WARPS + (threadIdx.x >> 5);
     int first = blockIdx.y * TILE;
-    if (row >= rows) return;
-    matmul_rows<T, TILE>(W, x, nullptr, y, rows, cols, first, min(TILE, tokens - first), row);
+    if (row >= p.rows) return;
+    matmul_rows<T, TILE>(p.W, x, nullptr, p.y, p.rows, cols, first, min(TILE, tokens - first), row);
 }
 
 // The grouped expert products: the (token, expert) pairs are grouped by expert (group_pairs), which
@@ -535,28 +538,13 @@ extern "C" __global__ void matmul3_mma_bf16(const __nv_bfloat16* w_a, const __nv
                                             const __nv_bfloat16* w_c, const float* x, float* y_a, float* y_b,
                                             float* y_c, int rows_a, int rows_b, int rows_c, int cols, int tokens) {
     __shared__ __align__(32) MmaStage s;
-    constexpr int per_block = MM_WARPS * 16;
-    int blocks_a = (rows_a + per_block - 1) / per_block, blocks_b = (rows_b + per_block - 1) / per_block;
-    int b = blockIdx.y;
-    const __nv_bfloat16* W = w_a;
-    float* y = y_a;
-    int rows = rows_a;
-    if (b >= blocks_a + blocks_b) {
-        b -= blocks_a + blocks_b;
-        W = w_c;
-        y = y_c;
-        rows = rows_c;
-    } else if (b >= blocks_a) {
-        b -= blocks_a;
-        W = w_b;
-        y = y_b;
-        rows = rows_b;
-    }
-    int row0 = (b * MM_WARPS + (threadIdx.x >> 5)) * 16;
+    Matmul3Part<__nv_bfloat16> p =
+        matmul3_part(blockIdx.y, MM_WARPS * 16, w_a, w_b, w_c, y_a, y_b, y_c, rows_a, rows_b, rows_c);
+    int row0 = (p.block * MM_WARPS + (threadIdx.x >> 5)) * 16;
     int first = blockIdx.x * MM_TOKENS, count = min(MM_TOKENS, tokens - first);
-    const __nv_bfloat16* w[1] = {W};
-    mma_products<1>(w, row0, rows, cols, x, nullptr, first, count, s);
-    mma_store(s, y, row0, rows, first, count);
+    const __nv_bfloat16* w[1] = {p.W};
+    mma_products<1>(w, row0, p.rows, cols, x, nullptr, first, count, s);
+    mma_store(s, p.y, row0, p.rows, first, count);
 }
 
 // expert_matmul (the down projection) on tensor cores, over group_pairs' work list.

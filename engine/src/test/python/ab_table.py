@@ -5,20 +5,9 @@ missing, empty or not JSON gives a row that says so.
 
 Usage: ab_table.py LABEL=BENCH_JSON [LABEL=BENCH_JSON ...]
 """
-import json
 import sys
 
-
-def load(path):
-    """The last line of the file as JSON, or {"error": why}."""
-    try:
-        with open(path) as f:
-            lines = f.read().strip().splitlines()
-        if not lines:
-            return {"error": "no output"}
-        return json.loads(lines[-1])
-    except Exception as e:  # a run that failed leaves nothing readable
-        return {"error": f"{type(e).__name__}: {e}"}
+from target_ratios import load  # the last line of a file as JSON, or {"error": why}
 
 
 def row(label, bench):

@@ -87,12 +87,20 @@ class CudaParityTest {
 
     /** Worst relative logit difference over the rows; asserts top-1 equality on the way. */
     static double compare(String what, Logits cpuLogits, Logits cudaLogits) {
-        assertThat(cudaLogits.rows()).as(what).isEqualTo(cpuLogits.rows());
-        assertThat(cudaLogits.firstRow()).as(what).isEqualTo(cpuLogits.firstRow());
+        return compare(what, cpuLogits, cudaLogits, TOLERANCE);
+    }
+
+    /**
+     * Asserts per row the expected top-1 and max |actual - expected| <= tolerance * max(1, max
+     * |expected logit|); returns the worst such ratio.
+     */
+    static double compare(String what, Logits expected, Logits actual, double tolerance) {
+        assertThat(actual.rows()).as(what).isEqualTo(expected.rows());
+        assertThat(actual.firstRow()).as(what).isEqualTo(expected.firstRow());
         double worst = 0;
-        for (int r = 0; r < cpuLogits.rows(); r++) {
-            float[] a = cpuLogits.row(r);
-            float[] b = cudaLogits.row(r);
+        for (int r = 0; r < expected.rows(); r++) {
+            float[] a = expected.row(r);
+            float[] b = actual.row(r);
             double scale = 1;
             double diff = 0;
             for (int i = 0; i < a.length; i++) {
@@ -100,9 +108,9 @@ class CudaParityTest {
                 diff = Math.max(diff, Math.abs(a[i] - b[i]));
             }
             worst = Math.max(worst, diff / scale);
-            assertThat(diff / scale).as("%s row %d: max |cuda - cpu| / max(1, |logit|)", what, r)
-                    .isLessThanOrEqualTo(TOLERANCE);
-            assertThat(cudaLogits.argmax(r)).as("%s row %d top-1", what, r).isEqualTo(cpuLogits.argmax(r));
+            assertThat(diff / scale).as("%s row %d: max |actual - expected| / max(1, |logit|)", what, r)
+                    .isLessThanOrEqualTo(tolerance);
+            assertThat(actual.argmax(r)).as("%s row %d top-1", what, r).isEqualTo(expected.argmax(r));
         }
         return worst;
     }

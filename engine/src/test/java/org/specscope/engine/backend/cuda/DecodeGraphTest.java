@@ -1,9 +1,8 @@
 package org.specscope.engine.backend.cuda;
 
 import jcuda.driver.CUdeviceptr;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.specscope.engine.GoldenCheckpoints;
@@ -30,19 +29,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  */
 class DecodeGraphTest {
 
-    static CudaBackend cuda;
-
-    @BeforeAll
-    static void startDevice() {
-        cuda = new CudaBackend(CudaTestDevice.usable());
-    }
-
-    @AfterAll
-    static void stopDevice() {
-        if (cuda != null) {
-            cuda.close();
-        }
-    }
+    @RegisterExtension
+    static final CudaBackendExtension CUDA = new CudaBackendExtension();
 
     static Stream<Path> models() {
         return Stream.of(SampleModelDirs.TARGET, GoldenCheckpoints.checkpoint("qwen2-moe-tiny"),
@@ -53,7 +41,7 @@ class DecodeGraphTest {
     @MethodSource("models")
     void decodeStepsReplayTheGraphAndComputeWhatKernelByKernelLaunchesCompute(Path dir) {
         try (Model model = Model.open(dir);
-             CudaModelRunner graphed = (CudaModelRunner) cuda.load(model);
+             CudaModelRunner graphed = (CudaModelRunner) CUDA.backend().load(model);
              CudaModelRunner plain = withoutGraphs(model)) {
             assertThat(graphed.graphsOff()).as("why graphs are off").isNull();
             assertThat(plain.graphsOff()).contains(CudaModelRunner.GRAPHS_PROPERTY);
@@ -117,7 +105,7 @@ class DecodeGraphTest {
     }
 
     private static CudaModelRunner withoutGraphs(Model model) {
-        return RunnerWithProperty.load(cuda, model, CudaModelRunner.GRAPHS_PROPERTY, "false");
+        return RunnerWithProperty.load(CUDA.backend(), model, CudaModelRunner.GRAPHS_PROPERTY, "false");
     }
 
     private static ForwardBatch prefill(int[] ids) {

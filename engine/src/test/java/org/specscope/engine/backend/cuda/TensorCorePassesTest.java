@@ -1,8 +1,7 @@
 package org.specscope.engine.backend.cuda;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.specscope.engine.GoldenCheckpoints;
@@ -38,19 +37,8 @@ class TensorCorePassesTest {
     static final List<String> MMA_KERNELS = List.of("matmul3_mma_bf16", "matmul_mma_bf16", "expert_gate_up_mma_bf16",
             "expert_matmul_mma_bf16");
 
-    static CudaBackend cuda;
-
-    @BeforeAll
-    static void startDevice() {
-        cuda = new CudaBackend(CudaTestDevice.usable());
-    }
-
-    @AfterAll
-    static void stopDevice() {
-        if (cuda != null) {
-            cuda.close();
-        }
-    }
+    @RegisterExtension
+    static final CudaBackendExtension CUDA = new CudaBackendExtension();
 
     static Stream<Path> bf16MoeModels() {
         return Stream.of(SampleModelDirs.TARGET, GoldenCheckpoints.checkpoint("mixtral-tiny"),
@@ -61,8 +49,8 @@ class TensorCorePassesTest {
     @MethodSource("bf16MoeModels")
     void prefillAndBudgetedTreePassesRunOnTensorCoresAndMatchTheFp32Kernels(Path dir) {
         try (Model model = Model.open(dir);
-             CudaModelRunner mma = (CudaModelRunner) cuda.load(model);
-             CudaModelRunner fp32 = RunnerWithProperty.load(cuda, model, CudaModelRunner.TENSOR_CORES_PROPERTY, "false")) {
+             CudaModelRunner mma = (CudaModelRunner) CUDA.backend().load(model);
+             CudaModelRunner fp32 = RunnerWithProperty.load(CUDA.backend(), model, CudaModelRunner.TENSOR_CORES_PROPERTY, "false")) {
             int[] prompt = model.tokenizer().encode("The quick brown fox jumps over the lazy dog, and then it ran home.");
             KvCache a = mma.newKvCache(prompt.length + 16);
             KvCache b = fp32.newKvCache(prompt.length + 16);
@@ -107,7 +95,7 @@ class TensorCorePassesTest {
     @Test
     void otherDtypesKeepTheirKernels() {
         try (Model model = Model.open(GoldenCheckpoints.checkpoint("olmoe-tiny"));   // float32 weights
-             CudaModelRunner runner = (CudaModelRunner) cuda.load(model)) {
+             CudaModelRunner runner = (CudaModelRunner) CUDA.backend().load(model)) {
             int[] prompt = model.tokenizer().encode("The quick brown fox jumps over the lazy dog.");
             KvCache cache = runner.newKvCache(prompt.length);
             Profiled prefill = profiled(runner, ForwardBatch.sequence(prompt, 0, ForwardBatch.LogitRows.ALL), cache);
@@ -129,25 +117,12 @@ class TensorCorePassesTest {
 
     private static Profiled profiled(CudaModelRunner runner, ForwardBatch batch, KvCache cache) {
         AtomicReference<Logits> logits = new AtomicReference<>();
-        KernelProfile profile = cuda.profileKernels(() -> logits.set(runner.forward(batch, cache)), 1).orElseThrow();
+        KernelProfile profile = CUDA.backend().profileKernels(() -> logits.set(runner.forward(batch, cache)), 1).orElseThrow();
         return new Profiled(logits.get(), profile);
     }
 
     /** Asserts the same top-1 per row and logits within TOLERANCE of the row's scale. */
     private static void close(Logits tensorCores, Logits fp32, String what) {
-        assertThat(tensorCores.rows()).as(what).isEqualTo(fp32.rows());
-        for (int r = 0; r < fp32.rows(); r++) {
-            float[] a = fp32.row(r);
-            float[] b = tensorCores.row(r);
-            double scale = 1;
-            double worst = 0;
-            for (int i = 0; i < a.length; i++) {
-                scale = Math.max(scale, Math.abs(a[i]));
-                worst = Math.max(worst, Math.abs(a[i] - b[i]));
-            }
-            assertThat(worst / scale).as("%s row %d: max |tensor cores - fp32| / max(1, |logit|)", what, r)
-                    .isLessThanOrEqualTo(TOLERANCE);
-            assertThat(tensorCores.argmax(r)).as("%s row %d top-1", what, r).isEqualTo(fp32.argmax(r));
-        }
+        CudaParityTest.compare(what + " (tensor cores against the FP32 kernels)", fp32, tensorCores, TOLERANCE);
     }
 }
