@@ -631,35 +631,31 @@ extern "C" __global__ void expert_gate_up_t16_f32(const float* g, const float* u
 #define ATT_THREADS 128
 #define ATT_MAX_DIMS 4   // head_dim <= ATT_THREADS * ATT_MAX_DIMS = 512
 
-extern "C" __global__ void attention(const float* q, const float* k_cache, const float* v_cache, const int* positions,
-                                     const unsigned char* mask, int causal, const int* step, int tokens, int cached_nodes,
-                                     int heads, int kv_heads, int head_dim, int window, float scale, float* out) {
-    extern __shared__ float shared[];
-    float* qs = shared;              // the query head, [head_dim]
-    float* ps = shared + head_dim;   // this tile's softmax numerators, [ATT_THREADS]
-    int t = blockIdx.x / heads, h = blockIdx.x % heads;
+// Online-softmax attention of query head h of batch token t over cache slots [lo, hi), in tiles of
+// ATT_THREADS keys; qs holds the query head, ps one tile's scores. Leaves the running maximum m,
+// the sum l of exp(score - m) and the unnormalised sums acc (dimension tid + j * ATT_THREADS) in
+// every thread. Every thread of the block calls it.
+__device__ void attend_keys(const float* qs, float* ps, const float* k_cache, const float* v_cache,
+                            const int* positions, const unsigned char* mask, int causal, int t, int h, int start,
+                            int tokens, int cached_nodes, int heads, int kv_heads, int head_dim, int window,
+                            float scale, int lo, int hi, float& m, float& l, float acc[ATT_MAX_DIMS]) {
     int tid = threadIdx.x;
-    int qd = heads * head_dim, kvd = kv_heads * head_dim;
+    int kvd = kv_heads * head_dim;
     int kv_off = (h / (heads / kv_heads)) * head_dim;
-    for (int i = tid; i < head_dim; i += blockDim.x) qs[i] = q[(long long)t * qd + h * head_dim + i];
-    __syncthreads();
-
-    int start = step[0];   // the pass's first cache slot, read on the device (see qk_norm_rope)
-    int total = start + tokens;
     int mask_start = start - cached_nodes;
     int mask_cols = cached_nodes + tokens;
     int query_pos = positions[start + t];
-    float m = -INFINITY, l = 0.f;
-    float acc[ATT_MAX_DIMS];
+    m = -INFINITY;
+    l = 0.f;
 #pragma unroll
     for (int j = 0; j < ATT_MAX_DIMS; j++) acc[j] = 0.f;
 
     int warp = tid >> 5, lane = tid & 31, warps = blockDim.x >> 5;
-    for (int base = 0; base < total; base += ATT_THREADS) {
+    for (int base = lo; base < hi; base += ATT_THREADS) {
         // This tile's scores, a warp per key: the lanes split the head's dimensions, so a key row is
         // read in coalesced 128-byte pieces (a thread per key would read its row alone, one float at
         // a time). ps[key] = the scaled score, or -infinity where the key is hidden.
-        int keys = min(ATT_THREADS, total - base);
+        int keys = min(ATT_THREADS, hi - base);
         for (int key = warp; key < keys; key += warps) {
             int slot = base + key;
             bool visible;
@@ -703,10 +699,89 @@ extern "C" __global__ void attention(const float* q, const float* k_cache, const
         m = m_new;
         __syncthreads();   // ps is rewritten by the next tile
     }
+}
+
+// One (batch token, query head) per block over every visible slot. Block ATT_THREADS; dynamic
+// shared memory (head_dim + ATT_THREADS) floats.
+extern "C" __global__ void attention(const float* q, const float* k_cache, const float* v_cache, const int* positions,
+                                     const unsigned char* mask, int causal, const int* step, int tokens, int cached_nodes,
+                                     int heads, int kv_heads, int head_dim, int window, float scale, float* out) {
+    extern __shared__ float shared[];
+    float* qs = shared;              // the query head, [head_dim]
+    float* ps = shared + head_dim;   // this tile's softmax numerators, [ATT_THREADS]
+    int t = blockIdx.x / heads, h = blockIdx.x % heads;
+    int qd = heads * head_dim;
+    for (int i = threadIdx.x; i < head_dim; i += blockDim.x) qs[i] = q[(long long)t * qd + h * head_dim + i];
+    __syncthreads();
+    int start = step[0];   // the pass's first cache slot, read on the device (see qk_norm_rope)
+    float m, l, acc[ATT_MAX_DIMS];
+    attend_keys(qs, ps, k_cache, v_cache, positions, mask, causal, t, h, start, tokens, cached_nodes, heads, kv_heads,
+                head_dim, window, scale, 0, start + tokens, m, l, acc);
 #pragma unroll
     for (int j = 0; j < ATT_MAX_DIMS; j++) {
-        int d = tid + j * ATT_THREADS;
+        int d = threadIdx.x + j * ATT_THREADS;
         if (d < head_dim) out[(long long)t * qd + h * head_dim + d] = acc[j] / l;   // l > 0: a token sees itself
+    }
+}
+
+// Split-key attention ("flash decoding"): a decode step has one block per head, a few of the
+// GPU's SMs, and over a long cache each of them streams megabytes of keys and values alone. Here
+// grid (tokens * heads, splits): block s takes slots [s * chunk, (s + 1) * chunk) of the visible
+// ones, chunk = ceil(slots / splits) found on the device (the step's slot count is read there, so
+// a CUDA graph's launch fits every step), and leaves its maximum, sum and unnormalised products
+// in part_ml [(t * heads + h) * splits + s][2] and part_acc [...][head_dim]; attention_combine
+// rescales them to one maximum and divides. A split with no slots leaves m = -infinity, l = 0.
+extern "C" __global__ void attention_split(const float* q, const float* k_cache, const float* v_cache,
+                                           const int* positions, const unsigned char* mask, int causal, const int* step,
+                                           int tokens, int cached_nodes, int heads, int kv_heads, int head_dim,
+                                           int window, float scale, float* part_ml, float* part_acc) {
+    extern __shared__ float shared[];
+    float* qs = shared;
+    float* ps = shared + head_dim;
+    int t = blockIdx.x / heads, h = blockIdx.x % heads;
+    int splits = gridDim.y, split = blockIdx.y;
+    int qd = heads * head_dim;
+    for (int i = threadIdx.x; i < head_dim; i += blockDim.x) qs[i] = q[(long long)t * qd + h * head_dim + i];
+    __syncthreads();
+    int start = step[0];
+    int total = start + tokens;
+    int chunk = (total + splits - 1) / splits;
+    int lo = min(total, split * chunk), hi = min(total, lo + chunk);
+    float m, l, acc[ATT_MAX_DIMS];
+    attend_keys(qs, ps, k_cache, v_cache, positions, mask, causal, t, h, start, tokens, cached_nodes, heads, kv_heads,
+                head_dim, window, scale, lo, hi, m, l, acc);
+    long long part = (long long)blockIdx.x * splits + split;
+    if (threadIdx.x == 0) {
+        part_ml[2 * part] = m;
+        part_ml[2 * part + 1] = l;
+    }
+#pragma unroll
+    for (int j = 0; j < ATT_MAX_DIMS; j++) {
+        int d = threadIdx.x + j * ATT_THREADS;
+        if (d < head_dim) part_acc[part * head_dim + d] = acc[j];
+    }
+}
+
+// Joins attention_split's parts: one (batch token, query head) per block (grid tokens * heads,
+// block ATT_THREADS), in split order.
+extern "C" __global__ void attention_combine(const float* part_ml, const float* part_acc, int splits, int heads,
+                                             int head_dim, float* out) {
+    int t = blockIdx.x / heads, h = blockIdx.x % heads;
+    long long first = (long long)blockIdx.x * splits;
+    float m = -INFINITY;
+    for (int s = 0; s < splits; s++) m = fmaxf(m, part_ml[2 * (first + s)]);
+    float l = 0.f;
+    for (int s = 0; s < splits; s++) {
+        float ms = part_ml[2 * (first + s)];
+        if (ms != -INFINITY) l += part_ml[2 * (first + s) + 1] * expf(ms - m);
+    }
+    for (int d = threadIdx.x; d < head_dim; d += blockDim.x) {
+        float a = 0.f;
+        for (int s = 0; s < splits; s++) {
+            float ms = part_ml[2 * (first + s)];
+            if (ms != -INFINITY) a += part_acc[(first + s) * head_dim + d] * expf(ms - m);
+        }
+        out[(long long)t * heads * head_dim + h * head_dim + d] = a / l;   // l > 0: a token sees itself
     }
 }
 

@@ -53,6 +53,9 @@ final class CudaModelRunner implements ModelRunner {
     private static final int MAX_EXPERTS = 1024;
     private static final int MAX_TOP_K = 64;
     private static final int ATT_THREADS = 128;
+    /** Slots per block of split-key attention at a full cache, and the most splits (see attentionSplits). */
+    private static final int ATT_SPLIT_SLOTS = 256;
+    private static final int MAX_ATT_SPLITS = 32;
     private static final int ROUTER_THREADS = 1024;   // 32 warps share the router's rows
     private static final int BUDGET_THREADS = 256;
     private static final int GROUP_THREADS = 256;
@@ -433,9 +436,20 @@ final class CudaModelRunner implements ModelRunner {
         cu.launch("qk_norm_rope", tokens, 1, 1, BLOCK, 0, ws.q, k, v, cache.keys(l), cache.values(l), ws.step,
                 cache.positions(0), invFreq, a.qNorm(), a.kNorm(), normMode, c.numHeads(), c.numKvHeads(), c.headDim(),
                 (float) c.rmsNormEps(), c.clipQkv().isPresent() ? 1 : 0, (float) c.clipQkv().orElse(0));
-        cu.launch("attention", tokens * c.numHeads(), 1, 1, ATT_THREADS, (c.headDim() + ATT_THREADS) * Float.BYTES,
-                ws.q, cache.keys(l), cache.values(l), cache.positions(0), ws.mask, causal ? 1 : 0, ws.step, tokens,
-                cachedNodes, c.numHeads(), c.numKvHeads(), c.headDim(), c.slidingWindow(), attentionScale, ws.context);
+        int splits = attentionSplits(tokens, cache.capacity());
+        int attShared = (c.headDim() + ATT_THREADS) * Float.BYTES;
+        if (splits == 1) {
+            cu.launch("attention", tokens * c.numHeads(), 1, 1, ATT_THREADS, attShared, ws.q, cache.keys(l),
+                    cache.values(l), cache.positions(0), ws.mask, causal ? 1 : 0, ws.step, tokens, cachedNodes,
+                    c.numHeads(), c.numKvHeads(), c.headDim(), c.slidingWindow(), attentionScale, ws.context);
+        } else {
+            cu.launch("attention_split", tokens * c.numHeads(), splits, 1, ATT_THREADS, attShared, ws.q, cache.keys(l),
+                    cache.values(l), cache.positions(0), ws.mask, causal ? 1 : 0, ws.step, tokens, cachedNodes,
+                    c.numHeads(), c.numKvHeads(), c.headDim(), c.slidingWindow(), attentionScale, ws.attentionMaxSum,
+                    ws.attentionParts);
+            cu.launch("attention_combine", tokens * c.numHeads(), 1, 1, ATT_THREADS, 0, ws.attentionMaxSum,
+                    ws.attentionParts, splits, c.numHeads(), c.headDim(), ws.context);
+        }
         matmul(a.o(), ws.context, ws.delta, tokens);
         bias(ws.delta, tokens, c.hiddenSize(), a.oBias());
     }
@@ -604,6 +618,17 @@ final class CudaModelRunner implements ModelRunner {
         return ceil(pairs, tile) + Math.min(experts, pairs);
     }
 
+    /**
+     * How many blocks share each head's keys in a pass of {@code tokens} over a cache of
+     * {@code capacity} slots: one for multi-token passes (tokens x heads blocks fill the GPU), and
+     * for decode steps one per ATT_SPLIT_SLOTS slots of capacity, at most MAX_ATT_SPLITS, so that a
+     * long context is read by many SMs rather than one per head. Fixed per cache (a decode step's
+     * CUDA graph keeps its grid); the kernel divides the slots actually in use among the splits.
+     */
+    static int attentionSplits(int tokens, int capacity) {
+        return tokens == 1 ? Math.clamp(ceil(capacity, ATT_SPLIT_SLOTS), 1, MAX_ATT_SPLITS) : 1;
+    }
+
     /** The token tile of the matrix kernels for a pass of {@code tokens}: 1 for a decode step, else MM_TOKENS. */
     private static int tile(int tokens) {
         return tokens == 1 ? 1 : MM_TOKENS;
@@ -746,6 +771,8 @@ final class CudaModelRunner implements ModelRunner {
         final List<CUdeviceptr> all = new ArrayList<>();
         final CUdeviceptr x, normed, delta, q, newKeys, newValues, step, context, gate, up, expertOut, shared, logits,
                 tokenIds, mask;
+        /** Split-key attention's parts (decode steps): per head and split, [max, sum] and the products. */
+        final CUdeviceptr attentionMaxSum, attentionParts;
         final CUdeviceptr tokenWeights, argmax, parentRows, parentProbs, work, workCount, expertStart, pairToken, pairWeight, slotPair;
         /** Every MoE layer's routing of a pass, laid out by {@link #layout}. */
         final CUdeviceptr routingBlock;
@@ -769,6 +796,8 @@ final class CudaModelRunner implements ModelRunner {
             newValues = mem(tokens * c.kvDim() * f);
             step = mem(4);   // the pass's first cache slot
             context = mem(tokens * c.queryDim() * f);
+            attentionMaxSum = mem((long) c.numHeads() * MAX_ATT_SPLITS * 2 * f);
+            attentionParts = mem((long) c.queryDim() * MAX_ATT_SPLITS * f);
             gate = mem(pairs * widestFfn * f);
             up = mem(tokens * widestFfn * f);   // dense SwiGLU only: the experts' gate/up product fuses it
             expertOut = mem(pairs * d * f);

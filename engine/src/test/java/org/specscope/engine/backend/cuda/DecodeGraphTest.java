@@ -66,8 +66,11 @@ class DecodeGraphTest {
             assertThat(graphed.graphLaunches()).as("the tree pass kept the graph").isEqualTo(7);
 
             // A longer pass grows the workspace: the graph's buffers are gone, so it is captured again.
-            KvCache c = graphed.newKvCache(80);
-            KvCache d = plain.newKvCache(80);
+            // The new cache is long enough for split-key attention (3 splits), whose launches the
+            // graph then replays.
+            KvCache c = graphed.newKvCache(600);
+            KvCache d = plain.newKvCache(600);
+            assertThat(CudaModelRunner.attentionSplits(1, c.capacity())).isEqualTo(3);
             int[] longer = new int[40];
             for (int i = 0; i < longer.length; i++) {
                 longer[i] = prompt[i % prompt.length];

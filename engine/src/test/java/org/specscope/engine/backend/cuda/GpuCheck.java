@@ -23,7 +23,7 @@ public final class GpuCheck {
                         selectClass(CudaPeaksTest.class), selectClass(KernelLauncherTest.class),
                         selectClass(DrawTokenTest.class), selectClass(RouterTiesTest.class),
                         selectClass(DecodeGraphTest.class), selectClass(TensorCoreKernelsTest.class),
-                        selectClass(TensorCorePassesTest.class),
+                        selectClass(TensorCorePassesTest.class), selectClass(SplitAttentionTest.class),
                         selectClass("org.specscope.engine.cli.RunOnCudaTest"),
                         selectClass("org.specscope.engine.session.SessionOnCudaTest"))
                 .build();

@@ -1,0 +1,187 @@
+package org.specscope.engine.backend.cuda;
+
+import jcuda.driver.CUdeviceptr;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.specscope.engine.SampleModelDirs;
+import org.specscope.engine.backend.ForwardBatch;
+import org.specscope.engine.backend.KernelProfile;
+import org.specscope.engine.backend.KvCache;
+import org.specscope.engine.backend.Logits;
+import org.specscope.engine.model.Model;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+import java.util.concurrent.atomic.AtomicReference;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Split-key attention (attention_split, then attention_combine) computes what one block per head
+ * computes, for any number of splits, including more splits than slots (empty splits): under a
+ * causal mask, a tree mask after cached nodes, a sliding window, grouped-query heads and heads
+ * wider than the block. Decode steps over a long cache use it, and give the logits of a short
+ * cache's unsplit attention. Skipped without a CUDA device; the build's second test run drives
+ * it against the CUDA emulator.
+ */
+class SplitAttentionTest {
+
+    static final int ATT_THREADS = 128;
+    /** |split - unsplit| <= TOLERANCE * max |v| per output. */
+    static final double TOLERANCE = 2e-6;
+
+    @RegisterExtension
+    static final CudaContextExtension DEVICE = new CudaContextExtension();
+
+    private static CudaContext cu() {
+        return DEVICE.context();
+    }
+
+    @ParameterizedTest(name = "{0} tokens after slot {1}, {2} cached nodes, heads {3}/{4} x {5}, window {6}, {7} splits")
+    @CsvSource({
+            "1, 300, 0, 4, 2, 64, 0, 2",      // a decode step, causal
+            "1, 300, 0, 4, 2, 64, 0, 7",      // splits that do not divide the slots
+            "1, 3, 0, 2, 2, 32, 0, 32",       // more splits than slots: most are empty
+            "1, 500, 0, 2, 1, 160, 0, 5",     // a head wider than the block (ATT_MAX_DIMS > 1)
+            "1, 400, 0, 4, 4, 64, 100, 6",    // a sliding window hides the older slots: early splits see nothing
+            "5, 200, 2, 4, 2, 64, 0, 3"})     // a tree of 5 nodes after 2 cached ones (a mask)
+    void splitAttentionComputesWhatOneBlockPerHeadComputes(int tokens, int start, int cachedNodes, int heads,
+                                                           int kvHeads, int headDim, int window, int splits) {
+        SplittableRandom random = new SplittableRandom(start * 31L + splits);
+        int slots = start + tokens;
+        int qd = heads * headDim;
+        int kvd = kvHeads * headDim;
+        float[] q = gaussian(tokens * qd, random);
+        float[] keys = gaussian(slots * kvd, random);
+        float[] values = gaussian(slots * kvd, random);
+        int[] parents = {-1, 0, 0, 1, 2};   // the tree case: nodes 1 and 2 under 0, then one under each
+        int[] positions = new int[slots];
+        for (int s = 0; s < slots; s++) {
+            positions[s] = s;
+        }
+        boolean causal = cachedNodes == 0;
+        byte[] mask = new byte[Math.max(1, tokens * (cachedNodes + tokens))];
+        if (!causal) {
+            int cols = cachedNodes + tokens;
+            for (int t = 0; t < tokens; t++) {
+                int depth = 0;
+                for (int a = t; a >= 0; a = parents[a]) {
+                    mask[t * cols + cachedNodes + a] = 1;   // the node and its ancestors
+                    depth++;
+                }
+                mask[t * cols] = (byte) (t % 2);   // every other node also sees the first cached node
+                positions[start + t] = start + depth - 1;
+            }
+        }
+        float scale = (float) (1 / Math.sqrt(headDim));
+
+        List<CUdeviceptr> owned = new ArrayList<>();
+        try {
+            CUdeviceptr dq = upload(q, owned);
+            CUdeviceptr dk = upload(keys, owned);
+            CUdeviceptr dv = upload(values, owned);
+            CUdeviceptr dPositions = upload(positions, owned);
+            CUdeviceptr dMask = cu().alloc(mask.length, "mask");
+            owned.add(dMask);
+            cu().upload(mask, mask.length, dMask);
+            CUdeviceptr dStep = upload(new int[]{start}, owned);
+            CUdeviceptr whole = alloc(tokens * qd, owned);
+            CUdeviceptr split = alloc(tokens * qd, owned);
+            CUdeviceptr maxSum = alloc((long) tokens * heads * splits * 2, owned);
+            CUdeviceptr parts = alloc((long) tokens * qd * splits, owned);
+            int shared = (headDim + ATT_THREADS) * Float.BYTES;
+            cu().launch("attention", tokens * heads, 1, 1, ATT_THREADS, shared, dq, dk, dv, dPositions, dMask,
+                    causal ? 1 : 0, dStep, tokens, cachedNodes, heads, kvHeads, headDim, window, scale, whole);
+            cu().launch("attention_split", tokens * heads, splits, 1, ATT_THREADS, shared, dq, dk, dv, dPositions,
+                    dMask, causal ? 1 : 0, dStep, tokens, cachedNodes, heads, kvHeads, headDim, window, scale, maxSum,
+                    parts);
+            cu().launch("attention_combine", tokens * heads, 1, 1, ATT_THREADS, 0, maxSum, parts, splits, heads, headDim,
+                    split);
+            float[] expected = download(whole, tokens * qd);
+            float[] actual = download(split, tokens * qd);
+            double largest = 0;
+            for (float v : values) {
+                largest = Math.max(largest, Math.abs(v));
+            }
+            for (int i = 0; i < expected.length; i++) {
+                assertThat(Double.isFinite(actual[i])).as("output %d is finite", i).isTrue();
+                assertThat((double) Math.abs(actual[i] - expected[i])).as("output %d: %s vs %s", i, actual[i], expected[i])
+                        .isLessThanOrEqualTo(TOLERANCE * largest);
+            }
+        } finally {
+            owned.forEach(CudaContext::free);
+        }
+    }
+
+    @Test
+    void decodeStepsSplitTheKeysOfLongCachesOnly() {
+        assertThat(CudaModelRunner.attentionSplits(1, 40)).isEqualTo(1);
+        assertThat(CudaModelRunner.attentionSplits(1, 256)).isEqualTo(1);
+        assertThat(CudaModelRunner.attentionSplits(1, 257)).isEqualTo(2);
+        assertThat(CudaModelRunner.attentionSplits(1, 4096)).isEqualTo(16);
+        assertThat(CudaModelRunner.attentionSplits(1, 1 << 20)).as("at most 32").isEqualTo(32);
+        assertThat(CudaModelRunner.attentionSplits(64, 4096)).as("a 64-token pass fills the GPU by itself").isEqualTo(1);
+    }
+
+    /** The sample model decoding over a 1,100-slot cache (5 splits) gives the logits of a 100-slot one (no split). */
+    @Test
+    void decodeOverALongCacheGivesTheLogitsOfAShortOne() {
+        try (CudaBackend cuda = new CudaBackend(CudaTestDevice.usable());
+             Model model = Model.open(SampleModelDirs.TARGET);
+             CudaModelRunner runner = (CudaModelRunner) cuda.load(model)) {
+            int[] prompt = model.tokenizer().encode("Once upon a time there was a small model that ran on a big GPU.");
+            KvCache shortCache = runner.newKvCache(100);
+            KvCache longCache = runner.newKvCache(1100);
+            ForwardBatch prefill = ForwardBatch.sequence(prompt, 0, ForwardBatch.LogitRows.LAST);
+            runner.forward(prefill, shortCache);
+            runner.forward(prefill, longCache);
+            int next = prompt[prompt.length - 1];
+            for (int step = 0; step < 4; step++) {
+                ForwardBatch decode = ForwardBatch.sequence(new int[]{next}, shortCache.length(), ForwardBatch.LogitRows.LAST);
+                Logits unsplit = runner.forward(decode, shortCache);
+                AtomicReference<Logits> split = new AtomicReference<>();
+                KernelProfile profile = cuda.profileKernels(() -> split.set(runner.forward(decode, longCache)), 1)
+                        .orElseThrow();
+                assertThat(profile.kernels()).extracting(KernelProfile.KernelTime::kernel)
+                        .contains("attention_split", "attention_combine").doesNotContain("attention");
+                CudaParityTest.compare("decode step " + step + " over 1,100 slots against 100", unsplit, split.get(), 1e-5);
+                next = unsplit.argmax(0);
+            }
+        }
+    }
+
+    private static float[] gaussian(int n, SplittableRandom random) {
+        float[] v = new float[n];
+        for (int i = 0; i < n; i++) {
+            v[i] = (float) random.nextGaussian();
+        }
+        return v;
+    }
+
+    private static CUdeviceptr alloc(long floats, List<CUdeviceptr> owned) {
+        CUdeviceptr p = cu().alloc(floats * Float.BYTES, "test buffer");
+        owned.add(p);
+        return p;
+    }
+
+    private static CUdeviceptr upload(float[] values, List<CUdeviceptr> owned) {
+        CUdeviceptr p = alloc(values.length, owned);
+        cu().upload(values, p);
+        return p;
+    }
+
+    private static CUdeviceptr upload(int[] values, List<CUdeviceptr> owned) {
+        CUdeviceptr p = alloc(values.length, owned);
+        cu().upload(values, values.length, p);
+        return p;
+    }
+
+    private static float[] download(CUdeviceptr p, int n) {
+        float[] out = new float[n];
+        cu().download(p, 0, out, n);
+        return out;
+    }
+}
