@@ -12,8 +12,6 @@ import org.specscope.engine.backend.KvCache;
 import org.specscope.engine.backend.Logits;
 import org.specscope.engine.model.Model;
 
-import java.util.ArrayList;
-import java.util.List;
 import java.util.SplittableRandom;
 import java.util.concurrent.atomic.AtomicReference;
 
@@ -54,9 +52,9 @@ class SplitAttentionTest {
         int slots = start + tokens;
         int qd = heads * headDim;
         int kvd = kvHeads * headDim;
-        float[] q = gaussian(tokens * qd, random);
-        float[] keys = gaussian(slots * kvd, random);
-        float[] values = gaussian(slots * kvd, random);
+        float[] q = DeviceBuffers.gaussian(tokens * qd, random);
+        float[] keys = DeviceBuffers.gaussian(slots * kvd, random);
+        float[] values = DeviceBuffers.gaussian(slots * kvd, random);
         int[] parents = {-1, 0, 0, 1, 2};   // the tree case: nodes 1 and 2 under 0, then one under each
         int[] positions = new int[slots];
         for (int s = 0; s < slots; s++) {
@@ -78,20 +76,17 @@ class SplitAttentionTest {
         }
         float scale = (float) (1 / Math.sqrt(headDim));
 
-        List<CUdeviceptr> owned = new ArrayList<>();
-        try {
-            CUdeviceptr dq = upload(q, owned);
-            CUdeviceptr dk = upload(keys, owned);
-            CUdeviceptr dv = upload(values, owned);
-            CUdeviceptr dPositions = upload(positions, owned);
-            CUdeviceptr dMask = cu().alloc(mask.length, "mask");
-            owned.add(dMask);
-            cu().upload(mask, mask.length, dMask);
-            CUdeviceptr dStep = upload(new int[]{start}, owned);
-            CUdeviceptr whole = alloc(tokens * qd, owned);
-            CUdeviceptr split = alloc(tokens * qd, owned);
-            CUdeviceptr maxSum = alloc((long) tokens * heads * splits * 2, owned);
-            CUdeviceptr parts = alloc((long) tokens * qd * splits, owned);
+        try (DeviceBuffers buffers = new DeviceBuffers(cu())) {
+            CUdeviceptr dq = buffers.of(q);
+            CUdeviceptr dk = buffers.of(keys);
+            CUdeviceptr dv = buffers.of(values);
+            CUdeviceptr dPositions = buffers.of(positions);
+            CUdeviceptr dMask = buffers.of(mask);
+            CUdeviceptr dStep = buffers.of(new int[]{start});
+            CUdeviceptr whole = buffers.floats(tokens * qd);
+            CUdeviceptr split = buffers.floats(tokens * qd);
+            CUdeviceptr maxSum = buffers.floats((long) tokens * heads * splits * 2);
+            CUdeviceptr parts = buffers.floats((long) tokens * qd * splits);
             int shared = (headDim + ATT_THREADS) * Float.BYTES;
             cu().launch("attention", tokens * heads, 1, 1, ATT_THREADS, shared, dq, dk, dv, dPositions, dMask,
                     causal ? 1 : 0, dStep, tokens, cachedNodes, heads, kvHeads, headDim, window, scale, whole);
@@ -100,8 +95,8 @@ class SplitAttentionTest {
                     parts);
             cu().launch("attention_combine", tokens * heads, 1, 1, ATT_THREADS, 0, maxSum, parts, splits, heads, headDim,
                     split);
-            float[] expected = download(whole, tokens * qd);
-            float[] actual = download(split, tokens * qd);
+            float[] expected = buffers.read(whole, tokens * qd);
+            float[] actual = buffers.read(split, tokens * qd);
             double largest = 0;
             for (float v : values) {
                 largest = Math.max(largest, Math.abs(v));
@@ -111,8 +106,6 @@ class SplitAttentionTest {
                 assertThat((double) Math.abs(actual[i] - expected[i])).as("output %d: %s vs %s", i, actual[i], expected[i])
                         .isLessThanOrEqualTo(TOLERANCE * largest);
             }
-        } finally {
-            owned.forEach(CudaContext::free);
         }
     }
 
@@ -151,37 +144,5 @@ class SplitAttentionTest {
                 next = unsplit.argmax(0);
             }
         }
-    }
-
-    private static float[] gaussian(int n, SplittableRandom random) {
-        float[] v = new float[n];
-        for (int i = 0; i < n; i++) {
-            v[i] = (float) random.nextGaussian();
-        }
-        return v;
-    }
-
-    private static CUdeviceptr alloc(long floats, List<CUdeviceptr> owned) {
-        CUdeviceptr p = cu().alloc(floats * Float.BYTES, "test buffer");
-        owned.add(p);
-        return p;
-    }
-
-    private static CUdeviceptr upload(float[] values, List<CUdeviceptr> owned) {
-        CUdeviceptr p = alloc(values.length, owned);
-        cu().upload(values, p);
-        return p;
-    }
-
-    private static CUdeviceptr upload(int[] values, List<CUdeviceptr> owned) {
-        CUdeviceptr p = alloc(values.length, owned);
-        cu().upload(values, values.length, p);
-        return p;
-    }
-
-    private static float[] download(CUdeviceptr p, int n) {
-        float[] out = new float[n];
-        cu().download(p, 0, out, n);
-        return out;
     }
 }

@@ -8,11 +8,6 @@ import org.junit.jupiter.params.provider.CsvSource;
 import org.specscope.engine.model.safetensors.SafetensorsWriter;
 import org.specscope.engine.tensor.Tensor;
 
-import java.lang.foreign.Arena;
-import java.lang.foreign.MemorySegment;
-import java.lang.foreign.ValueLayout;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.SplittableRandom;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -45,22 +40,19 @@ class TensorCoreKernelsTest {
     void matmulMatchesTheExactProduct(int rows, int cols, int tokens) {
         SplittableRandom random = new SplittableRandom(rows * 7919L + cols * 31L + tokens);
         Bf16Matrix w = Bf16Matrix.random(rows, cols, random);
-        float[] x = gaussian(tokens * cols, random);
-        List<CUdeviceptr> owned = new ArrayList<>();
-        CUdeviceptr dw = w.upload(owned);
-        CUdeviceptr dx = upload(x, owned);
-        CUdeviceptr dy = alloc((long) tokens * rows, owned);
-        try {
+        float[] x = DeviceBuffers.gaussian(tokens * cols, random);
+        try (DeviceBuffers buffers = new DeviceBuffers(cu())) {
+            CUdeviceptr dw = buffers.ofBf16(w.bits());
+            CUdeviceptr dx = buffers.of(x);
+            CUdeviceptr dy = buffers.floats((long) tokens * rows);
             cu().launch("matmul_mma_bf16", ceil(tokens, TILE), ceil(rows, ROWS_PER_BLOCK), 1, BLOCK, 0, dw, dx, dy,
                     rows, cols, tokens);
-            float[] y = download(dy, tokens * rows);
+            float[] y = buffers.read(dy, tokens * rows);
             for (int t = 0; t < tokens; t++) {
                 for (int r = 0; r < rows; r++) {
                     assertExact(y[t * rows + r], w, r, x, t * cols, "token " + t + " row " + r);
                 }
             }
-        } finally {
-            owned.forEach(CudaContext::free);
         }
     }
 
@@ -70,32 +62,29 @@ class TensorCoreKernelsTest {
         int tokens = 21;
         int[] rows = {64, 32, 160};   // 1, 1 and 2 row blocks; the last block of c half used
         SplittableRandom random = new SplittableRandom(3);
-        float[] x = gaussian(tokens * cols, random);
-        List<CUdeviceptr> owned = new ArrayList<>();
-        Bf16Matrix[] w = new Bf16Matrix[3];
-        CUdeviceptr[] dw = new CUdeviceptr[3];
-        CUdeviceptr[] dy = new CUdeviceptr[3];
-        int blocks = 0;
-        for (int m = 0; m < 3; m++) {
-            w[m] = Bf16Matrix.random(rows[m], cols, random);
-            dw[m] = w[m].upload(owned);
-            dy[m] = alloc((long) tokens * rows[m], owned);
-            blocks += ceil(rows[m], ROWS_PER_BLOCK);
-        }
-        CUdeviceptr dx = upload(x, owned);
-        try {
+        float[] x = DeviceBuffers.gaussian(tokens * cols, random);
+        try (DeviceBuffers buffers = new DeviceBuffers(cu())) {
+            Bf16Matrix[] w = new Bf16Matrix[3];
+            CUdeviceptr[] dw = new CUdeviceptr[3];
+            CUdeviceptr[] dy = new CUdeviceptr[3];
+            int blocks = 0;
+            for (int m = 0; m < 3; m++) {
+                w[m] = Bf16Matrix.random(rows[m], cols, random);
+                dw[m] = buffers.ofBf16(w[m].bits());
+                dy[m] = buffers.floats((long) tokens * rows[m]);
+                blocks += ceil(rows[m], ROWS_PER_BLOCK);
+            }
+            CUdeviceptr dx = buffers.of(x);
             cu().launch("matmul3_mma_bf16", ceil(tokens, TILE), blocks, 1, BLOCK, 0, dw[0], dw[1], dw[2], dx, dy[0],
                     dy[1], dy[2], rows[0], rows[1], rows[2], cols, tokens);
             for (int m = 0; m < 3; m++) {
-                float[] y = download(dy[m], tokens * rows[m]);
+                float[] y = buffers.read(dy[m], tokens * rows[m]);
                 for (int t = 0; t < tokens; t++) {
                     for (int r = 0; r < rows[m]; r++) {
                         assertExact(y[t * rows[m] + r], w[m], r, x, t * cols, "matrix " + m + " token " + t + " row " + r);
                     }
                 }
             }
-        } finally {
-            owned.forEach(CudaContext::free);
         }
     }
 
@@ -122,28 +111,27 @@ class TensorCoreKernelsTest {
         Bf16Matrix gate = Bf16Matrix.random(experts * width, hidden, random);
         Bf16Matrix up = Bf16Matrix.random(experts * width, hidden, random);
         Bf16Matrix down = Bf16Matrix.random(experts * hidden, width, random);
-        float[] x = gaussian(tokens * hidden, random);
+        float[] x = DeviceBuffers.gaussian(tokens * hidden, random);
         long stride = (long) width * hidden;
 
-        List<CUdeviceptr> owned = new ArrayList<>();
-        CUdeviceptr dGate = gate.upload(owned);
-        CUdeviceptr dUp = up.upload(owned);
-        CUdeviceptr dDown = down.upload(owned);
-        CUdeviceptr dWork = upload(work, owned);
-        CUdeviceptr dCount = upload(new int[]{items, 0}, owned);
-        CUdeviceptr dStart = upload(expertStart, owned);
-        CUdeviceptr dGather = upload(pairToken, owned);
-        CUdeviceptr dx = upload(x, owned);
-        CUdeviceptr dAct = alloc((long) pairs * width, owned);
-        CUdeviceptr dOut = alloc((long) pairs * hidden, owned);
-        // One item more than the list holds, as the runner's bound launches: it must do nothing.
-        try {
+        try (DeviceBuffers buffers = new DeviceBuffers(cu())) {
+            CUdeviceptr dGate = buffers.ofBf16(gate.bits());
+            CUdeviceptr dUp = buffers.ofBf16(up.bits());
+            CUdeviceptr dDown = buffers.ofBf16(down.bits());
+            CUdeviceptr dWork = buffers.of(work);
+            CUdeviceptr dCount = buffers.of(new int[]{items, 0});
+            CUdeviceptr dStart = buffers.of(expertStart);
+            CUdeviceptr dGather = buffers.of(pairToken);
+            CUdeviceptr dx = buffers.of(x);
+            CUdeviceptr dAct = buffers.floats((long) pairs * width);
+            CUdeviceptr dOut = buffers.floats((long) pairs * hidden);
+            // One item more than the list holds, as the runner's bound launches: it must do nothing.
             cu().launch("expert_gate_up_mma_bf16", ceil(width, ROWS_PER_BLOCK), items + 1, 1, BLOCK, 0, dGate, dUp,
                     stride, dWork, dCount, dStart, dGather, dx, dAct, width, hidden);
             cu().launch("expert_matmul_mma_bf16", ceil(hidden, ROWS_PER_BLOCK), items + 1, 1, BLOCK, 0, dDown, stride,
                     dWork, dCount, dStart, dAct, dOut, hidden, width);
-            float[] act = download(dAct, pairs * width);
-            float[] out = download(dOut, pairs * hidden);
+            float[] act = buffers.read(dAct, pairs * width);
+            float[] out = buffers.read(dOut, pairs * hidden);
             for (int e = 0; e < experts; e++) {
                 for (int p = expertStart[e]; p < expertStart[e + 1]; p++) {
                     int xAt = pairToken[p] * hidden;
@@ -161,8 +149,6 @@ class TensorCoreKernelsTest {
                     }
                 }
             }
-        } finally {
-            owned.forEach(CudaContext::free);
         }
     }
 
@@ -200,49 +186,6 @@ class TensorCoreKernelsTest {
             }
             return sum;
         }
-
-        CUdeviceptr upload(List<CUdeviceptr> owned) {
-            CUdeviceptr p = alloc(bits.length / 2 + 1, owned);
-            try (Arena arena = Arena.ofConfined()) {
-                MemorySegment segment = arena.allocate((long) bits.length * Short.BYTES, 16);
-                MemorySegment.copy(bits, 0, segment, ValueLayout.JAVA_SHORT, 0, bits.length);
-                cu().upload(segment, p, 0, () -> { });
-            }
-            return p;
-        }
-    }
-
-    private static float[] gaussian(int n, SplittableRandom random) {
-        float[] v = new float[n];
-        for (int i = 0; i < n; i++) {
-            v[i] = (float) random.nextGaussian();
-        }
-        return v;
-    }
-
-    /** Device memory for {@code floats} 4-byte values. */
-    private static CUdeviceptr alloc(long floats, List<CUdeviceptr> owned) {
-        CUdeviceptr p = cu().alloc(floats * Float.BYTES, "test buffer");
-        owned.add(p);
-        return p;
-    }
-
-    private static CUdeviceptr upload(float[] values, List<CUdeviceptr> owned) {
-        CUdeviceptr p = alloc(values.length, owned);
-        cu().upload(values, p);
-        return p;
-    }
-
-    private static CUdeviceptr upload(int[] values, List<CUdeviceptr> owned) {
-        CUdeviceptr p = alloc(values.length, owned);
-        cu().upload(values, values.length, p);
-        return p;
-    }
-
-    private static float[] download(CUdeviceptr p, int n) {
-        float[] out = new float[n];
-        cu().download(p, 0, out, n);
-        return out;
     }
 
     private static int ceil(int a, int b) {
