@@ -620,13 +620,15 @@ final class CudaModelRunner implements ModelRunner {
 
     /**
      * How many blocks share each head's keys in a pass of {@code tokens} over a cache of
-     * {@code capacity} slots: one for multi-token passes (tokens x heads blocks fill the GPU), and
-     * for decode steps one per ATT_SPLIT_SLOTS slots of capacity, at most MAX_ATT_SPLITS, so that a
-     * long context is read by many SMs rather than one per head. Fixed per cache (a decode step's
-     * CUDA graph keeps its grid); the kernel divides the slots actually in use among the splits.
+     * {@code capacity} slots: one per ATT_SPLIT_SLOTS slots of capacity, so that a long context is
+     * read by many SMs rather than one per head, with tokens x splits at most MAX_ATT_SPLITS
+     * (decode steps and short chains or trees split; a 32-token pass fills the GPU by itself, and
+     * the workspace's parts hold MAX_ATT_SPLITS per head). Fixed per cache (a decode step's CUDA
+     * graph keeps its grid); the kernel divides the slots actually in use among the splits.
      */
     static int attentionSplits(int tokens, int capacity) {
-        return tokens == 1 ? Math.clamp(ceil(capacity, ATT_SPLIT_SLOTS), 1, MAX_ATT_SPLITS) : 1;
+        int most = MAX_ATT_SPLITS / tokens;
+        return most <= 1 ? 1 : Math.clamp(ceil(capacity, ATT_SPLIT_SLOTS), 1, most);
     }
 
     /** The token tile of the matrix kernels for a pass of {@code tokens}: 1 for a decode step, else MM_TOKENS. */
@@ -771,7 +773,7 @@ final class CudaModelRunner implements ModelRunner {
         final List<CUdeviceptr> all = new ArrayList<>();
         final CUdeviceptr x, normed, delta, q, newKeys, newValues, step, context, gate, up, expertOut, shared, logits,
                 tokenIds, mask;
-        /** Split-key attention's parts (decode steps): per head and split, [max, sum] and the products. */
+        /** Split-key attention's parts: per token, head and split, [max, sum] and the products (tokens x splits <= MAX_ATT_SPLITS). */
         final CUdeviceptr attentionMaxSum, attentionParts;
         final CUdeviceptr tokenWeights, argmax, parentRows, parentProbs, work, workCount, expertStart, pairToken, pairWeight, slotPair;
         /** Every MoE layer's routing of a pass, laid out by {@link #layout}. */

@@ -6,6 +6,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.specscope.engine.SampleModelDirs;
+import org.specscope.engine.backend.AttentionMask;
 import org.specscope.engine.backend.ForwardBatch;
 import org.specscope.engine.backend.KernelProfile;
 import org.specscope.engine.backend.KvCache;
@@ -21,8 +22,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * Split-key attention (attention_split, then attention_combine) computes what one block per head
  * computes, for any number of splits, including more splits than slots (empty splits): under a
  * causal mask, a tree mask after cached nodes, a sliding window, grouped-query heads and heads
- * wider than the block. Decode steps over a long cache use it, and give the logits of a short
- * cache's unsplit attention. Skipped without a CUDA device; the build's second test run drives
+ * wider than the block. Decode steps and short trees over a long cache use it, and give the
+ * logits of a short cache's unsplit attention. Skipped without a CUDA device; the build's second test run drives
  * it against the CUDA emulator.
  */
 class SplitAttentionTest {
@@ -110,13 +111,17 @@ class SplitAttentionTest {
     }
 
     @Test
-    void decodeStepsSplitTheKeysOfLongCachesOnly() {
+    void shortPassesSplitTheKeysOfLongCachesOnly() {
         assertThat(CudaModelRunner.attentionSplits(1, 40)).isEqualTo(1);
         assertThat(CudaModelRunner.attentionSplits(1, 256)).isEqualTo(1);
         assertThat(CudaModelRunner.attentionSplits(1, 257)).isEqualTo(2);
         assertThat(CudaModelRunner.attentionSplits(1, 4096)).isEqualTo(16);
         assertThat(CudaModelRunner.attentionSplits(1, 1 << 20)).as("at most 32").isEqualTo(32);
-        assertThat(CudaModelRunner.attentionSplits(64, 4096)).as("a 64-token pass fills the GPU by itself").isEqualTo(1);
+        assertThat(CudaModelRunner.attentionSplits(5, 4096)).as("a short chain: tokens x splits <= 32").isEqualTo(6);
+        assertThat(CudaModelRunner.attentionSplits(5, 600)).isEqualTo(3);
+        assertThat(CudaModelRunner.attentionSplits(16, 4096)).isEqualTo(2);
+        assertThat(CudaModelRunner.attentionSplits(17, 4096)).as("a 17-token pass fills the GPU by itself").isEqualTo(1);
+        assertThat(CudaModelRunner.attentionSplits(64, 4096)).isEqualTo(1);
     }
 
     /** The sample model decoding over a 1,100-slot cache (5 splits) gives the logits of a 100-slot one (no split). */
@@ -143,6 +148,17 @@ class SplitAttentionTest {
                 CudaParityTest.compare("decode step " + step + " over 1,100 slots against 100", unsplit, split.get(), 1e-5);
                 next = unsplit.argmax(0);
             }
+            // A 5-node tree (6 splits over 1,100 slots), its mask applied in every split.
+            int at = shortCache.length();
+            int[] parents = {-1, 0, 0, 1, 2};
+            int[] tokens = {next, prompt[1], prompt[2], prompt[3], prompt[4]};
+            int[] positions = {at, at + 1, at + 1, at + 2, at + 2};
+            ForwardBatch tree = new ForwardBatch(tokens, positions, AttentionMask.tree(parents), ForwardBatch.LogitRows.ALL);
+            Logits unsplit = runner.forward(tree, shortCache);
+            AtomicReference<Logits> split = new AtomicReference<>();
+            KernelProfile profile = cuda.profileKernels(() -> split.set(runner.forward(tree, longCache)), 1).orElseThrow();
+            assertThat(profile.kernels()).extracting(KernelProfile.KernelTime::kernel).contains("attention_split");
+            CudaParityTest.compare("a 5-node tree over 1,100 slots against 100", unsplit, split.get(), 1e-5);
         }
     }
 }
