@@ -701,56 +701,57 @@ __device__ void attend_keys(const float* qs, float* ps, const float* k_cache, co
     }
 }
 
-// One (batch token, query head) per block over every visible slot. Block ATT_THREADS; dynamic
-// shared memory (head_dim + ATT_THREADS) floats.
-extern "C" __global__ void attention(const float* q, const float* k_cache, const float* v_cache, const int* positions,
-                                     const unsigned char* mask, int causal, const int* step, int tokens, int cached_nodes,
-                                     int heads, int kv_heads, int head_dim, int window, float scale, float* out) {
+// Query head h of batch token t (block x = t * heads + h) over the split-th of `splits` equal shares
+// of the pass's slots (every slot for one split): loads the query head into shared memory, then
+// attend_keys. The slot count is read on the device (step[0]: the pass's first cache slot, see
+// qk_norm_rope), so a decode step's launches fit every step. Dynamic shared memory: (head_dim +
+// ATT_THREADS) floats.
+__device__ void attend_share(const float* q, const float* k_cache, const float* v_cache, const int* positions,
+                             const unsigned char* mask, int causal, const int* step, int tokens, int cached_nodes,
+                             int heads, int kv_heads, int head_dim, int window, float scale, int splits, int split,
+                             float& m, float& l, float acc[ATT_MAX_DIMS]) {
     extern __shared__ float shared[];
     float* qs = shared;              // the query head, [head_dim]
-    float* ps = shared + head_dim;   // this tile's softmax numerators, [ATT_THREADS]
+    float* ps = shared + head_dim;   // a tile's softmax numerators, [ATT_THREADS]
     int t = blockIdx.x / heads, h = blockIdx.x % heads;
-    int qd = heads * head_dim;
-    for (int i = threadIdx.x; i < head_dim; i += blockDim.x) qs[i] = q[(long long)t * qd + h * head_dim + i];
-    __syncthreads();
-    int start = step[0];   // the pass's first cache slot, read on the device (see qk_norm_rope)
-    float m, l, acc[ATT_MAX_DIMS];
-    attend_keys(qs, ps, k_cache, v_cache, positions, mask, causal, t, h, start, tokens, cached_nodes, heads, kv_heads,
-                head_dim, window, scale, 0, start + tokens, m, l, acc);
-#pragma unroll
-    for (int j = 0; j < ATT_MAX_DIMS; j++) {
-        int d = threadIdx.x + j * ATT_THREADS;
-        if (d < head_dim) out[(long long)t * qd + h * head_dim + d] = acc[j] / l;   // l > 0: a token sees itself
-    }
-}
-
-// Split-key attention ("flash decoding"): a decode step has one block per head, a few of the
-// GPU's SMs, and over a long cache each of them streams megabytes of keys and values alone. Here
-// grid (tokens * heads, splits): block s takes slots [s * chunk, (s + 1) * chunk) of the visible
-// ones, chunk = ceil(slots / splits) found on the device (the step's slot count is read there, so
-// a CUDA graph's launch fits every step), and leaves its maximum, sum and unnormalised products
-// in part_ml [(t * heads + h) * splits + s][2] and part_acc [...][head_dim]; attention_combine
-// rescales them to one maximum and divides. A split with no slots leaves m = -infinity, l = 0.
-extern "C" __global__ void attention_split(const float* q, const float* k_cache, const float* v_cache,
-                                           const int* positions, const unsigned char* mask, int causal, const int* step,
-                                           int tokens, int cached_nodes, int heads, int kv_heads, int head_dim,
-                                           int window, float scale, float* part_ml, float* part_acc) {
-    extern __shared__ float shared[];
-    float* qs = shared;
-    float* ps = shared + head_dim;
-    int t = blockIdx.x / heads, h = blockIdx.x % heads;
-    int splits = gridDim.y, split = blockIdx.y;
-    int qd = heads * head_dim;
-    for (int i = threadIdx.x; i < head_dim; i += blockDim.x) qs[i] = q[(long long)t * qd + h * head_dim + i];
+    for (int i = threadIdx.x; i < head_dim; i += blockDim.x) qs[i] = q[((long long)t * heads + h) * head_dim + i];
     __syncthreads();
     int start = step[0];
     int total = start + tokens;
     int chunk = (total + splits - 1) / splits;
     int lo = min(total, split * chunk), hi = min(total, lo + chunk);
-    float m, l, acc[ATT_MAX_DIMS];
     attend_keys(qs, ps, k_cache, v_cache, positions, mask, causal, t, h, start, tokens, cached_nodes, heads, kv_heads,
                 head_dim, window, scale, lo, hi, m, l, acc);
-    long long part = (long long)blockIdx.x * splits + split;
+}
+
+// One (batch token, query head) per block over every visible slot. Block ATT_THREADS.
+extern "C" __global__ void attention(const float* q, const float* k_cache, const float* v_cache, const int* positions,
+                                     const unsigned char* mask, int causal, const int* step, int tokens, int cached_nodes,
+                                     int heads, int kv_heads, int head_dim, int window, float scale, float* out) {
+    float m, l, acc[ATT_MAX_DIMS];
+    attend_share(q, k_cache, v_cache, positions, mask, causal, step, tokens, cached_nodes, heads, kv_heads, head_dim,
+                 window, scale, 1, 0, m, l, acc);
+#pragma unroll
+    for (int j = 0; j < ATT_MAX_DIMS; j++) {
+        int d = threadIdx.x + j * ATT_THREADS;
+        if (d < head_dim) out[(long long)blockIdx.x * head_dim + d] = acc[j] / l;   // l > 0: a token sees itself
+    }
+}
+
+// Split-key attention ("flash decoding"): a decode step has one block per head, a few of the
+// GPU's SMs, and over a long cache each of them streams megabytes of keys and values alone. Here
+// grid (tokens * heads, splits): block s takes the s-th share of the slots (attend_share) and
+// leaves its maximum, sum and unnormalised products in part_ml [(t * heads + h) * splits + s][2]
+// and part_acc [...][head_dim]; attention_combine rescales them to one maximum and divides. A
+// split with no slots leaves m = -infinity, l = 0.
+extern "C" __global__ void attention_split(const float* q, const float* k_cache, const float* v_cache,
+                                           const int* positions, const unsigned char* mask, int causal, const int* step,
+                                           int tokens, int cached_nodes, int heads, int kv_heads, int head_dim,
+                                           int window, float scale, float* part_ml, float* part_acc) {
+    float m, l, acc[ATT_MAX_DIMS];
+    attend_share(q, k_cache, v_cache, positions, mask, causal, step, tokens, cached_nodes, heads, kv_heads, head_dim,
+                 window, scale, gridDim.y, blockIdx.y, m, l, acc);
+    long long part = (long long)blockIdx.x * gridDim.y + blockIdx.y;
     if (threadIdx.x == 0) {
         part_ml[2 * part] = m;
         part_ml[2 * part + 1] = l;

@@ -102,17 +102,17 @@ class RunOnCudaTest {
     }
 
     private static JsonNode generate(String backend, String options) {
-        List<String> args = new ArrayList<>(List.of("generate", "--model", SAMPLE, "--backend", backend, "--prompt",
-                "It was a truth universally acknowledged", "--max-tokens", "24", "--json"));
-        args.addAll(List.of(options.strip().split(" +")));
-        CliRun r = CliRun.of(args.toArray(String[]::new));
-        assertThat(r.exitCode()).as("%s: %s", backend, r.err()).isZero();
-        return JSON.readTree(r.out());
+        return cli("generate", "It was a truth universally acknowledged", 24, backend, options);
     }
 
     private static JsonNode run(String backend, String options) {
-        List<String> args = new ArrayList<>(List.of("run", "--model", SAMPLE, "--backend", backend, "--prompt",
-                "public static int fibonacci(int n) {\n", "--max-tokens", "20", "--json"));
+        return cli("run", "public static int fibonacci(int n) {\n", 20, backend, options);
+    }
+
+    /** {@code command --json} on the sample model with {@code options} (DRAFT: the sample draft model). */
+    private static JsonNode cli(String command, String prompt, int maxTokens, String backend, String options) {
+        List<String> args = new ArrayList<>(List.of(command, "--model", SAMPLE, "--backend", backend, "--prompt", prompt,
+                "--max-tokens", String.valueOf(maxTokens), "--json"));
         for (String option : options.strip().split(" +")) {
             args.add(option.equals("DRAFT") ? DRAFT : option);
         }

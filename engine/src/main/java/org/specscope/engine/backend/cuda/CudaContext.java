@@ -120,12 +120,7 @@ final class CudaContext implements AutoCloseable {
 
     /** Device memory of {@code bytes} (at least 1), zeroed. */
     CUdeviceptr alloc(long bytes, String what) {
-        streamUse.readLock().lock();
-        try {
-            return allocZeroed(bytes, what);
-        } finally {
-            streamUse.readLock().unlock();
-        }
+        return onStream(() -> allocZeroed(bytes, what));
     }
 
     private CUdeviceptr allocZeroed(long bytes, String what) {
@@ -143,9 +138,17 @@ final class CudaContext implements AutoCloseable {
 
     /** Runs {@code work} (copies, synchronisation, a graph launch) while no capture is under way. */
     void onStream(Runnable work) {
+        onStream(() -> {
+            work.run();
+            return null;
+        });
+    }
+
+    /** {@link #onStream(Runnable)} for work with a result. */
+    <T> T onStream(Supplier<T> work) {
         streamUse.readLock().lock();
         try {
-            work.run();
+            return work.get();
         } finally {
             streamUse.readLock().unlock();
         }
@@ -176,7 +179,7 @@ final class CudaContext implements AutoCloseable {
             java.nio.ByteBuffer chunk = segment.isNative() ? segment.asSlice(off, n).asByteBuffer()
                     : java.nio.ByteBuffer.allocateDirect((int) n).put(segment.asSlice(off, n).asByteBuffer()).flip();
             long at = dstOffset + off;
-            onStream(() -> check(JCudaDriver.cuMemcpyHtoD(dst.withByteOffset(at), Pointer.to(chunk), n), "cuMemcpyHtoD"));
+            copyIn(dst.withByteOffset(at), Pointer.to(chunk), n);
             afterChunk.run();
         }
         return size;
@@ -203,12 +206,7 @@ final class CudaContext implements AutoCloseable {
     }
 
     private void copyIn(CUdeviceptr dst, Pointer src, long bytes) {
-        streamUse.readLock().lock();
-        try {
-            check(JCudaDriver.cuMemcpyHtoD(dst, src, bytes), "cuMemcpyHtoD");
-        } finally {
-            streamUse.readLock().unlock();
-        }
+        onStream(() -> check(JCudaDriver.cuMemcpyHtoD(dst, src, bytes), "cuMemcpyHtoD"));
     }
 
     /** Waits for the stream, then copies {@code count} floats from {@code src + offset floats}. */
@@ -221,13 +219,10 @@ final class CudaContext implements AutoCloseable {
     }
 
     private void copyOut(Pointer dst, CUdeviceptr src, long bytes) {
-        streamUse.readLock().lock();
-        try {
+        onStream(() -> {
             sync();
             check(JCudaDriver.cuMemcpyDtoH(dst, src, bytes), "cuMemcpyDtoH");
-        } finally {
-            streamUse.readLock().unlock();
-        }
+        });
     }
 
     /** Sets {@code count} 32-bit words at {@code p} to {@code value}. */
@@ -249,12 +244,7 @@ final class CudaContext implements AutoCloseable {
      */
     float timeMillis(Runnable launches) {
         bind();
-        streamUse.readLock().lock();
-        try {
-            return timed(launches);
-        } finally {
-            streamUse.readLock().unlock();
-        }
+        return onStream(() -> timed(launches));
     }
 
     private float timed(Runnable launches) {
@@ -290,14 +280,20 @@ final class CudaContext implements AutoCloseable {
         try {
             if (profiled != null) {
                 launchTimed(kernel, gridX, gridY, gridZ, block, sharedBytes, args);
-            } else if (launcher != null) {
-                check(launcher.launch(function(kernel), gridX, gridY, gridZ, block, sharedBytes, stream, kernel, args),
-                        "cuLaunchKernel(" + kernel + ")");
             } else {
-                launchThroughJCuda(kernel, gridX, gridY, gridZ, block, sharedBytes, args);
+                launchNow(kernel, gridX, gridY, gridZ, block, sharedBytes, args);
             }
         } finally {
             streamUse.readLock().unlock();
+        }
+    }
+
+    private void launchNow(String kernel, int gridX, int gridY, int gridZ, int block, int sharedBytes, Object... args) {
+        if (launcher != null) {
+            check(launcher.launch(function(kernel), gridX, gridY, gridZ, block, sharedBytes, stream, kernel, args),
+                    "cuLaunchKernel(" + kernel + ")");
+        } else {
+            launchThroughJCuda(kernel, gridX, gridY, gridZ, block, sharedBytes, args);
         }
     }
 
@@ -318,13 +314,8 @@ final class CudaContext implements AutoCloseable {
                         + args[i].getClass().getName());
             };
         }
-        streamUse.readLock().lock();
-        try {
-            check(JCudaDriver.cuLaunchKernel(function(kernel), gridX, gridY, gridZ, block, 1, 1, sharedBytes, stream,
-                    Pointer.to(params), null), "cuLaunchKernel(" + kernel + ")");
-        } finally {
-            streamUse.readLock().unlock();
-        }
+        onStream(() -> check(JCudaDriver.cuLaunchKernel(function(kernel), gridX, gridY, gridZ, block, 1, 1, sharedBytes,
+                stream, Pointer.to(params), null), "cuLaunchKernel(" + kernel + ")"));
     }
 
     /** Whether launches are being timed one by one ({@link #profile}): no graph should replace them. */
@@ -374,12 +365,7 @@ final class CudaContext implements AutoCloseable {
         check(JCudaDriver.cuEventCreate(end, 0), "cuEventCreate");
         profiled.add(new TimedLaunch(kernel, start, end));
         check(JCudaDriver.cuEventRecord(start, stream), "cuEventRecord");
-        if (launcher != null) {
-            check(launcher.launch(function(kernel), gridX, gridY, gridZ, block, sharedBytes, stream, kernel, args),
-                    "cuLaunchKernel(" + kernel + ")");
-        } else {
-            launchThroughJCuda(kernel, gridX, gridY, gridZ, block, sharedBytes, args);
-        }
+        launchNow(kernel, gridX, gridY, gridZ, block, sharedBytes, args);
         check(JCudaDriver.cuEventRecord(end, stream), "cuEventRecord");
     }
 

@@ -55,7 +55,6 @@ final class CudaKvCache extends AbstractKvCache {
         cu.sync();   // keepSlots' copy must not outlive the caller's array
     }
 
-    /** Layer {@code layer}'s keys from slot {@code slot} on. */
     /** Layer {@code layer}'s keys, [capacity x kvDim]. */
     CUdeviceptr keys(int layer) {
         return keys.withByteOffset((long) layer * capacity() * kvDim * Float.BYTES);

@@ -313,8 +313,10 @@ final class CudaModelRunner implements ModelRunner {
         cu.bind();
         ensureWorkspace(tokens, mask.cachedNodes() + tokens);
 
-        cu.upload(ids, tokens, ws.tokenIds);
-        cu.upload(new int[]{start}, 1, ws.step);
+        int[] input = new int[tokens + 1];   // the pass's first cache slot, then its token ids: one copy
+        input[0] = start;
+        System.arraycopy(ids, 0, input, 1, tokens);
+        cu.upload(input, input.length, ws.step);
         cache.stagePositions(start, batch.positions());
         boolean causal = mask.isCausal();
         if (!causal) {
@@ -437,18 +439,18 @@ final class CudaModelRunner implements ModelRunner {
                 cache.positions(0), invFreq, a.qNorm(), a.kNorm(), normMode, c.numHeads(), c.numKvHeads(), c.headDim(),
                 (float) c.rmsNormEps(), c.clipQkv().isPresent() ? 1 : 0, (float) c.clipQkv().orElse(0));
         int splits = attentionSplits(tokens, cache.capacity());
+        int heads = c.numHeads();
+        // Both attention kernels take these, then where their results go.
+        Object[] scoring = {ws.q, cache.keys(l), cache.values(l), cache.positions(0), ws.mask, causal ? 1 : 0, ws.step,
+                tokens, cachedNodes, heads, c.numKvHeads(), c.headDim(), c.slidingWindow(), attentionScale};
         int attShared = (c.headDim() + ATT_THREADS) * Float.BYTES;
         if (splits == 1) {
-            cu.launch("attention", tokens * c.numHeads(), 1, 1, ATT_THREADS, attShared, ws.q, cache.keys(l),
-                    cache.values(l), cache.positions(0), ws.mask, causal ? 1 : 0, ws.step, tokens, cachedNodes,
-                    c.numHeads(), c.numKvHeads(), c.headDim(), c.slidingWindow(), attentionScale, ws.context);
+            cu.launch("attention", tokens * heads, 1, 1, ATT_THREADS, attShared, withResults(scoring, ws.context));
         } else {
-            cu.launch("attention_split", tokens * c.numHeads(), splits, 1, ATT_THREADS, attShared, ws.q, cache.keys(l),
-                    cache.values(l), cache.positions(0), ws.mask, causal ? 1 : 0, ws.step, tokens, cachedNodes,
-                    c.numHeads(), c.numKvHeads(), c.headDim(), c.slidingWindow(), attentionScale, ws.attentionMaxSum,
-                    ws.attentionParts);
-            cu.launch("attention_combine", tokens * c.numHeads(), 1, 1, ATT_THREADS, 0, ws.attentionMaxSum,
-                    ws.attentionParts, splits, c.numHeads(), c.headDim(), ws.context);
+            cu.launch("attention_split", tokens * heads, splits, 1, ATT_THREADS, attShared,
+                    withResults(scoring, ws.attentionMaxSum, ws.attentionParts));
+            cu.launch("attention_combine", tokens * heads, 1, 1, ATT_THREADS, 0, ws.attentionMaxSum, ws.attentionParts,
+                    splits, heads, c.headDim(), ws.context);
         }
         matmul(a.o(), ws.context, ws.delta, tokens);
         bias(ws.delta, tokens, c.hiddenSize(), a.oBias());
@@ -656,7 +658,10 @@ final class CudaModelRunner implements ModelRunner {
      * reading the weights, not by arithmetic.
      */
     private MatrixKernel matrixKernel(String base, int tokens, DType dtype, int cols, int... rows) {
-        boolean aligned = cols % 16 == 0 && Arrays.stream(rows).allMatch(r -> r % 16 == 0);
+        boolean aligned = cols % 16 == 0;
+        for (int r : rows) {
+            aligned &= r % 16 == 0;
+        }
         if (tensorCores && tokens > 1 && dtype == DType.BF16 && aligned) {
             return new MatrixKernel(base + "_mma_bf16", MMA_ROWS, MM_TOKENS, true);
         }
@@ -685,6 +690,13 @@ final class CudaModelRunner implements ModelRunner {
     private void matmul(Matrix m, CUdeviceptr x, CUdeviceptr y, int tokens) {
         MatrixKernel mk = matrixKernel("matmul", tokens, m.dtype(), m.cols(), m.rows());
         launchDense(mk, mk.blocks(m.rows()), tokens, m.ptr(), x, y, m.rows(), m.cols(), tokens);
+    }
+
+    /** A kernel's arguments: {@code args}, then {@code results}. */
+    private static Object[] withResults(Object[] args, Object... results) {
+        Object[] all = Arrays.copyOf(args, args.length + results.length);
+        System.arraycopy(results, 0, all, args.length, results.length);
+        return all;
     }
 
     /** Launches a dense product over {@code rowBlocks} blocks of weight rows and the pass's token tiles. */
@@ -796,7 +808,7 @@ final class CudaModelRunner implements ModelRunner {
             q = mem(tokens * c.queryDim() * f);
             newKeys = mem(tokens * c.kvDim() * f);
             newValues = mem(tokens * c.kvDim() * f);
-            step = mem(4);   // the pass's first cache slot
+            step = mem((tokens + 1) * 4L);   // the pass's first cache slot, then its token ids (tokenIds)
             context = mem(tokens * c.queryDim() * f);
             attentionMaxSum = mem((long) c.numHeads() * MAX_ATT_SPLITS * 2 * f);
             attentionParts = mem((long) c.queryDim() * MAX_ATT_SPLITS * f);
@@ -805,7 +817,7 @@ final class CudaModelRunner implements ModelRunner {
             expertOut = mem(pairs * d * f);
             shared = mem(tokens * d * f);
             logits = mem((long) tokens * c.vocabSize() * f);
-            tokenIds = mem(tokens * 4L);
+            tokenIds = step.withByteOffset(Integer.BYTES);
             mask = mem(maskBytes);
             tokenWeights = mem(tokens * f);
             argmax = mem(tokens * 4L);
