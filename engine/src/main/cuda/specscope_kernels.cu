@@ -93,20 +93,6 @@ __device__ float block_reduce(float v, Op op, float identity) {
 __device__ float block_sum(float v) { return block_reduce(v, SumOp(), 0.f); }
 __device__ float block_max(float v) { return block_reduce(v, MaxOp(), -INFINITY); }
 
-// ---- embedding ------------------------------------------------------------------------------
-
-// x[t] = table[ids[t]] widened to float. Grid: tokens. (Ids are checked on the host.)
-template <typename T>
-__device__ void embed(const T* table, const int* ids, float* x, int hidden) {
-    const T* row = table + (long long)ids[blockIdx.x] * hidden;
-    float* out = x + (long long)blockIdx.x * hidden;
-    for (int i = threadIdx.x; i < hidden; i += blockDim.x) out[i] = to_float(row[i]);
-}
-
-extern "C" __global__ void embed_bf16(const __nv_bfloat16* t, const int* ids, float* x, int hidden) { embed(t, ids, x, hidden); }
-extern "C" __global__ void embed_f16(const __half* t, const int* ids, float* x, int hidden) { embed(t, ids, x, hidden); }
-extern "C" __global__ void embed_f32(const float* t, const int* ids, float* x, int hidden) { embed(t, ids, x, hidden); }
-
 // ---- elementwise ----------------------------------------------------------------------------
 
 // The end of a row's RMSNorm by the block's threads, given each thread's part of the sum of
@@ -126,26 +112,23 @@ __device__ void rms_norm_row(const float* in, const float* weight, float* out, i
     finish_rms_norm(ss, in, weight, out, width, eps);
 }
 
-// RMSNorm of one row per block; out may alias x.
-extern "C" __global__ void rms_norm(const float* x, const float* weight, float* out, int width, float eps) {
-    rms_norm_row(x + (long long)blockIdx.x * width, weight, out + (long long)blockIdx.x * width, width, eps);
-}
-
-// x += delta, then out = RMSNorm(x): a layer's residual add fused with the next norm (one launch
-// instead of two, with the same float operations in the same order as add_in_place then rms_norm).
-// One row per block; out may not alias x or delta.
-extern "C" __global__ void add_rms_norm(float* x, const float* delta, const float* weight, float* out, int width,
-                                        float eps) {
-    float* in = x + (long long)blockIdx.x * width;
-    const float* d = delta + (long long)blockIdx.x * width;
-    float* o = out + (long long)blockIdx.x * width;
+// x += delta, then out = RMSNorm(x), for one row by the block's threads (one pass over the row
+// where an add and a norm would take two). out may not alias x or delta.
+__device__ void add_rms_norm_row(float* x, const float* delta, const float* weight, float* out, int width, float eps) {
     float ss = 0.f;
     for (int i = threadIdx.x; i < width; i += blockDim.x) {
-        float v = in[i] + d[i];
-        in[i] = v;
+        float v = x[i] + delta[i];
+        x[i] = v;
         ss += v * v;
     }
-    finish_rms_norm(ss, in, weight, o, width, eps);
+    finish_rms_norm(ss, x, weight, out, width, eps);
+}
+
+// A layer's residual add fused with the next norm (one launch instead of two). One row per block.
+extern "C" __global__ void add_rms_norm(float* x, const float* delta, const float* weight, float* out, int width,
+                                        float eps) {
+    long long at = (long long)blockIdx.x * width;
+    add_rms_norm_row(x + at, delta + at, weight, out + at, width, eps);
 }
 
 // y[r][i] += bias[i] for rows of width. Grid-stride.
@@ -161,11 +144,6 @@ extern "C" __global__ void clamp_values(float* v, long long n, float limit) {
 }
 
 // x += delta (the residual stream).
-extern "C" __global__ void add_in_place(float* x, const float* delta, long long n) {
-    for (long long i = blockIdx.x * (long long)blockDim.x + threadIdx.x; i < n; i += (long long)gridDim.x * blockDim.x)
-        x[i] += delta[i];
-}
-
 // gate = silu(gate) * up: SwiGLU's gated activation, in place.
 extern "C" __global__ void silu_mul(float* gate, const float* up, long long n) {
     for (long long i = blockIdx.x * (long long)blockDim.x + threadIdx.x; i < n; i += (long long)gridDim.x * blockDim.x) {
@@ -250,6 +228,25 @@ extern "C" __global__ void qk_norm_rope(float* q, float* k, float* v, float* k_c
         v_cache[slot * kvd + i] = vr[i];
     }
 }
+
+// ---- embedding ------------------------------------------------------------------------------
+
+// x[t] = table[ids[t]] widened to float, then normed[t] = RMSNorm(x[t]) with the first layer's
+// input norm (one launch where two were). Grid: tokens. (Ids are checked on the host.)
+template <typename T>
+__device__ void embed(const T* table, const int* ids, float* x, int hidden, const float* norm_weight, float* normed,
+                      float eps) {
+    const T* row = table + (long long)ids[blockIdx.x] * hidden;
+    float* out = x + (long long)blockIdx.x * hidden;
+    for (int i = threadIdx.x; i < hidden; i += blockDim.x) out[i] = to_float(row[i]);
+    // No barrier needed: the norm's sum of squares reads only the elements this thread just wrote,
+    // and its block-wide sum is a barrier before any thread reads the others'.
+    rms_norm_row(out, norm_weight, normed + (long long)blockIdx.x * hidden, hidden, eps);
+}
+
+extern "C" __global__ void embed_bf16(const __nv_bfloat16* t, const int* ids, float* x, int hidden, const float* w, float* normed, float eps) { embed(t, ids, x, hidden, w, normed, eps); }
+extern "C" __global__ void embed_f16(const __half* t, const int* ids, float* x, int hidden, const float* w, float* normed, float eps) { embed(t, ids, x, hidden, w, normed, eps); }
+extern "C" __global__ void embed_f32(const float* t, const int* ids, float* x, int hidden, const float* w, float* normed, float eps) { embed(t, ids, x, hidden, w, normed, eps); }
 
 // ---- matrix products ------------------------------------------------------------------------
 
@@ -788,7 +785,33 @@ extern "C" __global__ void attention_combine(const float* part_ml, const float* 
 
 // ---- mixture of experts ---------------------------------------------------------------------
 
-// Routing, one token per block: the router's logits (a warp per expert row,
+// group_pairs' result for a one-token pass, from the router's top-k (distinct ids, none -1) by warp 0
+// of the router's block: a decode step needs no grouping launch. Pairs sorted by expert id are
+// the ids' ranks; each expert has at most one pair, so with the one-token tile every pair is one
+// work item. The same arrays, in the same layout, as group_pairs writes with tile 1.
+__device__ void group_one_token(const int* ids, const float* weights, int k, int n, int* expert_start,
+                                int* pair_token, float* pair_weight, int* slot_pair, int* work, int* work_count) {
+    int lane = threadIdx.x & 31;
+    for (int j = lane; j < k; j += 32) {
+        int e = ids[j], rank = 0;
+        for (int i = 0; i < k; i++) rank += ids[i] < e;
+        slot_pair[j] = rank;
+        pair_token[rank] = 0;
+        pair_weight[rank] = weights[j];
+        work[2 * rank] = e;
+        work[2 * rank + 1] = rank;
+    }
+    for (int e = lane; e <= n; e += 32) {
+        int before = 0;
+        for (int i = 0; i < k; i++) before += ids[i] < e;
+        expert_start[e] = before;
+    }
+    if (lane == 0) work_count[0] = k;
+}
+
+// Routing, one token per block. First the residual add and the norm that precede every MoE block
+// (add_rms_norm's x += delta, normed = RMSNorm(x), by this block: one launch fewer a layer), unless
+// delta is null (then x is routed as given). Then the router's logits (a warp per expert row,
 // computed as matmul computes them), the full softmax over all experts (kept: MoE-Spec's scores and
 // the trace need it), and the top-k in descending order with ties to the lower id, their
 // probabilities as weights, renormalised over the top-k where the family does (Mixtral always,
@@ -800,10 +823,19 @@ extern "C" __global__ void attention_combine(const float* part_ml, const float* 
 #define MAX_EXPERTS 1024
 
 template <typename T>
-__device__ void route(const T* W, const float* x, float* logits, float* probs, int* ids, float* weights, int n,
-                      int cols, int k, int normalize) {
+__device__ void route(const T* W, float* x, const float* delta, const float* norm_weight, float* normed, float eps,
+                      float* logits, float* probs, int* ids, float* weights, int n, int cols, int k, int normalize,
+                      int* expert_start, int* pair_token, float* pair_weight, int* slot_pair, int* work,
+                      int* work_count) {
     int t = blockIdx.x, warp = threadIdx.x >> 5, lane = threadIdx.x & 31, warps = blockDim.x >> 5;
-    for (int row = warp; row < n; row += warps) matmul_rows<T, 1>(W, x, nullptr, logits, n, cols, t, 1, row);
+    const float* in_rows = x;
+    if (delta != nullptr) {
+        long long at = (long long)t * cols;
+        add_rms_norm_row(x + at, delta + at, norm_weight, normed + at, cols, eps);
+        __syncthreads();   // the logits' warps read elements other threads normed
+        in_rows = normed;
+    }
+    for (int row = warp; row < n; row += warps) matmul_rows<T, 1>(W, in_rows, nullptr, logits, n, cols, t, 1, row);
     __syncthreads();
     if (warp != 0) return;
     const float* in = logits + (long long)t * n;
@@ -850,11 +882,15 @@ __device__ void route(const T* W, const float* x, float* logits, float* probs, i
     }
     if (normalize && lane == 0)
         for (int j = 0; j < k; j++) out_w[j] /= total;
+    if (expert_start != nullptr && gridDim.x == 1) {
+        __syncwarp();   // the other lanes read the ids and weights lane 0 wrote
+        group_one_token(out_ids, out_w, k, n, expert_start, pair_token, pair_weight, slot_pair, work, work_count);
+    }
 }
 
-extern "C" __global__ void router_bf16(const __nv_bfloat16* W, const float* x, float* logits, float* probs, int* ids, float* weights, int n, int cols, int k, int normalize) { route(W, x, logits, probs, ids, weights, n, cols, k, normalize); }
-extern "C" __global__ void router_f16(const __half* W, const float* x, float* logits, float* probs, int* ids, float* weights, int n, int cols, int k, int normalize) { route(W, x, logits, probs, ids, weights, n, cols, k, normalize); }
-extern "C" __global__ void router_f32(const float* W, const float* x, float* logits, float* probs, int* ids, float* weights, int n, int cols, int k, int normalize) { route(W, x, logits, probs, ids, weights, n, cols, k, normalize); }
+extern "C" __global__ void router_bf16(const __nv_bfloat16* W, float* x, const float* delta, const float* nw, float* normed, float eps, float* logits, float* probs, int* ids, float* weights, int n, int cols, int k, int normalize, int* es, int* pt, float* pw, int* sp, int* work, int* wc) { route(W, x, delta, nw, normed, eps, logits, probs, ids, weights, n, cols, k, normalize, es, pt, pw, sp, work, wc); }
+extern "C" __global__ void router_f16(const __half* W, float* x, const float* delta, const float* nw, float* normed, float eps, float* logits, float* probs, int* ids, float* weights, int n, int cols, int k, int normalize, int* es, int* pt, float* pw, int* sp, int* work, int* wc) { route(W, x, delta, nw, normed, eps, logits, probs, ids, weights, n, cols, k, normalize, es, pt, pw, sp, work, wc); }
+extern "C" __global__ void router_f32(const float* W, float* x, const float* delta, const float* nw, float* normed, float eps, float* logits, float* probs, int* ids, float* weights, int n, int cols, int k, int normalize, int* es, int* pt, float* pw, int* sp, int* work, int* wc) { route(W, x, delta, nw, normed, eps, logits, probs, ids, weights, n, cols, k, normalize, es, pt, pw, sp, work, wc); }
 
 // MoE-Spec's expert budget for one layer of a verification pass, on the device so that a budgeted
 // pass needs no host round trip per layer. It computes what ExpertBudgeter (Java) computes, in the

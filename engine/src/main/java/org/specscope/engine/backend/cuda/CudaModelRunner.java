@@ -380,27 +380,24 @@ final class CudaModelRunner implements ModelRunner {
         int d = c.hiddenSize();
         AttentionMask mask = batch.mask();
         boolean causal = mask.isCausal();
-        cu.launch("embed_" + suffix(embed.dtype()), tokens, 1, 1, BLOCK, 0, embed.ptr(), ws.tokenIds, ws.x, d);
-        // Each residual add is fused with the norm that follows it (add_rms_norm), but the last.
-        rmsNorm(ws.x, tokens, d, layers.getFirst().inputNorm(), ws.normed);
+        // The embedding is normed for the first layer in the same launch, and each residual add is
+        // fused with the norm that follows it: the next layer's input norm, and after the last layer
+        // the final norm, which leaves every row normed for the LM head (project).
+        cu.launch("embed_" + suffix(embed.dtype()), tokens, 1, 1, BLOCK, 0, embed.ptr(), ws.tokenIds, ws.x, d,
+                layers.getFirst().inputNorm(), ws.normed, (float) c.rmsNormEps());
         for (int l = 0; l < c.numLayers(); l++) {
             Layer layer = layers.get(l);
-            CUdeviceptr nextNorm = l + 1 < c.numLayers() ? layers.get(l + 1).inputNorm() : null;
+            CUdeviceptr nextNorm = l + 1 < c.numLayers() ? layers.get(l + 1).inputNorm() : finalNorm;
             attention(l, layer, batch, cache, causal, mask.cachedNodes());
-            addRmsNorm(tokens, d, layer.postNorm());
             boolean normed = false;
             if (layer.dense() != null) {
+                addRmsNorm(tokens, d, layer.postNorm());
                 swiGlu(layer.dense(), ws.normed, tokens, ws.delta);
             } else {
-                normed = moe(l, layer, batch.budget(), tokenWeights, tokens, nextNorm);
+                normed = moe(l, layer, batch, tokenWeights, nextNorm);   // adds and norms with postNorm first
             }
-            if (normed) {
-                continue;   // the MoE block's combine already added its output and normed for the next layer
-            }
-            if (nextNorm != null) {
+            if (!normed) {
                 addRmsNorm(tokens, d, nextNorm);
-            } else {
-                add(ws.x, ws.delta, (long) tokens * d);
             }
         }
     }
@@ -468,17 +465,30 @@ final class CudaModelRunner implements ModelRunner {
     /**
      * The MoE block as on the CPU: route, apply the pass's budget (on the device: no host round
      * trip), run each used expert once over all of its tokens (grouped GEMMs: unused experts are
-     * not read), mix by routing weight. Where the layer has no shared expert and {@code nextNorm}
-     * is given, the mix also adds into the residual stream and applies that norm (one launch), and
-     * this returns true.
+     * not read), mix by routing weight. The router's launch first adds the attention's output
+     * into the residual stream and applies the layer's post-attention norm. Where the layer has no
+     * shared expert, the mix also adds into the residual stream and applies {@code nextNorm} (one
+     * launch), and this returns true.
      */
-    private boolean moe(int l, Layer layer, ExpertBudget budget, boolean tokenWeights, int tokens, CUdeviceptr nextNorm) {
+    private boolean moe(int l, Layer layer, ForwardBatch batch, boolean tokenWeights, CUdeviceptr nextNorm) {
+        int tokens = batch.size();
+        ExpertBudget budget = batch.budget();
         int n = layer.router().rows();
         int k = c.moe().orElseThrow().expertsPerToken();
         boolean normalize = c.moe().orElseThrow().normalizeTopK();
         Routing r = ws.routing(l, tokens);
+        // A one-token pass (a decode step) gives each expert at most one pair: the products' lean
+        // one-token tile, and the router lists the pairs itself (no group_pairs launch) unless a
+        // budget changes them afterwards.
+        Experts e = layer.experts();
+        MatrixKernel gateUp = matrixKernel("expert_gate_up", tokens, e.dtype(), e.hidden(), e.width());
+        MatrixKernel down = matrixKernel("expert_matmul", tokens, e.dtype(), e.width(), e.hidden());
+        int tile = gateUp.tile();
+        boolean routerGroups = tokens == 1 && tile == 1 && budget.isUnlimited();
         cu.launch("router_" + suffix(layer.router().dtype()), tokens, 1, 1, ROUTER_THREADS, 0, layer.router().ptr(),
-                ws.normed, r.logits, r.probs, r.ids, r.weights, n, layer.router().cols(), k, normalize ? 1 : 0);
+                ws.x, ws.delta, layer.postNorm(), ws.normed, (float) c.rmsNormEps(), r.logits, r.probs, r.ids,
+                r.weights, n, layer.router().cols(), k, normalize ? 1 : 0,
+                routerGroups ? ws.expertStart : null, ws.pairToken, ws.pairWeight, ws.slotPair, ws.work, ws.workCount);
 
         CUdeviceptr usedIds = r.ids;
         CUdeviceptr usedWeights = r.weights;
@@ -492,13 +502,10 @@ final class CudaModelRunner implements ModelRunner {
             usedIds = r.usedIds;
             usedWeights = r.usedWeights;
         }
-        // A one-token pass gives each expert at most one pair: the products' lean one-token tile.
-        Experts e = layer.experts();
-        MatrixKernel gateUp = matrixKernel("expert_gate_up", tokens, e.dtype(), e.hidden(), e.width());
-        MatrixKernel down = matrixKernel("expert_matmul", tokens, e.dtype(), e.width(), e.hidden());
-        int tile = gateUp.tile();
-        cu.launch("group_pairs", 1, 1, 1, GROUP_THREADS, 0, usedIds, usedWeights, tokens * k, k, n, tile,
-                ws.expertStart, ws.pairToken, ws.pairWeight, ws.slotPair, ws.work, ws.workCount);
+        if (!routerGroups) {
+            cu.launch("group_pairs", 1, 1, 1, GROUP_THREADS, 0, usedIds, usedWeights, tokens * k, k, n, tile,
+                    ws.expertStart, ws.pairToken, ws.pairWeight, ws.slotPair, ws.work, ws.workCount);
+        }
 
         long gateStride = (long) e.width() * e.hidden();
         int items = workItemBound(tokens * k, n, tile);
@@ -507,7 +514,7 @@ final class CudaModelRunner implements ModelRunner {
                 ws.work, ws.workCount, ws.expertStart, ws.pairToken, ws.normed, ws.gate, e.width(), e.hidden());
         cu.launch(down.name(), down.blocks(e.hidden()), items, 1, MM_WARPS * 32, 0, e.down(), gateStride, ws.work,
                 ws.workCount, ws.expertStart, ws.gate, ws.expertOut, e.hidden(), e.width());
-        if (layer.shared() == null && nextNorm != null) {
+        if (layer.shared() == null) {
             cu.launch("combine_add_rms_norm", tokens, 1, 1, BLOCK, 0, ws.expertOut, ws.pairWeight, ws.slotPair, k, ws.x,
                     nextNorm, ws.normed, c.hiddenSize(), (float) c.rmsNormEps());
             return true;
@@ -597,11 +604,9 @@ final class CudaModelRunner implements ModelRunner {
         return graphLaunches;
     }
 
-    /** The final norm and the LM head for batch rows [first, first + count), into ws.logits. */
+    /** The LM head for batch rows [first, first + count), into ws.logits (the last layer left them normed). */
     private void project(int first, int count) {
-        int d = c.hiddenSize();
-        rmsNorm(ws.x.withByteOffset((long) first * d * Float.BYTES), count, d, finalNorm, ws.normed);
-        matmul(lmHead, ws.normed, ws.logits, count);
+        matmul(lmHead, ws.normed.withByteOffset((long) first * c.hiddenSize() * Float.BYTES), ws.logits, count);
     }
 
     /** draw_token's scratch: a double per vocabulary entry, allocated at the first sampled draw. */
@@ -706,10 +711,6 @@ final class CudaModelRunner implements ModelRunner {
                 MM_WARPS * 32, 0, args);
     }
 
-    private void rmsNorm(CUdeviceptr x, int rows, int width, CUdeviceptr weight, CUdeviceptr out) {
-        cu.launch("rms_norm", rows, 1, 1, BLOCK, 0, x, weight, out, width, (float) c.rmsNormEps());
-    }
-
     /** x += delta, then normed = RMSNorm(x) with {@code weight}. */
     private void addRmsNorm(int rows, int width, CUdeviceptr weight) {
         cu.launch("add_rms_norm", rows, 1, 1, BLOCK, 0, ws.x, ws.delta, weight, ws.normed, width, (float) c.rmsNormEps());
@@ -719,10 +720,6 @@ final class CudaModelRunner implements ModelRunner {
         if (bias != null) {
             cu.launch("add_bias", grid((long) rows * width), 1, 1, BLOCK, 0, y, bias, rows, width);
         }
-    }
-
-    private void add(CUdeviceptr x, CUdeviceptr delta, long n) {
-        cu.launch("add_in_place", grid(n), 1, 1, BLOCK, 0, x, delta, n);
     }
 
     private static int grid(long elements) {

@@ -22,6 +22,7 @@ public final class GpuCheck {
                 .selectors(selectClass(CudaProbeTest.class), selectClass(CudaParityTest.class),
                         selectClass(CudaPeaksTest.class), selectClass(KernelLauncherTest.class),
                         selectClass(DrawTokenTest.class), selectClass(RouterTiesTest.class),
+                        selectClass(RouterFusionTest.class),
                         selectClass(DecodeGraphTest.class), selectClass(TensorCoreKernelsTest.class),
                         selectClass(TensorCorePassesTest.class), selectClass(SplitAttentionTest.class),
                         selectClass("org.specscope.engine.cli.RunOnCudaTest"),

@@ -104,8 +104,9 @@ class RouterTiesTest {
         try {
             cu().upload(w, dw);
             cu().upload(x, dx);
-            cu().launch("router_f32", 1, 1, 1, THREADS, 0, dw, dx, dLogits, dProbs, dIds, dWeights, n, COLS, k,
-                    normalize ? 1 : 0);
+            // no residual add before routing (delta null), no pair lists after it (expert_start null)
+            cu().launch("router_f32", 1, 1, 1, THREADS, 0, dw, dx, null, null, null, 0f, dLogits, dProbs, dIds,
+                    dWeights, n, COLS, k, normalize ? 1 : 0, null, null, null, null, null, null);
             cu().download(dLogits, 0, logits, n);
             cu().download(dIds, ids, k);
             cu().download(dWeights, 0, weights, k);
