@@ -785,6 +785,61 @@ extern "C" __global__ void attention_combine(const float* part_ml, const float* 
 
 // ---- mixture of experts ---------------------------------------------------------------------
 
+#define MAX_TOP_K 64   // experts a token routes to, at most
+
+// The top-k of one row p[0..n) by one warp, in descending order with ties to the lower id, over
+// the entries allowed (allowed[e] != 0; every entry when allowed is null): k rounds of a warp-wide
+// argmax, each lane scanning its own entries (e = lane + 32 i, marked in `taken` once chosen),
+// then five shuffles picking the best of the lanes. Pick j goes to ids[j], its value to weights[j],
+// divided by the sum of the k picks (added in pick order, from 0) when normalize is set and the
+// sum is positive: the float operations of TopKRouter and of ExpertBudgeter's substitution. Lane
+// j % 32 writes pick j. k <= MAX_TOP_K, n <= 32 * 32, at least k entries allowed.
+__device__ void warp_top_k(const float* p, int n, int k, const int* allowed, int normalize, int* ids,
+                           float* weights) {
+    int lane = threadIdx.x & 31;
+    unsigned int taken = 0;
+    int mine_id[2];
+    float mine_w[2], total = 0.f;
+    for (int j = 0; j < k; j++) {
+        float best = -INFINITY;
+        int best_e = 0x7fffffff;   // none yet: loses to every entry
+        for (int i = 0, e = lane; e < n; i++, e += 32)
+            if (!((taken >> i) & 1u) && (allowed == nullptr || allowed[e]) &&
+                (best_e == 0x7fffffff || p[e] > best)) {   // ascending e: the first maximum
+                best = p[e];
+                best_e = e;
+            }
+#pragma unroll
+        for (int o = 16; o > 0; o >>= 1) {
+            float other = __shfl_xor_sync(0xffffffffu, best, o);
+            int other_e = __shfl_xor_sync(0xffffffffu, best_e, o);
+            if (other_e != 0x7fffffff && (best_e == 0x7fffffff || other > best || (other == best && other_e < best_e))) {
+                best = other;
+                best_e = other_e;
+            }
+        }
+        if ((best_e & 31) == lane) taken |= 1u << (best_e >> 5);
+        if ((j & 31) == lane) {   // constant indices only: the picks stay in registers
+            if (j < 32) {
+                mine_id[0] = best_e;
+                mine_w[0] = best;
+            } else {
+                mine_id[1] = best_e;
+                mine_w[1] = best;
+            }
+        }
+        total += best;
+    }
+#pragma unroll
+    for (int h = 0; h < 2; h++) {
+        int j = lane + 32 * h;
+        if (j < k) {
+            ids[j] = mine_id[h];
+            weights[j] = normalize && total > 0.f ? mine_w[h] / total : mine_w[h];
+        }
+    }
+}
+
 // group_pairs' result for a one-token pass, from the router's top-k (distinct ids, none -1) by warp 0
 // of the router's block: a decode step needs no grouping launch. Pairs sorted by expert id are
 // the ids' ranks; each expert has at most one pair, so with the one-token tile every pair is one
@@ -815,11 +870,10 @@ __device__ void group_one_token(const int* ids, const float* weights, int k, int
 // computed as matmul computes them), the full softmax over all experts (kept: MoE-Spec's scores and
 // the trace need it), and the top-k in descending order with ties to the lower id, their
 // probabilities as weights, renormalised over the top-k where the family does (Mixtral always,
-// Qwen3 with norm_topk_prob, OLMoE never). The top-k is k rounds of a warp-wide argmax: each lane
-// scans its own experts (e = lane + 32 i, marked in `taken` once chosen), then five shuffles pick
-// the best of the lanes. (One thread scanning all experts k times took 120 us a layer on an H100,
-// more than the layer's weights take to stream.) The block's warps share the logits' rows (a block
-// of 32 warps: two rows each for 64 experts, where 8 warps took 38 us). n <= MAX_EXPERTS.
+// Qwen3 with norm_topk_prob, OLMoE never), by warp_top_k. (One thread scanning all experts k
+// times took 120 us a layer on an H100, more than the layer's weights take to stream.) The block's
+// warps share the logits' rows (a block of 32 warps: two rows each for 64 experts, where 8 warps
+// took 38 us). n <= MAX_EXPERTS.
 #define MAX_EXPERTS 1024
 
 template <typename T>
@@ -854,36 +908,9 @@ __device__ void route(const T* W, float* x, const float* delta, const float* nor
     for (int e = lane; e < n; e += 32) p[e] *= inv;   // each lane rereads only what it wrote
     int* out_ids = ids + (long long)t * k;
     float* out_w = weights + (long long)t * k;
-    unsigned int taken = 0;
-    float total = 0.f;
-    for (int j = 0; j < k; j++) {
-        float best = -INFINITY;
-        int best_e = 0x7fffffff;   // none yet: loses to every expert
-        for (int i = 0, e = lane; e < n; i++, e += 32)
-            if (!((taken >> i) & 1u) && (best_e == 0x7fffffff || p[e] > best)) {   // ascending e: the first maximum
-                best = p[e];
-                best_e = e;
-            }
-#pragma unroll
-        for (int o = 16; o > 0; o >>= 1) {
-            float other = __shfl_xor_sync(0xffffffffu, best, o);
-            int other_e = __shfl_xor_sync(0xffffffffu, best_e, o);
-            if (other_e != 0x7fffffff && (best_e == 0x7fffffff || other > best || (other == best && other_e < best_e))) {
-                best = other;
-                best_e = other_e;
-            }
-        }
-        if ((best_e & 31) == lane) taken |= 1u << (best_e >> 5);
-        if (lane == 0) {
-            out_ids[j] = best_e;
-            out_w[j] = best;
-        }
-        total += best;
-    }
-    if (normalize && lane == 0)
-        for (int j = 0; j < k; j++) out_w[j] /= total;
+    warp_top_k(p, n, k, nullptr, normalize, out_ids, out_w);
     if (expert_start != nullptr && gridDim.x == 1) {
-        __syncwarp();   // the other lanes read the ids and weights lane 0 wrote
+        __syncwarp();   // each lane reads ids and weights other lanes wrote
         group_one_token(out_ids, out_w, k, n, expert_start, pair_token, pair_weight, slot_pair, work, work_count);
     }
 }
@@ -900,29 +927,50 @@ extern "C" __global__ void router_f32(const float* W, float* x, const float* del
 // count, or the fewest whose share of the total reaches tau, summed in double), clamped to [k, n];
 // then per token substitution (its top-k among the kept experts, weights from the full softmax)
 // or truncation (its natural top-k, -1 and weight 0 where not kept), renormalised when the family
-// normalises. One block; dynamic shared memory: n floats.
+// normalises. One block of up to 32 warps; dynamic shared memory: 3n words.
+//
+// It runs once per MoE layer in the very pass whose time MoE-Spec's saving is measured against,
+// so nothing in it waits on memory one load at a time: the scores add batches of loads issued
+// together, the ranking and the kept set live in shared memory, and each token's re-routing is a
+// warp's (warp_top_k over the kept experts, or a lane per natural slot), not a thread's walk over
+// every expert with a dependent global load per step.
+#define BUDGET_BATCH 8
+
 extern "C" __global__ void expert_budget(const float* probs, const int* natural_ids, const float* token_weights,
                                          int tokens, int n, int k, int fixed_count, double tau, int substitute,
                                          int normalize, float* scores, int* kept, int* used_ids, float* used_weights) {
-    extern __shared__ float sorted[];   // the scores, highest first
+    extern __shared__ float budget_shared[];
+    float* score = budget_shared;                                   // [n]
+    float* sorted = budget_shared + n;                              // [n] the scores, highest first
+    int* keep_e = reinterpret_cast<int*>(budget_shared + 2 * n);    // [n] the rank, then whether kept
     __shared__ int keep;
+    int warp = threadIdx.x >> 5, lane = threadIdx.x & 31, warps = blockDim.x >> 5;
     for (int e = threadIdx.x; e < n; e += blockDim.x) {
         float s = 0.f;
-        for (int t = 0; t < tokens; t++) {
-            float wt = token_weights ? token_weights[t] : 1.f;
-            s = __fadd_rn(s, __fmul_rn(wt, probs[(long long)t * n + e]));   // no fused multiply-add: as Java
+        for (int t0 = 0; t0 < tokens; t0 += BUDGET_BATCH) {
+            float p[BUDGET_BATCH], wt[BUDGET_BATCH];
+#pragma unroll
+            for (int u = 0; u < BUDGET_BATCH; u++) {
+                bool in = t0 + u < tokens;
+                p[u] = in ? probs[(long long)(t0 + u) * n + e] : 0.f;
+                wt[u] = in && token_weights ? token_weights[t0 + u] : 1.f;
+            }
+#pragma unroll
+            for (int u = 0; u < BUDGET_BATCH; u++)
+                if (t0 + u < tokens) s = __fadd_rn(s, __fmul_rn(wt[u], p[u]));   // no fused multiply-add: as Java
         }
+        score[e] = s;
         scores[e] = s;
     }
     __syncthreads();
     for (int e = threadIdx.x; e < n; e += blockDim.x) {
-        float s = scores[e];
+        float s = score[e];
         int rank = 0;
         for (int f = 0; f < n; f++) {
-            float o = scores[f];
+            float o = score[f];
             rank += o > s || (o == s && f < e);
         }
-        kept[e] = rank;   // the rank, until the count is known
+        keep_e[e] = rank;   // the rank, until the count is known
         sorted[rank] = s;
     }
     __syncthreads();
@@ -940,40 +988,43 @@ extern "C" __global__ void expert_budget(const float* probs, const int* natural_
         keep = min(max(count, k), n);
     }
     __syncthreads();
-    for (int e = threadIdx.x; e < n; e += blockDim.x) kept[e] = kept[e] < keep;
+    for (int e = threadIdx.x; e < n; e += blockDim.x) {
+        keep_e[e] = keep_e[e] < keep;
+        kept[e] = keep_e[e];
+    }
     __syncthreads();
-    for (int t = threadIdx.x; t < tokens; t += blockDim.x) {
+    for (int t = warp; t < tokens; t += warps) {
         const float* p = probs + (long long)t * n;
         int* ids = used_ids + (long long)t * k;
         float* w = used_weights + (long long)t * k;
         if (substitute) {
-            // Insertion into a descending top-k over the kept experts, in id order (ties keep the lower id).
-            int filled = 0;
-            for (int e = 0; e < n; e++) {
-                if (!kept[e]) continue;
-                float pe = p[e];
-                if (filled == k && !(pe > p[ids[k - 1]])) continue;
-                int pos = min(filled, k - 1);
-                while (pos > 0 && pe > p[ids[pos - 1]]) {
-                    ids[pos] = ids[pos - 1];
-                    pos--;
-                }
-                ids[pos] = e;
-                if (filled < k) filled++;
-            }
-            for (int j = 0; j < k; j++) w[j] = p[ids[j]];
-        } else {
-            for (int j = 0; j < k; j++) {
+            warp_top_k(p, n, k, keep_e, normalize, ids, w);
+            continue;
+        }
+        int slot_e[2];
+        float slot_w[2], sum = 0.f;
+#pragma unroll
+        for (int h = 0; h < 2; h++) {
+            int j = lane + 32 * h;
+            slot_e[h] = -1;
+            slot_w[h] = 0.f;
+            if (j < k) {
                 int e = natural_ids[(long long)t * k + j];
-                ids[j] = kept[e] ? e : -1;
-                w[j] = kept[e] ? p[e] : 0.f;
+                if (keep_e[e]) {
+                    slot_e[h] = e;
+                    slot_w[h] = p[e];
+                }
             }
         }
-        if (normalize) {
-            float sum = 0.f;
-            for (int j = 0; j < k; j++) sum += w[j];
-            if (sum > 0.f)
-                for (int j = 0; j < k; j++) w[j] /= sum;
+        if (normalize)   // summed in slot order, from 0, as Java
+            for (int j = 0; j < k; j++) sum += __shfl_sync(0xffffffffu, j < 32 ? slot_w[0] : slot_w[1], j & 31);
+#pragma unroll
+        for (int h = 0; h < 2; h++) {
+            int j = lane + 32 * h;
+            if (j < k) {
+                ids[j] = slot_e[h];
+                w[j] = normalize && sum > 0.f ? slot_w[h] / sum : slot_w[h];
+            }
         }
     }
 }
@@ -983,26 +1034,34 @@ extern "C" __global__ void expert_budget(const float* probs, const int* natural_
 // and how much, and slot_pair[t * k + j] says where slot j of token t went (-1: an id of -1, an
 // expert the budget dropped). It also lists the expert products' work: (expert, first pair) for every
 // `tile` of each expert's pairs (the products' token tile), in work[2w], work[2w + 1], and their
-// number in work_count[0]. One block: a thread per expert counts its pairs, one thread turns the
-// counts into starts and the work list, and each expert's thread places its pairs in pair order,
-// so the result is deterministic and needs no atomics. Every thread reads the same id at a time
-// (a broadcast), so a 64-node tree's 512 pairs take two passes of 512 cached reads, in parallel
-// over experts.
+// number in work_count[0]. One block, once per MoE layer of every multi-token pass, so it must not
+// walk the pairs one dependent load at a time: the block counts each expert's pairs with shared
+// atomics (a count is the same in any order), thread 0 turns the counts into starts and the work
+// list, and the pairs are placed in pair order from shared memory, 32 at a time by warp 0, each
+// lane's place its expert's next free one plus the lanes below it with the same expert (found by
+// shuffles), so the result is deterministic.
+#define GROUP_CHUNK 2048   // pairs staged in shared memory at a time
+
 extern "C" __global__ void group_pairs(const int* ids, const float* weights, int pairs, int k, int n, int tile,
                                        int* expert_start, int* pair_token, float* pair_weight, int* slot_pair,
                                        int* work, int* work_count) {
-    __shared__ int first[MAX_EXPERTS];
-    for (int e = threadIdx.x; e < n; e += blockDim.x) {
-        int count = 0;
-        for (int i = 0; i < pairs; i++) count += ids[i] == e;
-        first[e] = count;
+    __shared__ int next[MAX_EXPERTS];   // each expert's count, then its next free place
+    __shared__ int chunk_id[GROUP_CHUNK];
+    __shared__ float chunk_w[GROUP_CHUNK];
+    int lane = threadIdx.x & 31;
+    for (int e = threadIdx.x; e < n; e += blockDim.x) next[e] = 0;
+    __syncthreads();
+    for (int i = threadIdx.x; i < pairs; i += blockDim.x) {
+        int e = ids[i];
+        if (e >= 0) atomicAdd(&next[e], 1);
+        else slot_pair[i] = -1;
     }
     __syncthreads();
     if (threadIdx.x == 0) {
         int at = 0, items = 0;
         for (int e = 0; e < n; e++) {
-            int count = first[e];
-            first[e] = at;
+            int count = next[e];
+            next[e] = at;
             expert_start[e] = at;
             for (int from = 0; from < count; from += tile) {
                 work[2 * items] = e;
@@ -1014,26 +1073,42 @@ extern "C" __global__ void group_pairs(const int* ids, const float* weights, int
         expert_start[n] = at;
         work_count[0] = items;
     }
-    __syncthreads();
-    for (int e = threadIdx.x; e < n; e += blockDim.x) {
-        int p = first[e];
-        for (int i = 0; i < pairs; i++) {
-            if (ids[i] == e) {
-                pair_token[p] = i / k;
-                pair_weight[p] = weights[i];
-                slot_pair[i] = p;
-                p++;
+    for (int base = 0; base < pairs; base += GROUP_CHUNK) {
+        int m = min(GROUP_CHUNK, pairs - base);
+        __syncthreads();   // the starts are known, and warp 0 is done with the previous chunk
+        for (int i = threadIdx.x; i < m; i += blockDim.x) {
+            chunk_id[i] = ids[base + i];
+            chunk_w[i] = weights[base + i];
+        }
+        __syncthreads();
+        if (threadIdx.x >= 32) continue;
+        for (int c = 0; c < m; c += 32) {
+            int i = c + lane;
+            int e = i < m ? chunk_id[i] : -1;
+            int below = 0, same = 0;   // lanes below this one with the same expert; all lanes with it
+            for (int o = 0; o < 32; o++) {
+                int other = __shfl_xor_sync(0xffffffffu, e, o);
+                if (other == e) {
+                    same++;
+                    below += (lane ^ o) < lane;
+                }
             }
+            if (e >= 0) {
+                int p = next[e] + below;
+                pair_token[p] = (base + i) / k;
+                pair_weight[p] = chunk_w[i];
+                slot_pair[base + i] = p;
+            }
+            __syncwarp();   // every lane has read next[e] before the last of each expert's lanes moves it
+            if (e >= 0 && below == same - 1) next[e] += same;
+            __syncwarp();
         }
     }
-    for (int i = threadIdx.x; i < pairs; i += blockDim.x)
-        if (ids[i] < 0) slot_pair[i] = -1;
 }
 
 // A token's pairs in ascending order (the order of the pairs, by expert id, as the CPU adds them),
 // skipping dropped slots (-1): written by thread 0 into order, their number returned to all after
 // a barrier. k <= MAX_TOP_K.
-#define MAX_TOP_K 64
 
 __device__ int pair_order(const int* slots, int k, int* order) {
     __shared__ int used;

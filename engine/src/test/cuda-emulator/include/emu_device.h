@@ -88,6 +88,12 @@ inline T __shfl_xor_sync(unsigned int /*mask: every lane takes part in our kerne
     return out;
 }
 
+// The value of lane src_lane: one exchange, each lane naming its source by the xor of the two lanes.
+template <typename T>
+inline T __shfl_sync(unsigned int mask, T v, int src_lane) {
+    return __shfl_xor_sync(mask, v, (int)(threadIdx.x & 31) ^ (src_lane & 31));
+}
+
 // Round-to-nearest arithmetic that nvcc never fuses into a multiply-add (build.sh also turns
 // contraction off for the host compiler).
 inline float __fadd_rn(float a, float b) { return a + b; }

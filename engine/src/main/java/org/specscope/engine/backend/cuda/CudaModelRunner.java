@@ -57,7 +57,7 @@ final class CudaModelRunner implements ModelRunner {
     private static final int ATT_SPLIT_SLOTS = 256;
     private static final int MAX_ATT_SPLITS = 32;
     private static final int ROUTER_THREADS = 1024;   // 32 warps share the router's rows
-    private static final int BUDGET_THREADS = 256;
+    private static final int BUDGET_THREADS = 1024;   // a warp per token re-routes 32 tokens at a time
     private static final int GROUP_THREADS = 256;
     private static final int ARGMAX_THREADS = 256;   // a power of two: argmax_rows halves it
     private static final int DRAW_THREADS = 256;     // draw_token's DRAW_THREADS
@@ -495,7 +495,7 @@ final class CudaModelRunner implements ModelRunner {
         if (!budget.isUnlimited()) {
             int fixed = budget.selection() instanceof SelectionPolicy.FixedCount f ? f.experts() : 0;
             double tau = budget.selection() instanceof SelectionPolicy.Coverage cov ? cov.tau() : 1.0;
-            cu.launch("expert_budget", 1, 1, 1, BUDGET_THREADS, n * Float.BYTES, r.probs, r.ids,
+            cu.launch("expert_budget", 1, 1, 1, BUDGET_THREADS, 3 * n * Float.BYTES, r.probs, r.ids,
                     tokenWeights ? ws.tokenWeights : null, tokens, n, k, fixed, tau,
                     budget.coverage() == CoveragePolicy.SUBSTITUTE ? 1 : 0, normalize ? 1 : 0, r.scores, r.kept,
                     r.usedIds, r.usedWeights);
