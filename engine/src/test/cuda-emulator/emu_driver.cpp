@@ -179,6 +179,7 @@ private:
 };
 
 DeviceMemory memory;
+DeviceMemory pinned;   // page-locked host memory (cuMemAllocHost): the same guarded pages
 
 }  // namespace
 
@@ -725,6 +726,22 @@ CUresult cuMemFree_v2(CUdeviceptr pointer) {
     return memory.release(pointer);
 }
 
+// Page-locked host memory: guarded host pages, as device memory is, so that a copy past its end
+// is refused by name (and a kernel-free overrun faults).
+CUresult cuMemAllocHost_v2(void** pointer, size_t bytes) {
+    if (capture_unsafe("cuMemAllocHost")) return CUDA_ERROR_STREAM_CAPTURE_UNSUPPORTED;
+    if (bytes == 0) return CUDA_ERROR_INVALID_VALUE;
+    CUdeviceptr p = 0;
+    CUresult r = pinned.allocate(&p, bytes);
+    *pointer = reinterpret_cast<void*>(p);
+    return r;
+}
+
+CUresult cuMemFreeHost(void* pointer) {
+    if (capture_unsafe("cuMemFreeHost")) return CUDA_ERROR_STREAM_CAPTURE_UNSUPPORTED;
+    return pinned.release((CUdeviceptr)pointer);
+}
+
 CUresult cuMemGetInfo_v2(size_t* free, size_t* total) {
     *total = DEVICE_MEMORY;
     size_t used = memory.in_use();
@@ -757,6 +774,11 @@ CUresult cuMemcpyHtoD_v2(CUdeviceptr destination, const void* source, size_t byt
 CUresult cuMemcpyDtoH_v2(void* destination, CUdeviceptr source, size_t bytes) {
     if (capture_unsafe("cuMemcpyDtoH")) return CUDA_ERROR_STREAM_CAPTURE_UNSUPPORTED;
     if (!in_device(source, bytes, "cuMemcpyDtoH")) return CUDA_ERROR_INVALID_VALUE;
+    size_t room = pinned.remaining((CUdeviceptr)destination);
+    if (room > 0 && room < bytes) {
+        complain("cuMemcpyDtoH of %zu bytes into page-locked memory with %zu bytes left", bytes, room);
+        return CUDA_ERROR_INVALID_VALUE;
+    }
     std::memcpy(destination, reinterpret_cast<const void*>(source), bytes);
     return CUDA_SUCCESS;
 }

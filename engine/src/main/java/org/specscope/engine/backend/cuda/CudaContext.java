@@ -136,6 +136,38 @@ final class CudaContext implements AutoCloseable {
         return p;
     }
 
+    /**
+     * {@code bytes} of page-locked host memory, the only host memory a copy can fill without the
+     * host waiting for it (copyOutLater). Free with {@link #freeHost}.
+     */
+    Pointer allocHost(long bytes, String what) {
+        return onStream(() -> {
+            Pointer p = new Pointer();
+            int r = JCudaDriver.cuMemAllocHost(p, Math.max(1, bytes));
+            if (r == CUresult.CUDA_ERROR_OUT_OF_MEMORY) {
+                throw new IllegalStateException(String.format(java.util.Locale.ROOT,
+                        "out of page-locked host memory allocating %.1f MiB for %s", bytes / 1048576.0, what));
+            }
+            check(r, "cuMemAllocHost(" + what + ")");
+            return p;
+        });
+    }
+
+    static void freeHost(Pointer p) {
+        if (p != null) {
+            JCudaDriver.cuMemFreeHost(p);
+        }
+    }
+
+    /**
+     * Queues a copy of {@code bytes} from {@code src} into page-locked {@code dst} behind the
+     * stream's work so far, and returns at once; the bytes are there after the next download or
+     * sync.
+     */
+    void copyOutLater(CUdeviceptr src, Pointer dst, long bytes) {
+        onStream(() -> check(JCudaDriver.cuMemcpyDtoHAsync(dst, src, bytes, stream), "cuMemcpyDtoHAsync"));
+    }
+
     /** Runs {@code work} (copies, synchronisation, a graph launch) while no capture is under way. */
     void onStream(Runnable work) {
         onStream(() -> {

@@ -1,5 +1,6 @@
 package org.specscope.engine.backend.cuda;
 
+import jcuda.Pointer;
 import jcuda.driver.CUdeviceptr;
 import org.specscope.engine.backend.AttentionMask;
 import org.specscope.engine.backend.ForwardBatch;
@@ -25,6 +26,7 @@ import org.specscope.engine.tensor.DType;
 import org.specscope.engine.tensor.Tensor;
 
 import java.lang.ref.WeakReference;
+import java.nio.ByteOrder;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -76,6 +78,9 @@ final class CudaModelRunner implements ModelRunner {
     private final boolean tensorCores;
     private Workspace ws;
     private CUdeviceptr drawWeights;
+    /** Page-locked host memory the routing is copied into without the host waiting (copyRoutingLater). */
+    private Pointer routingHost;
+    private long routingHostBytes;
     /** The captured decode step, with the cache and workspace its arguments point into. */
     private record DecodeGraph(CudaGraph graph, WeakReference<CudaKvCache> cache, Workspace ws) {
     }
@@ -269,8 +274,12 @@ final class CudaModelRunner implements ModelRunner {
     @Override
     public Logits forward(ForwardBatch batch, KvCache kvCache, MoeProbe probe) {
         boolean budgeted = run(batch, ModelRunner.ownCache(kvCache, CudaKvCache.class));
-        Logits logits = logits(batch);   // waits for the stream
-        if (probe.isListening()) {
+        boolean listening = probe.isListening();
+        if (listening) {
+            copyRoutingLater(batch.size());
+        }
+        Logits logits = logits(batch);   // waits for the stream, the routing's copy included
+        if (listening) {
             emitRouting(batch.size(), budgeted, probe);
         }
         return logits;
@@ -280,6 +289,10 @@ final class CudaModelRunner implements ModelRunner {
     @Override
     public int forwardAndDraw(ForwardBatch batch, KvCache kvCache, MoeProbe probe, TokenDraw draw) {
         boolean budgeted = run(batch, ModelRunner.ownCache(kvCache, CudaKvCache.class));
+        boolean listening = probe.isListening();
+        if (listening) {
+            copyRoutingLater(batch.size());
+        }
         int last = batch.size() - 1;
         project(last, 1);
         if (draw.isGreedy()) {
@@ -289,8 +302,8 @@ final class CudaModelRunner implements ModelRunner {
                     draw.topP(), draw.u(), drawWeights(), ws.argmax);
         }
         int[] token = new int[1];
-        cu.download(ws.argmax, token, 1);   // waits for the stream
-        if (probe.isListening()) {
+        cu.download(ws.argmax, token, 1);   // waits for the stream, the routing's copy included
+        if (listening) {
             emitRouting(batch.size(), budgeted, probe);
         }
         return token[0];
@@ -530,14 +543,37 @@ final class CudaModelRunner implements ModelRunner {
     }
 
     /**
-     * Copies every MoE layer's routing (and the budget's decision) back for a listening probe, after
-     * the pass, in one copy: the pass wrote them into one compact block (Workspace.routing). A copy
-     * per field and layer (64 synchronised copies a decode step of OLMoE) took longer than the step.
+     * Queues the copy of every MoE layer's routing (and the budget's decision) for a listening
+     * probe, in one copy behind the layers' kernels: the pass wrote them into one compact block
+     * (Workspace.routing), and the copy runs while the LM head does, into page-locked memory, so
+     * the host waits for nothing more than the logits. (A copy per field and layer, 64 synchronised
+     * copies a decode step of OLMoE, took longer than the step; one synchronous copy after the
+     * logits still added a PCIe round trip to every step the app watched.)
      */
+    private void copyRoutingLater(int tokens) {
+        long bytes = ws.routingWords(tokens) * Integer.BYTES;
+        if (bytes == 0) {
+            return;
+        }
+        if (routingHostBytes < bytes) {
+            CudaContext.freeHost(routingHost);
+            routingHost = null;
+            routingHostBytes = 0;
+            long room = ws.routingWords(ws.tokens) * Integer.BYTES;   // the workspace's widest pass: once
+            routingHost = cu.allocHost(room, "routing for the probe");
+            routingHostBytes = room;
+        }
+        cu.copyOutLater(ws.routingBlock, routingHost, bytes);
+    }
+
+    /** Hands the routing that copyRoutingLater brought back to the probe, layer by layer (after a sync). */
     private void emitRouting(int tokens, boolean budgeted, MoeProbe probe) {
         int k = c.moe().map(m -> m.expertsPerToken()).orElse(0);
         int[] words = new int[Math.toIntExact(ws.routingWords(tokens))];
-        cu.download(ws.routingBlock, words, words.length);
+        if (words.length > 0) {
+            routingHost.getByteBuffer(0, (long) words.length * Integer.BYTES).order(ByteOrder.nativeOrder())
+                    .asIntBuffer().get(words);
+        }
         for (int l = 0; l < c.numLayers(); l++) {
             if (layers.get(l).router() == null) {
                 continue;
@@ -546,7 +582,7 @@ final class CudaModelRunner implements ModelRunner {
             RoutingLayout at = ws.layout(l, tokens);
             float[] logits = floats(words, at.logits(), tokens * n);
             float[] probs = floats(words, at.probs(), tokens * n);
-            int[] ids = java.util.Arrays.copyOfRange(words, at.ids(), at.ids() + tokens * k);
+            int[] ids = Arrays.copyOfRange(words, at.ids(), at.ids() + tokens * k);
             float[] weights = floats(words, at.weights(), tokens * k);
             ExpertBudgeter.Decision decision = null;
             if (budgeted) {
@@ -555,7 +591,7 @@ final class CudaModelRunner implements ModelRunner {
                     kept[e] = words[at.kept() + e] != 0;
                 }
                 decision = new ExpertBudgeter.Decision(floats(words, at.scores(), n), kept,
-                        java.util.Arrays.copyOfRange(words, at.usedIds(), at.usedIds() + tokens * k),
+                        Arrays.copyOfRange(words, at.usedIds(), at.usedIds() + tokens * k),
                         floats(words, at.usedWeights(), tokens * k));
             }
             probe.onRouting(new LayerRouting(l, tokens, n, k, logits, probs, ids, weights, decision));
@@ -892,6 +928,9 @@ final class CudaModelRunner implements ModelRunner {
         }
         owned.forEach(CudaContext::free);
         owned.clear();
+        CudaContext.freeHost(routingHost);
+        routingHost = null;
+        routingHostBytes = 0;
     }
 
     @Override

@@ -216,7 +216,31 @@ class CudaParityTest {
         }
     }
 
-    /** One budgeted pass on both backends: logits as {@link #compare}, and every layer's budget decision equal. */
+    /**
+     * A listening probe gets the routing of every pass, also once the workspace has grown past the
+     * host memory the first listened pass set aside for the routing's copy: a fresh runner's first
+     * pass is one token (a 16-token workspace), its second 40 (the routing of 40 tokens).
+     */
+    @org.junit.jupiter.api.Test
+    void routingReachesAListeningProbeAsTheWorkspaceGrows() {
+        try (Model model = Model.open(SAMPLES.resolve("specscope-moe-mini")); ModelRunner onCpu = cpu.load(model);
+             ModelRunner onGpu = cuda.load(model)) {
+            int[] text = model.tokenizer().encode("def add(a, b):\n    return a + b\n\n".repeat(8));
+            assertThat(text.length).isGreaterThan(41);
+            int[] rest = Arrays.copyOfRange(text, 1, 41);
+            KvCache cpuCache = onCpu.newKvCache(64);
+            KvCache gpuCache = onGpu.newKvCache(64);
+            compareBudgetedPass("one token", ForwardBatch.sequence(new int[]{text[0]}, 0, ForwardBatch.LogitRows.LAST),
+                    onCpu, cpuCache, onGpu, gpuCache);
+            compareBudgetedPass("40 tokens", ForwardBatch.sequence(rest, 1, ForwardBatch.LogitRows.ALL), onCpu,
+                    cpuCache, onGpu, gpuCache);
+        }
+    }
+
+    /**
+     * One pass on both backends, listened to: logits as {@link #compare}, every layer's routing
+     * equal, and its budget decision where the pass has a budget.
+     */
     static double compareBudgetedPass(String what, ForwardBatch batch, ModelRunner onCpu, KvCache cpuCache,
                                       ModelRunner onGpu, KvCache gpuCache) {
         List<LayerRouting> cpuRouting = new ArrayList<>();
