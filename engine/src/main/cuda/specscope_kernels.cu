@@ -787,6 +787,21 @@ extern "C" __global__ void attention_combine(const float* part_ml, const float* 
 
 #define MAX_TOP_K 64   // experts a token routes to, at most
 
+// Writes a warp's k slots of a token, slot j held by lane j % 32 in entry j / 32 of id and w, each
+// weight divided by sum when normalising and sum > 0 (as TopKRouter and ExpertBudgeter do).
+__device__ __forceinline__ void store_slots(const int (&id)[2], const float (&w)[2], int k, int normalize, float sum,
+                                            int* ids, float* weights) {
+    int lane = threadIdx.x & 31;
+#pragma unroll
+    for (int h = 0; h < 2; h++) {
+        int j = lane + 32 * h;
+        if (j < k) {
+            ids[j] = id[h];
+            weights[j] = normalize && sum > 0.f ? w[h] / sum : w[h];
+        }
+    }
+}
+
 // The top-k of one row p[0..n) by one warp, in descending order with ties to the lower id, over
 // the entries allowed (allowed[e] != 0; every entry when allowed is null): k rounds of a warp-wide
 // argmax, each lane scanning its own entries (e = lane + 32 i, marked in `taken` once chosen),
@@ -830,14 +845,7 @@ __device__ void warp_top_k(const float* p, int n, int k, const int* allowed, int
         }
         total += best;
     }
-#pragma unroll
-    for (int h = 0; h < 2; h++) {
-        int j = lane + 32 * h;
-        if (j < k) {
-            ids[j] = mine_id[h];
-            weights[j] = normalize && total > 0.f ? mine_w[h] / total : mine_w[h];
-        }
-    }
+    store_slots(mine_id, mine_w, k, normalize, total, ids, weights);
 }
 
 // group_pairs' result for a one-token pass, from the router's top-k (distinct ids, none -1) by warp 0
@@ -1018,14 +1026,7 @@ extern "C" __global__ void expert_budget(const float* probs, const int* natural_
         }
         if (normalize)   // summed in slot order, from 0, as Java
             for (int j = 0; j < k; j++) sum += __shfl_sync(0xffffffffu, j < 32 ? slot_w[0] : slot_w[1], j & 31);
-#pragma unroll
-        for (int h = 0; h < 2; h++) {
-            int j = lane + 32 * h;
-            if (j < k) {
-                ids[j] = slot_e[h];
-                w[j] = normalize && sum > 0.f ? slot_w[h] / sum : slot_w[h];
-            }
-        }
+        store_slots(slot_e, slot_w, k, normalize, sum, ids, w);
     }
 }
 
