@@ -273,26 +273,16 @@ final class CudaModelRunner implements ModelRunner {
 
     @Override
     public Logits forward(ForwardBatch batch, KvCache kvCache, MoeProbe probe) {
-        boolean budgeted = run(batch, ModelRunner.ownCache(kvCache, CudaKvCache.class));
-        boolean listening = probe.isListening();
-        if (listening) {
-            copyRoutingLater(batch.size());
-        }
+        Runnable handRouting = runListened(batch, kvCache, probe);
         Logits logits = logits(batch);   // waits for the stream, the routing's copy included
-        if (listening) {
-            emitRouting(batch.size(), budgeted, probe);
-        }
+        handRouting.run();
         return logits;
     }
 
     /** Draws the token on the device from the last row's logits and copies back just that token. */
     @Override
     public int forwardAndDraw(ForwardBatch batch, KvCache kvCache, MoeProbe probe, TokenDraw draw) {
-        boolean budgeted = run(batch, ModelRunner.ownCache(kvCache, CudaKvCache.class));
-        boolean listening = probe.isListening();
-        if (listening) {
-            copyRoutingLater(batch.size());
-        }
+        Runnable handRouting = runListened(batch, kvCache, probe);
         int last = batch.size() - 1;
         project(last, 1);
         if (draw.isGreedy()) {
@@ -303,10 +293,21 @@ final class CudaModelRunner implements ModelRunner {
         }
         int[] token = new int[1];
         cu.download(ws.argmax, token, 1);   // waits for the stream, the routing's copy included
-        if (listening) {
-            emitRouting(batch.size(), budgeted, probe);
-        }
+        handRouting.run();
         return token[0];
+    }
+
+    /**
+     * Runs the pass's layers and, for a listening probe, queues its routing's copy (copyRoutingLater).
+     * Returns what hands the routing to the probe, to run once the stream has been waited for.
+     */
+    private Runnable runListened(ForwardBatch batch, KvCache kvCache, MoeProbe probe) {
+        boolean budgeted = run(batch, ModelRunner.ownCache(kvCache, CudaKvCache.class));
+        if (!probe.isListening()) {
+            return () -> { };
+        }
+        copyRoutingLater(batch.size());
+        return () -> emitRouting(batch.size(), budgeted, probe);
     }
 
     /**
@@ -497,7 +498,7 @@ final class CudaModelRunner implements ModelRunner {
         MatrixKernel gateUp = matrixKernel("expert_gate_up", tokens, e.dtype(), e.hidden(), e.width());
         MatrixKernel down = matrixKernel("expert_matmul", tokens, e.dtype(), e.width(), e.hidden());
         int tile = gateUp.tile();
-        boolean routerGroups = tokens == 1 && tile == 1 && budget.isUnlimited();
+        boolean routerGroups = tokens == 1 && budget.isUnlimited();
         cu.launch("router_" + suffix(layer.router().dtype()), tokens, 1, 1, ROUTER_THREADS, 0, layer.router().ptr(),
                 ws.x, ws.delta, layer.postNorm(), ws.normed, (float) c.rmsNormEps(), r.logits, r.probs, r.ids,
                 r.weights, n, layer.router().cols(), k, normalize ? 1 : 0,
@@ -556,9 +557,7 @@ final class CudaModelRunner implements ModelRunner {
             return;
         }
         if (routingHostBytes < bytes) {
-            CudaContext.freeHost(routingHost);
-            routingHost = null;
-            routingHostBytes = 0;
+            freeRoutingHost();
             long room = ws.routingWords(ws.tokens) * Integer.BYTES;   // the workspace's widest pass: once
             routingHost = cu.allocHost(room, "routing for the probe");
             routingHostBytes = room;
@@ -928,6 +927,10 @@ final class CudaModelRunner implements ModelRunner {
         }
         owned.forEach(CudaContext::free);
         owned.clear();
+        freeRoutingHost();
+    }
+
+    private void freeRoutingHost() {
         CudaContext.freeHost(routingHost);
         routingHost = null;
         routingHostBytes = 0;
