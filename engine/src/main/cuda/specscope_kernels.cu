@@ -17,6 +17,30 @@
 #include <math.h>
 #include <stdint.h>
 
+// ---- programmatic dependent launch (compute 9.0 and later) ------------------------------------
+//
+// A decode step is some 145 kernels, most of them a few microseconds long. Launched in plain
+// stream order, each waits for the previous one to finish before its blocks are even scheduled,
+// so every boundary costs a launch latency and a ramp-up with most SMs idle. Where the device
+// allows it (the host then launches with CU_LAUNCH_ATTRIBUTE_PROGRAMMATIC_STREAM_SERIALIZATION),
+// a kernel's blocks may start while the previous kernel's last ones still run. So every kernel
+// begins with grid_dependency_sync(), in every thread, before it touches anything an earlier
+// kernel writes or reads: it waits until the previous kernel has completed and its writes are
+// visible (and that kernel waited for its own predecessor, so every earlier kernel has too), then
+// lets the next kernel's blocks be scheduled. Before it a kernel may read only what no kernel
+// writes: the weights. The one-token dense products load their first weights there, so that part
+// of their stream overlaps the previous kernel's tail. Launched without the attribute (older
+// devices, -Dspecscope.cuda.pdl=false, a kernel profile), the wait returns at once. The CUDA
+// emulator fails a programmatic launch in which any thread returned without the wait.
+__device__ __forceinline__ void grid_dependency_sync() {
+#if defined(SPECSCOPE_CUDA_EMULATOR)
+    emu::grid_dependency_wait();
+#elif defined(__CUDA_ARCH__) && __CUDA_ARCH__ >= 900
+    asm volatile("griddepcontrol.wait;" ::: "memory");
+    asm volatile("griddepcontrol.launch_dependents;" ::: "memory");
+#endif
+}
+
 // ---- helpers --------------------------------------------------------------------------------
 
 __device__ __forceinline__ float to_float(__nv_bfloat16 v) { return __bfloat162float(v); }
@@ -127,25 +151,28 @@ __device__ void add_rms_norm_row(float* x, const float* delta, const float* weig
 // A layer's residual add fused with the next norm (one launch instead of two). One row per block.
 extern "C" __global__ void add_rms_norm(float* x, const float* delta, const float* weight, float* out, int width,
                                         float eps) {
+    grid_dependency_sync();
     long long at = (long long)blockIdx.x * width;
     add_rms_norm_row(x + at, delta + at, weight, out + at, width, eps);
 }
 
 // y[r][i] += bias[i] for rows of width. Grid-stride.
 extern "C" __global__ void add_bias(float* y, const float* bias, int rows, int width) {
+    grid_dependency_sync();
     long long n = (long long)rows * width;
     for (long long i = blockIdx.x * (long long)blockDim.x + threadIdx.x; i < n; i += (long long)gridDim.x * blockDim.x)
         y[i] += bias[i % width];
 }
 
 extern "C" __global__ void clamp_values(float* v, long long n, float limit) {
+    grid_dependency_sync();
     for (long long i = blockIdx.x * (long long)blockDim.x + threadIdx.x; i < n; i += (long long)gridDim.x * blockDim.x)
         v[i] = fmaxf(-limit, fminf(limit, v[i]));
 }
 
-// x += delta (the residual stream).
 // gate = silu(gate) * up: SwiGLU's gated activation, in place.
 extern "C" __global__ void silu_mul(float* gate, const float* up, long long n) {
+    grid_dependency_sync();
     for (long long i = blockIdx.x * (long long)blockDim.x + threadIdx.x; i < n; i += (long long)gridDim.x * blockDim.x) {
         float g = gate[i];
         gate[i] = g / (1.f + expf(-g)) * up[i];
@@ -179,6 +206,7 @@ extern "C" __global__ void qk_norm_rope(float* q, float* k, float* v, float* k_c
                                         const int* positions, const double* inv_freq,
                                         const float* q_norm, const float* k_norm, int norm_mode, int heads,
                                         int kv_heads, int head_dim, float eps, int clamp, float clip) {
+    grid_dependency_sync();
     int qd = heads * head_dim, kvd = kv_heads * head_dim;
     long long slot = (long long)step[0] + blockIdx.x;
     float* qr = q + (long long)blockIdx.x * qd;
@@ -236,6 +264,7 @@ extern "C" __global__ void qk_norm_rope(float* q, float* k, float* v, float* k_c
 template <typename T>
 __device__ void embed(const T* table, const int* ids, float* x, int hidden, const float* norm_weight, float* normed,
                       float eps) {
+    grid_dependency_sync();
     const T* row = table + (long long)ids[blockIdx.x] * hidden;
     float* out = x + (long long)blockIdx.x * hidden;
     for (int i = threadIdx.x; i < hidden; i += blockDim.x) out[i] = to_float(row[i]);
@@ -281,8 +310,10 @@ __device__ __forceinline__ void dot8(const float* wv, const float* const* in, in
 // The dot products of one weight row w (cols wide) with the input rows in[0..count), count <= TILE,
 // reduced over the warp: every lane returns the sums in acc. Each lane adds its chunks of 8 columns
 // in ascending order, whether they came in an unrolled group or not, so the unrolling changes no
-// result.
-template <typename T, int TILE>
+// result. With SYNC (a kernel's dense product, which has not yet called grid_dependency_sync),
+// each lane issues its first group of weight loads, then syncs, then reads the inputs: the loads
+// overlap the previous kernel's tail.
+template <typename T, int TILE, bool SYNC>
 __device__ __forceinline__ void row_dots(const T* w, const float* const* in, int count, int cols, float* acc) {
     int lane = threadIdx.x & 31;
 #pragma unroll
@@ -290,6 +321,19 @@ __device__ __forceinline__ void row_dots(const T* w, const float* const* in, int
     if ((cols & 7) == 0) {
         constexpr int unroll = TILE == 1 ? MM_UNROLL : 1;
         int c = lane * 8;
+        if (SYNC) {
+            if (unroll > 1 && c + (unroll - 1) * 256 < cols) {
+                float wv[unroll][8];
+#pragma unroll
+                for (int u = 0; u < unroll; u++) load8<T>(w + c + u * 256, wv[u]);
+                grid_dependency_sync();
+#pragma unroll
+                for (int u = 0; u < unroll; u++) dot8<TILE>(wv[u], in, c + u * 256, count, acc);
+                c += unroll * 256;
+            } else {
+                grid_dependency_sync();
+            }
+        }
         for (; unroll > 1 && c + (unroll - 1) * 256 < cols; c += unroll * 256) {
             float wv[unroll][8];
 #pragma unroll
@@ -304,6 +348,7 @@ __device__ __forceinline__ void row_dots(const T* w, const float* const* in, int
         }
     } else {
         // Odd widths (tiny test models): the same sum, one element at a time.
+        if (SYNC) grid_dependency_sync();
         for (int c = lane; c < cols; c += 32) {
             float wv = to_float(w[c]);
 #pragma unroll
@@ -330,14 +375,15 @@ __device__ __forceinline__ void input_rows(const float* x, const int* gather, in
     }
 }
 
-// y[(first + j) * rows + row] = W[row] . x[in_row(first + j)] for j < count.
-template <typename T, int TILE>
+// y[(first + j) * rows + row] = W[row] . x[in_row(first + j)] for j < count. SYNC: as row_dots
+// (then gather must be null: it is read before the sync).
+template <typename T, int TILE, bool SYNC = false>
 __device__ void matmul_rows(const T* W, const float* x, const int* gather, float* y, int rows, int cols,
                             int first, int count, int row) {
     const float* in[TILE];
     input_rows<TILE>(x, gather, cols, first, count, in);
     float acc[TILE];
-    row_dots<T, TILE>(W + (long long)row * cols, in, count, cols, acc);
+    row_dots<T, TILE, SYNC>(W + (long long)row * cols, in, count, cols, acc);
     if ((threadIdx.x & 31) == 0)
 #pragma unroll
         for (int j = 0; j < TILE; j++)
@@ -350,8 +396,11 @@ template <typename T, int TILE>
 __device__ void matmul(const T* W, const float* x, float* y, int rows, int cols, int tokens) {
     int row = blockIdx.x * MM_WARPS + (threadIdx.x >> 5);
     int first = blockIdx.y * TILE;
-    if (row >= rows) return;
-    matmul_rows<T, TILE>(W, x, nullptr, y, rows, cols, first, min(TILE, tokens - first), row);
+    if (row >= rows) {
+        grid_dependency_sync();
+        return;
+    }
+    matmul_rows<T, TILE, true>(W, x, nullptr, y, rows, cols, first, min(TILE, tokens - first), row);
 }
 
 // One of matmul3's three products, and a row block's index within it.
@@ -381,8 +430,11 @@ __device__ void matmul3(const T* w_a, const T* w_b, const T* w_c, const float* x
     Matmul3Part<T> p = matmul3_part(blockIdx.x, MM_WARPS, w_a, w_b, w_c, y_a, y_b, y_c, rows_a, rows_b, rows_c);
     int row = p.block * MM_WARPS + (threadIdx.x >> 5);
     int first = blockIdx.y * TILE;
-    if (row >= p.rows) return;
-    matmul_rows<T, TILE>(p.W, x, nullptr, p.y, p.rows, cols, first, min(TILE, tokens - first), row);
+    if (row >= p.rows) {
+        grid_dependency_sync();
+        return;
+    }
+    matmul_rows<T, TILE, true>(p.W, x, nullptr, p.y, p.rows, cols, first, min(TILE, tokens - first), row);
 }
 
 // The grouped expert products: the (token, expert) pairs are grouped by expert (group_pairs), which
@@ -399,6 +451,7 @@ __device__ void matmul3(const T* w_a, const T* w_b, const T* w_c, const float* x
 template <typename T, int TILE>
 __device__ void expert_matmul(const T* stack, long long expert_stride, const int* work, const int* work_count,
                               const int* expert_start, const float* x, float* y, int rows, int cols) {
+    grid_dependency_sync();   // the work list is the router's or group_pairs' output
     int w = blockIdx.y;
     int row = blockIdx.x * MM_WARPS + (threadIdx.x >> 5);
     if (row >= rows || w >= work_count[0]) return;
@@ -415,6 +468,7 @@ template <typename T, int TILE>
 __device__ void expert_gate_up(const T* gate, const T* up, long long expert_stride, const int* work,
                                const int* work_count, const int* expert_start, const int* gather, const float* x,
                                float* act, int rows, int cols) {
+    grid_dependency_sync();
     int w = blockIdx.y;
     int row = blockIdx.x * MM_WARPS + (threadIdx.x >> 5);
     if (row >= rows || w >= work_count[0]) return;
@@ -424,8 +478,8 @@ __device__ void expert_gate_up(const T* gate, const T* up, long long expert_stri
     input_rows<TILE>(x, gather, cols, first, count, in);
     long long offset = e * expert_stride + (long long)row * cols;
     float g[TILE], u[TILE];
-    row_dots<T, TILE>(gate + offset, in, count, cols, g);
-    row_dots<T, TILE>(up + offset, in, count, cols, u);
+    row_dots<T, TILE, false>(gate + offset, in, count, cols, g);
+    row_dots<T, TILE, false>(up + offset, in, count, cols, u);
     if ((threadIdx.x & 31) == 0)
 #pragma unroll
         for (int j = 0; j < TILE; j++)
@@ -521,6 +575,7 @@ __device__ __forceinline__ void mma_store(const MmaStage& s, float* y, int row0,
 
 extern "C" __global__ void matmul_mma_bf16(const __nv_bfloat16* W, const float* x, float* y, int rows, int cols,
                                            int tokens) {
+    grid_dependency_sync();
     __shared__ __align__(32) MmaStage s;
     int row0 = (blockIdx.y * MM_WARPS + (threadIdx.x >> 5)) * 16;
     int first = blockIdx.x * MM_TOKENS, count = min(MM_TOKENS, tokens - first);
@@ -534,6 +589,7 @@ extern "C" __global__ void matmul_mma_bf16(const __nv_bfloat16* W, const float* 
 extern "C" __global__ void matmul3_mma_bf16(const __nv_bfloat16* w_a, const __nv_bfloat16* w_b,
                                             const __nv_bfloat16* w_c, const float* x, float* y_a, float* y_b,
                                             float* y_c, int rows_a, int rows_b, int rows_c, int cols, int tokens) {
+    grid_dependency_sync();
     __shared__ __align__(32) MmaStage s;
     Matmul3Part<__nv_bfloat16> p =
         matmul3_part(blockIdx.y, MM_WARPS * 16, w_a, w_b, w_c, y_a, y_b, y_c, rows_a, rows_b, rows_c);
@@ -548,6 +604,7 @@ extern "C" __global__ void matmul3_mma_bf16(const __nv_bfloat16* w_a, const __nv
 extern "C" __global__ void expert_matmul_mma_bf16(const __nv_bfloat16* stack, long long expert_stride,
                                                   const int* work, const int* work_count, const int* expert_start,
                                                   const float* x, float* y, int rows, int cols) {
+    grid_dependency_sync();
     __shared__ __align__(32) MmaStage s;
     int item = blockIdx.y;
     if (item >= work_count[0]) return;   // the whole block: no barrier is left waiting
@@ -565,6 +622,7 @@ extern "C" __global__ void expert_gate_up_mma_bf16(const __nv_bfloat16* gate, co
                                                    long long expert_stride, const int* work, const int* work_count,
                                                    const int* expert_start, const int* gather, const float* x,
                                                    float* act, int rows, int cols) {
+    grid_dependency_sync();
     __shared__ __align__(32) MmaStage s;
     int item = blockIdx.y;
     if (item >= work_count[0]) return;
@@ -725,6 +783,7 @@ __device__ void attend_share(const float* q, const float* k_cache, const float* 
 extern "C" __global__ void attention(const float* q, const float* k_cache, const float* v_cache, const int* positions,
                                      const unsigned char* mask, int causal, const int* step, int tokens, int cached_nodes,
                                      int heads, int kv_heads, int head_dim, int window, float scale, float* out) {
+    grid_dependency_sync();
     float m, l, acc[ATT_MAX_DIMS];
     attend_share(q, k_cache, v_cache, positions, mask, causal, step, tokens, cached_nodes, heads, kv_heads, head_dim,
                  window, scale, 1, 0, m, l, acc);
@@ -745,6 +804,7 @@ extern "C" __global__ void attention_split(const float* q, const float* k_cache,
                                            const int* positions, const unsigned char* mask, int causal, const int* step,
                                            int tokens, int cached_nodes, int heads, int kv_heads, int head_dim,
                                            int window, float scale, float* part_ml, float* part_acc) {
+    grid_dependency_sync();
     float m, l, acc[ATT_MAX_DIMS];
     attend_share(q, k_cache, v_cache, positions, mask, causal, step, tokens, cached_nodes, heads, kv_heads, head_dim,
                  window, scale, gridDim.y, blockIdx.y, m, l, acc);
@@ -764,6 +824,7 @@ extern "C" __global__ void attention_split(const float* q, const float* k_cache,
 // block ATT_THREADS), in split order.
 extern "C" __global__ void attention_combine(const float* part_ml, const float* part_acc, int splits, int heads,
                                              int head_dim, float* out) {
+    grid_dependency_sync();
     int t = blockIdx.x / heads, h = blockIdx.x % heads;
     long long first = (long long)blockIdx.x * splits;
     float m = -INFINITY;
@@ -889,6 +950,7 @@ __device__ void route(const T* W, float* x, const float* delta, const float* nor
                       float* logits, float* probs, int* ids, float* weights, int n, int cols, int k, int normalize,
                       int* expert_start, int* pair_token, float* pair_weight, int* slot_pair, int* work,
                       int* work_count) {
+    grid_dependency_sync();
     int t = blockIdx.x, warp = threadIdx.x >> 5, lane = threadIdx.x & 31, warps = blockDim.x >> 5;
     const float* in_rows = x;
     if (delta != nullptr) {
@@ -947,6 +1009,7 @@ extern "C" __global__ void router_f32(const float* W, float* x, const float* del
 extern "C" __global__ void expert_budget(const float* probs, const int* natural_ids, const float* token_weights,
                                          int tokens, int n, int k, int fixed_count, double tau, int substitute,
                                          int normalize, float* scores, int* kept, int* used_ids, float* used_weights) {
+    grid_dependency_sync();
     extern __shared__ float budget_shared[];
     float* score = budget_shared;                                   // [n]
     float* sorted = budget_shared + n;                              // [n] the scores, highest first
@@ -1046,6 +1109,7 @@ extern "C" __global__ void expert_budget(const float* probs, const int* natural_
 extern "C" __global__ void group_pairs(const int* ids, const float* weights, int pairs, int k, int n, int tile,
                                        int* expert_start, int* pair_token, float* pair_weight, int* slot_pair,
                                        int* work, int* work_count) {
+    grid_dependency_sync();
     __shared__ int next[MAX_EXPERTS];   // each expert's count, then its next free place
     __shared__ int chunk_id[GROUP_CHUNK];
     __shared__ float chunk_w[GROUP_CHUNK];
@@ -1145,6 +1209,7 @@ __device__ __forceinline__ float combined(const float* expert_out, const float* 
 // out[t] = sum over t's slots of weight * expert output. Grid: tokens.
 extern "C" __global__ void combine_experts(const float* expert_out, const float* pair_weight, const int* slot_pair,
                                            float* out, int k, int hidden) {
+    grid_dependency_sync();
     __shared__ int order[MAX_TOP_K];
     int t = blockIdx.x;
     int used = pair_order(slot_pair + (long long)t * k, k, order);
@@ -1157,6 +1222,7 @@ extern "C" __global__ void combine_experts(const float* expert_out, const float*
 extern "C" __global__ void combine_add_rms_norm(const float* expert_out, const float* pair_weight, const int* slot_pair,
                                                 int k, float* x, const float* weight, float* out, int width,
                                                 float eps) {
+    grid_dependency_sync();
     __shared__ int order[MAX_TOP_K];
     int t = blockIdx.x;
     int used = pair_order(slot_pair + (long long)t * k, k, order);
@@ -1174,6 +1240,7 @@ extern "C" __global__ void combine_add_rms_norm(const float* expert_out, const f
 // Qwen2-MoE's shared expert: out[t] += sigmoid(gate . x[t]) * shared[t]. Grid: tokens.
 extern "C" __global__ void add_gated_shared(float* out, const float* shared_out, const float* x, const float* gate,
                                             int hidden) {
+    grid_dependency_sync();
     long long off = (long long)blockIdx.x * hidden;
     float g = 0.f;
     for (int i = threadIdx.x; i < hidden; i += blockDim.x) g += gate[i] * x[off + i];
@@ -1186,6 +1253,7 @@ extern "C" __global__ void add_gated_shared(float* out, const float* shared_out,
 
 // The highest logit of each row, ties to the lower id. Grid: rows.
 extern "C" __global__ void argmax_rows(const float* logits, int vocab, int* out) {
+    grid_dependency_sync();
     const float* row = logits + (long long)blockIdx.x * vocab;
     float best = -INFINITY;
     int best_id = 0x7fffffff;
@@ -1365,6 +1433,7 @@ __device__ unsigned long long draw_top_p(const float* row, const double* w, int 
 // Grid: 1; block: DRAW_THREADS.
 extern "C" __global__ void draw_token(const float* logits, int vocab, double temperature, int top_k, double top_p,
                                       double u, double* weights, int* out) {
+    grid_dependency_sync();
     __shared__ DrawScratch s;
     int chunk = (vocab + DRAW_THREADS - 1) / DRAW_THREADS;
     int lo = min(vocab, threadIdx.x * chunk), hi = min(vocab, lo + chunk);
@@ -1432,6 +1501,7 @@ extern "C" __global__ void draw_token(const float* logits, int vocab, double tem
 // few MB, microseconds from HBM or L2).
 extern "C" __global__ void parent_token_probs(const float* logits, int vocab, const int* parent, const int* token_ids,
                                               float* out) {
+    grid_dependency_sync();
     int t = blockIdx.x, p = parent[t];
     if (p < 0) {   // the whole block returns: no barrier is left waiting
         if (threadIdx.x == 0) out[t] = NAN;
@@ -1452,6 +1522,7 @@ extern "C" __global__ void parent_token_probs(const float* logits, int vocab, co
 // slot still to be read; the block moves one slot at a time to keep that order. Grid: (layers, 2).
 extern "C" __global__ void kv_compact(float* keys, float* values, const int* keep, int from, int count,
                                       long long layer_stride, int kv_dim) {
+    grid_dependency_sync();
     float* base = (blockIdx.y == 0 ? keys : values) + blockIdx.x * layer_stride;
     for (int i = 0; i < count; i++) {
         int src = keep[i], dst = from + i;
@@ -1468,6 +1539,7 @@ extern "C" __global__ void kv_compact(float* keys, float* values, const int* kee
 // so that the reads cannot be optimised away and the host can check each word was read. Four
 // loads in flight per thread are what HBM needs to reach its bandwidth.
 extern "C" __global__ void bandwidth_read(const uint4* data, long long n16, unsigned int* sum) {
+    grid_dependency_sync();
     unsigned int acc = 0;
     long long stride = (long long)gridDim.x * blockDim.x;
     long long i = (long long)blockIdx.x * blockDim.x + threadIdx.x;
@@ -1490,6 +1562,7 @@ extern "C" __global__ void bandwidth_read(const uint4* data, long long n16, unsi
 // Eight independent FP32 FMA chains per thread for iters rounds: 16 * iters flops per thread.
 // The result is stored only under a condition the host never meets, so it stays live.
 extern "C" __global__ void fma_peak(float seed, int iters, float* sink) {
+    grid_dependency_sync();
     float a0 = seed + threadIdx.x, a1 = a0 + 1.f, a2 = a0 + 2.f, a3 = a0 + 3.f;
     float a4 = a0 + 4.f, a5 = a0 + 5.f, a6 = a0 + 6.f, a7 = a0 + 7.f;
     const float m = 0.999999f, c = 1e-7f;

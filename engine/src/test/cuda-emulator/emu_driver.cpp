@@ -11,7 +11,9 @@
 // launch limits (block size, grid y/z, shared memory), device pointers outside any allocation
 // (kernel pointer arguments, copies, memsets), and reads or writes past an allocation's end
 // (every allocation ends at a guard page, so the process stops at the faulting kernel line).
-// A deadlock (threads of a block waiting at different barriers) fails the launch. Stream capture
+// A deadlock (threads of a block waiting at different barriers) fails the launch, and so does a
+// thread that returns without grid_dependency_sync (griddepcontrol.wait), which programmatic
+// dependent launches rely on (cuLaunchKernelEx takes that one attribute). Stream capture
 // records launches (with copies of their arguments) for graphs to replay; a copy, allocation or
 // synchronisation during a capture invalidates it, as the driver's thread-local mode does.
 //
@@ -238,6 +240,7 @@ struct Fiber {
     int waiting_scope = -1;      // -1: runnable; else the barrier scope it waits at
     uint64_t waiting_for = 0;    // ...until that scope's generation passes this
     unsigned shuffles = 0;       // which exchange buffer the next shuffle uses
+    bool synced = false;         // called grid_dependency_wait (griddepcontrol.wait)
     char* stack = nullptr;
 };
 
@@ -255,8 +258,10 @@ public:
     Fiber* running = nullptr;
     int warps = 0;
     int finished = 0;
+    int unsynced = 0;            // threads that returned without grid_dependency_wait
 
     void reset(int threads) {
+        unsynced = 0;
         warps = (threads + 31) / 32;
         count = threads;
         if ((int)fibers.size() < threads) fibers.resize(threads);
@@ -280,6 +285,7 @@ public:
             f.done = false;
             f.waiting_scope = -1;
             f.shuffles = 0;
+            f.synced = false;
             live[f.warp]++;
             live[warps]++;
             // The first switch into the fiber pops six zeroed registers (rbx = the fiber) and
@@ -350,6 +356,7 @@ public:
         Fiber& f = *running;
         f.done = true;
         finished++;
+        if (!f.synced) unsynced++;
         for (int scope : {f.warp, warps}) {
             live[scope]--;
             // Threads that have returned no longer hold a barrier back (as on current GPUs).
@@ -360,6 +367,17 @@ public:
 };
 
 EMU_FAST_TLS Block* current_block;
+// The kernel the OS thread's block belongs to, and the one kernel whose threads' waits are not
+// recorded (specscope_emulator_skip_grid_dependency_wait: how a test shows that a kernel without
+// its wait fails a programmatic launch).
+EMU_FAST_TLS const char* running_kernel;
+std::atomic<const char*> skip_wait_kernel{nullptr};
+
+void grid_dependency_wait() {
+    const char* skip = skip_wait_kernel.load(std::memory_order_relaxed);
+    if (skip != nullptr && std::strcmp(skip, running_kernel) == 0) return;
+    current_block->running->synced = true;
+}
 
 void sync_block() { current_block->arrive(current_block->warps); }
 
@@ -561,11 +579,11 @@ std::mutex launch_mutex;   // one launch at a time: the device runs one stream i
 // SPECSCOPE_CUDA_EMULATOR_STATS=1: at exit, the launches and the time spent inside cuLaunchKernel,
 // so that a caller's own time per launch (JCuda's argument marshalling, say) can be told apart.
 struct LaunchStats {
-    std::atomic<long long> launches{0}, nanos{0};
+    std::atomic<long long> launches{0}, nanos{0}, programmatic{0};
     ~LaunchStats() {
         if (std::getenv("SPECSCOPE_CUDA_EMULATOR_STATS") != nullptr && launches.load() > 0) {
-            complain("%lld launches, %.3f s inside cuLaunchKernel (%.2f us each)", launches.load(), nanos.load() / 1e9,
-                     nanos.load() / 1e3 / launches.load());
+            complain("%lld launches (%lld programmatic), %.3f s inside cuLaunchKernel (%.2f us each)", launches.load(),
+                     programmatic.load(), nanos.load() / 1e9, nanos.load() / 1e3 / launches.load());
         }
     }
 };
@@ -823,9 +841,14 @@ CUresult cuGetErrorString(CUresult, const char** text) {
     return CUDA_SUCCESS;
 }
 
-CUresult cuLaunchKernel(CUfunction function, unsigned grid_x, unsigned grid_y, unsigned grid_z, unsigned block_x,
-                        unsigned block_y, unsigned block_z, unsigned shared_bytes, CUstream, void** params,
-                        void** extra) {
+}  // extern "C"
+
+namespace {
+
+// cuLaunchKernel's and cuLaunchKernelEx's work: checks the launch, then records it (during a
+// capture) or runs it.
+CUresult launch_kernel(CUfunction function, unsigned grid_x, unsigned grid_y, unsigned grid_z, unsigned block_x,
+                       unsigned block_y, unsigned block_z, unsigned shared_bytes, void** params, void** extra) {
     if (function == nullptr || params == nullptr || extra != nullptr) return CUDA_ERROR_INVALID_VALUE;
     auto started = std::chrono::steady_clock::now();
     struct Count {
@@ -861,6 +884,64 @@ CUresult cuLaunchKernel(CUfunction function, unsigned grid_x, unsigned grid_y, u
     return run_launch(function, grid_x, grid_y, grid_z, block_x, shared_bytes, params);
 }
 
+}  // namespace
+
+extern "C" {
+
+CUresult cuLaunchKernel(CUfunction function, unsigned grid_x, unsigned grid_y, unsigned grid_z, unsigned block_x,
+                        unsigned block_y, unsigned block_z, unsigned shared_bytes, CUstream, void** params,
+                        void** extra) {
+    return launch_kernel(function, grid_x, grid_y, grid_z, block_x, block_y, block_z, shared_bytes, params, extra);
+}
+
+// cuLaunchKernelEx with the one attribute SpecScope sets, programmatic stream serialization (id 6;
+// its value an int). The launch then runs as any other: kernels run in order here. (What that
+// attribute demands of a kernel, that every thread waits with griddepcontrol.wait before it
+// touches its predecessor's data, run_launch checks of every launch.)
+struct EmuLaunchAttribute {
+    int id;
+    char pad[4];
+    union {
+        int programmatic_stream_serialization_allowed;
+        char bytes[64];
+    } value;
+};
+struct EmuLaunchConfig {
+    unsigned grid_x, grid_y, grid_z, block_x, block_y, block_z, shared_bytes;
+    CUstream stream;
+    EmuLaunchAttribute* attrs;
+    unsigned num_attrs;
+};
+static_assert(sizeof(EmuLaunchAttribute) == 72 && sizeof(EmuLaunchConfig) == 56, "the layouts of cuda.h");
+
+CUresult cuLaunchKernelEx(const EmuLaunchConfig* config, CUfunction function, void** params, void** extra) {
+    if (config == nullptr || (config->num_attrs > 0 && config->attrs == nullptr)) return CUDA_ERROR_INVALID_VALUE;
+    bool programmatic = false;
+    for (unsigned i = 0; i < config->num_attrs; i++) {
+        const EmuLaunchAttribute& a = config->attrs[i];
+        if (a.id != 6) {
+            complain("cuLaunchKernelEx: launch attribute %d is not emulated", a.id);
+            return CUDA_ERROR_NOT_SUPPORTED;
+        }
+        programmatic = a.value.programmatic_stream_serialization_allowed != 0;
+    }
+    if (programmatic) launch_stats.programmatic++;
+    return launch_kernel(function, config->grid_x, config->grid_y, config->grid_z, config->block_x, config->block_y,
+                         config->block_z, config->shared_bytes, params, extra);
+}
+
+// A test hook (not in the driver API): while kernel is set, the waits of that kernel's threads
+// are not recorded, as if it had none; null clears it.
+void specscope_emulator_skip_grid_dependency_wait(const char* kernel) {
+    static std::string kept;
+    if (kernel == nullptr) {
+        emu::skip_wait_kernel.store(nullptr);
+        return;
+    }
+    kept = kernel;
+    emu::skip_wait_kernel.store(kept.c_str());
+}
+
 }  // extern "C"
 
 namespace {
@@ -886,9 +967,19 @@ CUresult run_launch(CUfunction function, unsigned grid_x, unsigned grid_y, unsig
         block.body = [&] { function->call(params); };
         block.reset((int)block_x);
         emu::current_block = &block;
+        emu::running_kernel = name;
         if (!block.run()) {
             complain("%s: block (%u,%u,%u) deadlocked: its threads wait at different barriers", name,
                      emu::block_idx.x, emu::block_idx.y, emu::block_idx.z);
+            return false;
+        }
+        // Checked of every launch, programmatic or not: whether a kernel waits is a property of
+        // its code, and the host launches the same code both ways.
+        if (block.unsynced > 0) {
+            complain("%s: %d threads of block (%u,%u,%u) returned without grid_dependency_sync "
+                     "(griddepcontrol.wait): under programmatic dependent launch they could read the previous "
+                     "kernel's outputs before it wrote them",
+                     name, block.unsynced, emu::block_idx.x, emu::block_idx.y, emu::block_idx.z);
             return false;
         }
         return true;

@@ -8,6 +8,9 @@
 // one array per running block, as on a GPU, and a fiber never migrates between OS threads.
 #pragma once
 
+// specscope_kernels.cu compiled for the emulator (its device-only paths take the emulator's hooks).
+#define SPECSCOPE_CUDA_EMULATOR 1
+
 #include <math.h>
 #include <stdint.h>
 #include <string.h>
@@ -45,6 +48,8 @@ extern EMU_FAST_TLS void* dynamic_shared;          // the launch's dynamic share
 void sync_block();                                 // __syncthreads
 void sync_warp();                                  // __syncwarp
 uint64_t exchange_xor(uint64_t mine, int lane_mask);   // one shuffle step: the value of lane ^ lane_mask
+void grid_dependency_wait();                       // griddepcontrol.wait: kernels run in order here, so it
+                                                   // only records that the thread waited
 
 }  // namespace emu
 

@@ -79,6 +79,11 @@ public final class CudaBackend implements DeviceBackend {
         return Optional.of(new CudaPeaks(context, device.name()));
     }
 
+    /** The context every model of this backend launches on (for tests and the GPU report). */
+    CudaContext context() {
+        return context;
+    }
+
     @Override
     public void close() {
         context.close();

@@ -56,6 +56,17 @@ final class CudaContext implements AutoCloseable {
     }
     /** Null where the FFM launch path is unavailable (KernelLauncher.unavailable() says why). */
     private final KernelLauncher launcher = KernelLauncher.unavailable() == null ? new KernelLauncher() : null;
+    /**
+     * Why launches are not programmatic (programmatic dependent launch: a kernel's blocks start
+     * while its predecessor's last ones run, see specscope_kernels.cu); null while they are.
+     * Set once at open, and for good if the driver refuses such a launch.
+     */
+    private volatile String programmaticOff;
+    private final java.util.concurrent.atomic.AtomicLong programmaticLaunches = new java.util.concurrent.atomic.AtomicLong();
+
+    /** -Dspecscope.cuda.pdl=false launches every kernel in plain stream order (to compare). */
+    static final String PROGRAMMATIC_PROPERTY = "specscope.cuda.pdl";
+    private static final System.Logger LOG = System.getLogger(CudaContext.class.getName());
 
     private CudaContext() {
     }
@@ -73,11 +84,43 @@ final class CudaContext implements AutoCloseable {
             check(JCudaDriver.cuModuleLoadData(c.module, image.fatbin()), "cuModuleLoadData (kernels built by nvcc "
                     + image.nvccVersion() + ")");
             check(JCudaDriver.cuStreamCreate(c.stream, 0), "cuStreamCreate");
+            int[] major = new int[1];
+            check(JCudaDriver.cuDeviceGetAttribute(major,
+                    jcuda.driver.CUdevice_attribute.CU_DEVICE_ATTRIBUTE_COMPUTE_CAPABILITY_MAJOR, c.device),
+                    "cuDeviceGetAttribute(compute capability)");
+            c.programmaticOff = programmaticOff(major[0], System.getProperty(PROGRAMMATIC_PROPERTY),
+                    c.launcher == null ? "launches go through JCuda: " + KernelLauncher.unavailable()
+                            : KernelLauncher.programmaticUnavailable());
         } catch (RuntimeException e) {
             JCudaDriver.cuDevicePrimaryCtxRelease(c.device);
             throw e;
         }
         return c;
+    }
+
+    /**
+     * Why launches on a device of compute capability {@code major}.x would not be programmatic,
+     * given the switch's value and why the launcher cannot make such launches (null: it can); null
+     * when they would be.
+     */
+    static String programmaticOff(int major, String property, String launcherCannot) {
+        if ("false".equals(property)) {
+            return "-D" + PROGRAMMATIC_PROPERTY + "=false";
+        }
+        if (major < 9) {
+            return "compute capability " + major + ".x (programmatic dependent launch needs 9.0)";
+        }
+        return launcherCannot;
+    }
+
+    /** Why launches are not programmatic; null while they are. */
+    String programmaticOff() {
+        return programmaticOff;
+    }
+
+    /** How many launches were programmatic (for tests: that the path ran). */
+    long programmaticLaunches() {
+        return programmaticLaunches.get();
     }
 
     /** Makes this context current on the calling thread (cheap when it already is). */
@@ -320,12 +363,32 @@ final class CudaContext implements AutoCloseable {
         }
     }
 
+    /**
+     * Launches through the FFM API: programmatically unless that is off or a kernel is being
+     * timed alone (a profile's events would serialise the kernels anyway, and each kernel's time
+     * should be its own). When the driver refuses a programmatic launch that it then accepts in
+     * plain stream order, programmatic launches stay off for good, with the driver's reason.
+     */
     private void launchNow(String kernel, int gridX, int gridY, int gridZ, int block, int sharedBytes, Object... args) {
-        if (launcher != null) {
-            check(launcher.launch(function(kernel), gridX, gridY, gridZ, block, sharedBytes, stream, kernel, args),
-                    "cuLaunchKernel(" + kernel + ")");
-        } else {
+        if (launcher == null) {
             launchThroughJCuda(kernel, gridX, gridY, gridZ, block, sharedBytes, args);
+            return;
+        }
+        CUfunction f = function(kernel);
+        int refused = CUresult.CUDA_SUCCESS;
+        if (programmaticOff == null && profiled == null) {
+            refused = launcher.launch(f, gridX, gridY, gridZ, block, sharedBytes, stream, true, kernel, args);
+            if (refused == CUresult.CUDA_SUCCESS) {
+                programmaticLaunches.incrementAndGet();
+                return;
+            }
+        }
+        check(launcher.launch(f, gridX, gridY, gridZ, block, sharedBytes, stream, false, kernel, args),
+                "cuLaunchKernel(" + kernel + ")");
+        if (refused != CUresult.CUDA_SUCCESS) {
+            programmaticOff = "the driver refused a programmatic launch of " + kernel + " ("
+                    + CUresult.stringFor(refused) + ") and took it in plain stream order";
+            LOG.log(System.Logger.Level.WARNING, programmaticOff + "; every kernel launches so from now on");
         }
     }
 

@@ -57,6 +57,9 @@ class CudaParityTest {
         cuda = new CudaBackend(device);
         cpu = new CpuBackend(Math.max(1, Runtime.getRuntime().availableProcessors()));
         REPORT.add("device: " + cuda.description());
+        String plain = cuda.context().programmaticOff();
+        REPORT.add("launches: " + (plain == null ? "programmatic (programmatic dependent launch)"
+                : "plain stream order (" + plain + ")"));
     }
 
     @AfterAll

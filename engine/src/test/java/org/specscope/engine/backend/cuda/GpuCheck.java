@@ -10,6 +10,7 @@ import org.junit.platform.launcher.listeners.TestExecutionSummary;
 import java.io.PrintWriter;
 
 import static org.junit.platform.engine.discovery.DiscoverySelectors.selectClass;
+import static org.junit.platform.engine.discovery.DiscoverySelectors.selectMethod;
 
 /**
  * Runs the CUDA checks (probe, parity, device peaks, `run` on CUDA against the CPU) without Maven, for a GPU machine that has a
@@ -26,6 +27,9 @@ public final class GpuCheck {
                         selectClass(GroupPairsKernelTest.class),
                         selectClass(DecodeGraphTest.class), selectClass(TensorCoreKernelsTest.class),
                         selectClass(TensorCorePassesTest.class), selectClass(SplitAttentionTest.class),
+                        // (its other test checks the emulator's own check, and is skipped on a GPU)
+                        selectMethod(ProgrammaticLaunchTest.class, "programmaticLaunchesComputeWhatPlainLaunchesCompute",
+                                "java.nio.file.Path"),
                         selectClass("org.specscope.engine.cli.RunOnCudaTest"),
                         selectClass("org.specscope.engine.session.SessionOnCudaTest"))
                 .build();

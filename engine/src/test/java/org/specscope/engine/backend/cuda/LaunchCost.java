@@ -6,10 +6,13 @@ import java.util.Locale;
 
 /**
  * What a kernel launch costs on this machine, for the GPU run's report (.ci/gpu-check parity): the
- * host's time to enqueue one launch, through the FFM path and through JCuda's, and the device's
- * time per launch when the host only waits at the end. A decode step is some 170 launches; when the
- * host's time per launch times that exceeds the step's device time, the step is host-bound and only
- * fewer launches (or CUDA graphs) make it faster.
+ * host's time to enqueue one launch, and the device's time per launch when the host only waits at
+ * the end, for three ways of launching: through the FFM path programmatically (programmatic
+ * dependent launch, where the device has it), through the FFM path in plain stream order, and
+ * through JCuda's. A decode step is some 145 launches of short kernels: when the host's time per
+ * launch times that exceeds the step's device time, the step is host-bound (CUDA graphs answer
+ * that); the device's time per launch of a 2-block kernel is what each kernel boundary costs
+ * inside a step, which programmatic launches shorten.
  */
 public final class LaunchCost {
 
@@ -19,18 +22,25 @@ public final class LaunchCost {
     }
 
     public static void main(String[] args) {
-        try (CudaContext cu = CudaContext.open(0, KernelImage.bundled())) {
-            CUdeviceptr v = cu.alloc(1 << 12, "values");
-            try {
-                for (boolean ffm : new boolean[]{true, false}) {
+        for (String way : new String[]{"FFM, programmatic", "FFM", "JCuda"}) {
+            boolean programmatic = way.endsWith("programmatic");
+            try (CudaContext cu = RunnerWithProperty.with(CudaContext.PROGRAMMATIC_PROPERTY,
+                    String.valueOf(programmatic), () -> CudaContext.open(0, KernelImage.bundled()))) {
+                if (programmatic && cu.programmaticOff() != null) {
+                    System.out.println("launch cost (" + way + "): not measured, " + cu.programmaticOff());
+                    continue;
+                }
+                CUdeviceptr v = cu.alloc(1 << 12, "values");
+                try {
+                    boolean ffm = way.startsWith("FFM");
                     measure(cu, v, ffm);   // a warm-up round for the JIT and the driver
                     double[] r = measure(cu, v, ffm);
                     System.out.printf(Locale.ROOT, "launch cost (%s): host %.2f us to enqueue, %.2f us a launch "
-                            + "until the device finished (%d launches of a 2-block kernel)%n",
-                            ffm ? "FFM" : "JCuda", r[0], r[1], LAUNCHES);
+                            + "until the device finished (%d launches of a 2-block kernel)%n", way, r[0], r[1],
+                            LAUNCHES);
+                } finally {
+                    CudaContext.free(v);
                 }
-            } finally {
-                CudaContext.free(v);
             }
         }
     }

@@ -1,0 +1,141 @@
+package org.specscope.engine.backend.cuda;
+
+import jcuda.driver.CUdeviceptr;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+import org.specscope.engine.GoldenCheckpoints;
+import org.specscope.engine.SampleModelDirs;
+import org.specscope.engine.backend.AttentionMask;
+import org.specscope.engine.backend.ForwardBatch;
+import org.specscope.engine.backend.KvCache;
+import org.specscope.engine.backend.Logits;
+import org.specscope.engine.model.Model;
+import org.specscope.engine.moe.CoveragePolicy;
+import org.specscope.engine.moe.ExpertBudget;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.FunctionDescriptor;
+import java.lang.foreign.Linker;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.SymbolLookup;
+import java.lang.foreign.ValueLayout;
+import java.lang.invoke.MethodHandle;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.stream.Stream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+/**
+ * On a device of compute capability 9.0 or later every kernel is launched programmatically
+ * (programmatic dependent launch: its blocks may start while the previous kernel's last ones run,
+ * and wait in grid_dependency_sync for its results), and every pass computes bit for bit what
+ * the same kernels launched in plain stream order compute: prefill, decode steps (replayed as a
+ * CUDA graph) and a budgeted tree pass, for each MoE family and a dense model. On a GPU this is
+ * the race check: a kernel that read its predecessor's output before the wait would differ. On
+ * the CUDA emulator, which runs kernels in order, every launch checks instead that each thread of
+ * every block waited; a kernel without its wait fails its launch. Skipped without a CUDA device.
+ */
+class ProgrammaticLaunchTest {
+
+    @RegisterExtension
+    static final CudaBackendExtension CUDA = new CudaBackendExtension();
+
+    static Stream<Path> models() {
+        return Stream.of(SampleModelDirs.TARGET, GoldenCheckpoints.checkpoint("olmoe-tiny"),
+                GoldenCheckpoints.checkpoint("qwen2-moe-tiny"), GoldenCheckpoints.checkpoint("mixtral-tiny"),
+                GoldenCheckpoints.checkpoint("llama-tiny"));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("models")
+    void programmaticLaunchesComputeWhatPlainLaunchesCompute(Path dir) {
+        CudaContext cu = CUDA.backend().context();
+        assumeTrue(cu.programmaticOff() == null, () -> "launches are not programmatic here: " + cu.programmaticOff());
+        try (CudaBackend plainBackend = plainBackend();
+             Model model = Model.open(dir);
+             CudaModelRunner programmatic = (CudaModelRunner) CUDA.backend().load(model);
+             CudaModelRunner plain = (CudaModelRunner) plainBackend.load(model)) {
+            assertThat(plainBackend.context().programmaticOff()).contains(CudaContext.PROGRAMMATIC_PROPERTY);
+            int[] prompt = model.tokenizer().encode("The quick brown fox jumps over the lazy dog, and then it ran home.");
+            KvCache a = programmatic.newKvCache(prompt.length + 16);
+            KvCache b = plain.newKvCache(prompt.length + 16);
+            long before = cu.programmaticLaunches();
+
+            int next = same(programmatic.forward(prefill(prompt), a), plain.forward(prefill(prompt), b), "prefill");
+            for (int s = 0; s < 4; s++) {
+                ForwardBatch step = ForwardBatch.sequence(new int[]{next}, a.length(), ForwardBatch.LogitRows.LAST);
+                next = same(programmatic.forward(step, a), plain.forward(step, b), "decode step " + s);
+            }
+            assertThat(programmatic.graphLaunches()).as("decode steps replayed their graph").isPositive();
+
+            int[] parents = {-1, 0, 0, 1, 1, 2, 3};
+            int at = a.length();
+            int[] tokens = new int[parents.length];
+            int[] positions = new int[parents.length];
+            for (int i = 0; i < parents.length; i++) {
+                tokens[i] = prompt[(i * 5) % prompt.length];
+                positions[i] = parents[i] < 0 ? at : positions[parents[i]] + 1;
+            }
+            ForwardBatch tree = new ForwardBatch(tokens, positions, AttentionMask.tree(parents), ForwardBatch.LogitRows.ALL);
+            if (model.config().moe().isPresent()) {
+                int experts = model.config().moe().orElseThrow().numExperts();
+                tree = tree.withBudget(ExpertBudget.fixed(experts / 2, CoveragePolicy.SUBSTITUTE), null);
+            }
+            same(programmatic.forward(tree, a), plain.forward(tree, b), "tree");
+
+            assertThat(cu.programmaticLaunches() - before).as("programmatic launches of the passes").isPositive();
+            assertThat(plainBackend.context().programmaticLaunches()).as("launches with the switch off").isZero();
+        }
+    }
+
+    @Test
+    void aKernelWithoutItsWaitFailsItsLaunchOnTheEmulator() throws Throwable {
+        assumeTrue(CudaTestDevice.emulated(CudaTestDevice.usable()), "the check is the emulator's");
+        MethodHandle skip = Linker.nativeLinker().downcallHandle(
+                SymbolLookup.libraryLookup("libcuda.so.1", Arena.global())
+                        .find("specscope_emulator_skip_grid_dependency_wait").orElseThrow(),
+                FunctionDescriptor.ofVoid(ValueLayout.ADDRESS));
+        CudaContext cu = CUDA.backend().context();
+        cu.bind();
+        CUdeviceptr v = cu.alloc(64 * Float.BYTES, "values");
+        try (Arena arena = Arena.ofConfined()) {
+            skip.invokeExact(arena.allocateFrom("clamp_values"));
+            try {
+                assertThatThrownBy(() -> cu.launch("clamp_values", 1, 1, 1, 64, 0, v, 64L, 1f))
+                        .hasMessageContaining("cuLaunchKernel(clamp_values)");
+            } finally {
+                skip.invokeExact(MemorySegment.NULL);
+            }
+            float[] values = new float[64];
+            Arrays.fill(values, 3f);
+            cu.upload(values, v);
+            cu.launch("clamp_values", 1, 1, 1, 64, 0, v, 64L, 1f);
+            float[] out = new float[64];
+            cu.download(v, 0, out, 64);
+            assertThat(out).as("launches after the failed one").containsOnly(1f);
+            assertThat(cu.programmaticOff()).as("a kernel's failure is not the driver refusing the launch mode").isNull();
+        } finally {
+            CudaContext.free(v);
+        }
+    }
+
+    private static CudaBackend plainBackend() {
+        return RunnerWithProperty.with(CudaContext.PROGRAMMATIC_PROPERTY, "false",
+                () -> new CudaBackend(CudaTestDevice.usable()));
+    }
+
+    private static ForwardBatch prefill(int[] ids) {
+        return ForwardBatch.sequence(ids, 0, ForwardBatch.LogitRows.ALL);
+    }
+
+    /** Asserts bit-equal logits; returns the last row's argmax. */
+    private static int same(Logits programmatic, Logits plain, String what) {
+        assertThat(programmatic.values()).as(what).containsExactly(plain.values());
+        return programmatic.argmax(programmatic.rows() - 1);
+    }
+}
