@@ -589,6 +589,7 @@ struct LaunchStats {
 };
 LaunchStats launch_stats;
 bool initialised = false;
+std::atomic<bool> refuse_programmatic_capture{false};   // specscope_emulator_refuse_programmatic_capture
 EmuContext primary_context{0};
 EmuModule loaded_module{nullptr};
 EmuStream the_stream{0, nullptr, false};
@@ -876,6 +877,8 @@ CUresult launch_kernel(CUfunction function, unsigned grid_x, unsigned grid_y, un
         return CUDA_ERROR_INVALID_VALUE;
     }
     if (the_stream.capturing != nullptr) {   // recorded, run at each cuGraphLaunch
+        // After a failed call the driver refuses the rest of the capture too.
+        if (the_stream.invalidated) return CUDA_ERROR_STREAM_CAPTURE_INVALIDATED;
         EmuLaunch launch{function, grid_x, grid_y, grid_z, block_x, shared_bytes, nullptr, {}};
         launch.values = function->keep_params(params, launch.params);
         the_stream.capturing->launches.push_back(std::move(launch));
@@ -925,10 +928,20 @@ CUresult cuLaunchKernelEx(const EmuLaunchConfig* config, CUfunction function, vo
         }
         programmatic = a.value.programmatic_stream_serialization_allowed != 0;
     }
+    if (programmatic && the_stream.capturing != nullptr && refuse_programmatic_capture.load()) {
+        complain("cuLaunchKernelEx: a programmatic launch during a stream capture (refused, as asked by the test "
+                 "hook; the capture is invalidated)");
+        the_stream.invalidated = true;
+        return CUDA_ERROR_STREAM_CAPTURE_UNSUPPORTED;
+    }
     if (programmatic) launch_stats.programmatic++;
     return launch_kernel(function, config->grid_x, config->grid_y, config->grid_z, config->block_x, config->block_y,
                          config->block_z, config->shared_bytes, params, extra);
 }
+
+// A test hook (not in the driver API): while refuse is non-zero, a programmatic launch during a
+// stream capture fails and invalidates the capture, as a driver that cannot capture them would.
+void specscope_emulator_refuse_programmatic_capture(int refuse) { refuse_programmatic_capture.store(refuse != 0); }
 
 // A test hook (not in the driver API): while kernel is set, the waits of that kernel's threads
 // are not recorded, as if it had none; null clears it.

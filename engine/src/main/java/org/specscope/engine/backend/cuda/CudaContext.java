@@ -62,6 +62,10 @@ final class CudaContext implements AutoCloseable {
      * Set once at open, and for good if the driver refuses such a launch.
      */
     private volatile String programmaticOff;
+    /** Why graph captures record plain launches although others are programmatic; null while they record programmatic ones. */
+    private volatile String programmaticCapturesOff;
+    /** While a capture of plain launches runs (only its thread launches then: it holds the stream alone). */
+    private boolean plainOnly;
     private final java.util.concurrent.atomic.AtomicLong programmaticLaunches = new java.util.concurrent.atomic.AtomicLong();
 
     /** -Dspecscope.cuda.pdl=false launches every kernel in plain stream order (to compare). */
@@ -121,6 +125,35 @@ final class CudaContext implements AutoCloseable {
     /** How many launches were programmatic (for tests: that the path ran). */
     long programmaticLaunches() {
         return programmaticLaunches.get();
+    }
+
+    /** Whether a graph capture should record programmatic launches. */
+    boolean programmaticCaptures() {
+        return programmaticOff == null && programmaticCapturesOff == null;
+    }
+
+    /** Why captures record plain launches while other launches are programmatic; null when they do not. */
+    String programmaticCapturesOff() {
+        return programmaticCapturesOff;
+    }
+
+    /** From now on captures record plain launches, for {@code why}. */
+    void turnOffProgrammaticCaptures(String why) {
+        programmaticCapturesOff = why;
+        LOG.log(System.Logger.Level.WARNING, why + "; graphs are captured from plain launches from now on");
+    }
+
+    /** What {@code capture} returns, its launches made in plain stream order (call while holding the stream alone). */
+    <T> T plainLaunches(Supplier<T> capture) {
+        if (!streamUse.isWriteLockedByCurrentThread()) {
+            throw new IllegalStateException("plain launches are only for a capture that holds the stream alone");
+        }
+        plainOnly = true;
+        try {
+            return capture.get();
+        } finally {
+            plainOnly = false;
+        }
     }
 
     /** Makes this context current on the calling thread (cheap when it already is). */
@@ -376,7 +409,7 @@ final class CudaContext implements AutoCloseable {
         }
         CUfunction f = function(kernel);
         int refused = CUresult.CUDA_SUCCESS;
-        if (programmaticOff == null && profiled == null) {
+        if (programmaticOff == null && profiled == null && !plainOnly) {
             refused = launcher.launch(f, gridX, gridY, gridZ, block, sharedBytes, stream, true, kernel, args);
             if (refused == CUresult.CUDA_SUCCESS) {
                 programmaticLaunches.incrementAndGet();

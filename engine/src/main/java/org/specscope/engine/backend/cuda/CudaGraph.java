@@ -87,12 +87,34 @@ final class CudaGraph implements AutoCloseable {
      * Captures what {@code launches} puts on {@code cu}'s stream (kernel launches only: a copy or an
      * allocation during the capture fails it) into an executable graph; nothing runs until
      * {@link #launch}. Fails with the driver's reason, leaving the stream out of capture mode.
+     * Programmatic launches are captured as such (programmatic edges); where the driver takes them
+     * one by one but cannot capture or instantiate them, the capture is made again from plain
+     * launches, and so are later ones: a graph without programmatic edges still spares a decode
+     * step its launches, which falling back to launching kernel by kernel would not.
      */
     static CudaGraph capture(CudaContext cu, Runnable launches) {
         if (UNAVAILABLE != null) {
             throw new IllegalStateException("CUDA graphs are unavailable: " + UNAVAILABLE);
         }
-        return cu.exclusively(() -> captureAlone(cu, launches));
+        return cu.exclusively(() -> {
+            if (!cu.programmaticCaptures()) {
+                return cu.plainLaunches(() -> captureAlone(cu, launches));
+            }
+            try {
+                return captureAlone(cu, launches);
+            } catch (RuntimeException programmatic) {
+                CudaGraph graph;
+                try {
+                    graph = cu.plainLaunches(() -> captureAlone(cu, launches));
+                } catch (RuntimeException plain) {
+                    plain.addSuppressed(programmatic);
+                    throw plain;
+                }
+                cu.turnOffProgrammaticCaptures("a graph of programmatic launches failed (" + programmatic.getMessage()
+                        + ") where one of plain launches did not");
+                return graph;
+            }
+        });
     }
 
     private static CudaGraph captureAlone(CudaContext cu, Runnable launches) {

@@ -38,7 +38,8 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  * CUDA graph) and a budgeted tree pass, for each MoE family and a dense model. On a GPU this is
  * the race check: a kernel that read its predecessor's output before the wait would differ. On
  * the CUDA emulator, which runs kernels in order, every launch checks instead that each thread of
- * every block waited; a kernel without its wait fails its launch. Skipped without a CUDA device.
+ * every block waited; a kernel without its wait fails its launch. A driver that cannot capture
+ * programmatic launches still gets decode graphs, of plain launches. Skipped without a CUDA device.
  */
 class ProgrammaticLaunchTest {
 
@@ -96,9 +97,7 @@ class ProgrammaticLaunchTest {
     @Test
     void aKernelWithoutItsWaitFailsItsLaunchOnTheEmulator() throws Throwable {
         assumeTrue(CudaTestDevice.emulated(CudaTestDevice.usable()), "the check is the emulator's");
-        MethodHandle skip = Linker.nativeLinker().downcallHandle(
-                SymbolLookup.libraryLookup("libcuda.so.1", Arena.global())
-                        .find("specscope_emulator_skip_grid_dependency_wait").orElseThrow(),
+        MethodHandle skip = emulatorHook("specscope_emulator_skip_grid_dependency_wait",
                 FunctionDescriptor.ofVoid(ValueLayout.ADDRESS));
         CudaContext cu = CUDA.backend().context();
         cu.bind();
@@ -122,6 +121,46 @@ class ProgrammaticLaunchTest {
         } finally {
             CudaContext.free(v);
         }
+    }
+
+    /**
+     * A driver that takes programmatic launches one by one but cannot capture them (the emulator,
+     * asked so by a test hook): the decode graph is captured again from plain launches, steps
+     * still replay it and compute what plain launches compute, and launches outside graphs stay
+     * programmatic.
+     */
+    @Test
+    void aDriverThatCannotCaptureProgrammaticLaunchesStillGetsDecodeGraphs() throws Throwable {
+        assumeTrue(CudaTestDevice.emulated(CudaTestDevice.usable()), "the refusal is the emulator's test hook");
+        MethodHandle refuse = emulatorHook("specscope_emulator_refuse_programmatic_capture",
+                FunctionDescriptor.ofVoid(ValueLayout.JAVA_INT));
+        refuse.invokeExact(1);
+        try (CudaBackend fresh = new CudaBackend(CudaTestDevice.usable());
+             CudaBackend plainBackend = plainBackend();
+             Model model = Model.open(GoldenCheckpoints.checkpoint("olmoe-tiny"));
+             CudaModelRunner programmatic = (CudaModelRunner) fresh.load(model);
+             CudaModelRunner plain = (CudaModelRunner) plainBackend.load(model)) {
+            int[] prompt = model.tokenizer().encode("The quick brown fox jumps over the lazy dog.");
+            KvCache a = programmatic.newKvCache(prompt.length + 8);
+            KvCache b = plain.newKvCache(prompt.length + 8);
+            int next = same(programmatic.forward(prefill(prompt), a), plain.forward(prefill(prompt), b), "prefill");
+            for (int s = 0; s < 4; s++) {
+                ForwardBatch step = ForwardBatch.sequence(new int[]{next}, a.length(), ForwardBatch.LogitRows.LAST);
+                next = same(programmatic.forward(step, a), plain.forward(step, b), "decode step " + s);
+            }
+            assertThat(programmatic.graphsOff()).as("why graphs are off").isNull();
+            assertThat(programmatic.graphLaunches()).as("steps after the first replayed the graph").isEqualTo(3);
+            assertThat(fresh.context().programmaticCapturesOff()).contains("a graph of programmatic launches failed");
+            assertThat(fresh.context().programmaticOff()).as("launches outside graphs").isNull();
+        } finally {
+            refuse.invokeExact(0);
+        }
+    }
+
+    /** A function the emulator's libcuda.so.1 exports for tests. */
+    private static MethodHandle emulatorHook(String name, FunctionDescriptor descriptor) {
+        return Linker.nativeLinker().downcallHandle(
+                SymbolLookup.libraryLookup("libcuda.so.1", Arena.global()).find(name).orElseThrow(), descriptor);
     }
 
     private static CudaBackend plainBackend() {
