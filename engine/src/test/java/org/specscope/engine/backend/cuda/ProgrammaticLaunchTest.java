@@ -7,7 +7,6 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.specscope.engine.GoldenCheckpoints;
 import org.specscope.engine.SampleModelDirs;
-import org.specscope.engine.backend.AttentionMask;
 import org.specscope.engine.backend.ForwardBatch;
 import org.specscope.engine.backend.KvCache;
 import org.specscope.engine.backend.Logits;
@@ -75,14 +74,7 @@ class ProgrammaticLaunchTest {
             assertThat(programmatic.graphLaunches()).as("decode steps replayed their graph").isPositive();
 
             int[] parents = {-1, 0, 0, 1, 1, 2, 3};
-            int at = a.length();
-            int[] tokens = new int[parents.length];
-            int[] positions = new int[parents.length];
-            for (int i = 0; i < parents.length; i++) {
-                tokens[i] = prompt[(i * 5) % prompt.length];
-                positions[i] = parents[i] < 0 ? at : positions[parents[i]] + 1;
-            }
-            ForwardBatch tree = new ForwardBatch(tokens, positions, AttentionMask.tree(parents), ForwardBatch.LogitRows.ALL);
+            ForwardBatch tree = TestTrees.fromPrompt(parents, prompt, a.length());
             if (model.config().moe().isPresent()) {
                 int experts = model.config().moe().orElseThrow().numExperts();
                 tree = tree.withBudget(ExpertBudget.fixed(experts / 2, CoveragePolicy.SUBSTITUTE), null);

@@ -6,7 +6,6 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.specscope.engine.GoldenCheckpoints;
 import org.specscope.engine.SampleModelDirs;
-import org.specscope.engine.backend.AttentionMask;
 import org.specscope.engine.backend.ForwardBatch;
 import org.specscope.engine.backend.KernelProfile;
 import org.specscope.engine.backend.KvCache;
@@ -68,14 +67,8 @@ class TensorCorePassesTest {
             // A budgeted tree of 7 nodes (half the experts, substitution): the pass of MoE-Spec's verification.
             int[] parents = {-1, 0, 0, 1, 1, 2, 3};
             int at = a.length();
-            int[] tokens = new int[parents.length];
-            int[] positions = new int[parents.length];
-            for (int i = 0; i < parents.length; i++) {
-                tokens[i] = prompt[(i * 5) % prompt.length];
-                positions[i] = parents[i] < 0 ? at : positions[parents[i]] + 1;
-            }
             int experts = model.config().moe().orElseThrow().numExperts();
-            ForwardBatch tree = new ForwardBatch(tokens, positions, AttentionMask.tree(parents), ForwardBatch.LogitRows.ALL)
+            ForwardBatch tree = TestTrees.fromPrompt(parents, prompt, at)
                     .withBudget(ExpertBudget.fixed(experts / 2, CoveragePolicy.SUBSTITUTE), null);
             Profiled treeOnTensorCores = profiled(mma, tree, a);
             close(treeOnTensorCores.logits(), fp32.forward(tree, b), "budgeted tree");
