@@ -28,7 +28,7 @@ public final class CudaBackend implements DeviceBackend {
     public CudaBackend(CudaDevice device, UploadProgress progress) {
         this.device = device;
         this.progress = progress;
-        this.context = CudaContext.open(device.ordinal(), KernelImage.bundled());
+        this.context = CudaContext.open(device, KernelImage.bundled());
     }
 
     @Override

@@ -75,24 +75,20 @@ final class CudaContext implements AutoCloseable {
     private CudaContext() {
     }
 
-    static CudaContext open(int ordinal, KernelImage image) {
+    static CudaContext open(CudaDevice device, KernelImage image) {
         if (image.fatbin() == null) {
             throw new IllegalStateException("the kernel fatbin is missing from the build (" + KernelImage.FATBIN + ")");
         }
         CudaContext c = new CudaContext();
         check(JCudaDriver.cuInit(0), "cuInit");
-        check(JCudaDriver.cuDeviceGet(c.device, ordinal), "cuDeviceGet");
+        check(JCudaDriver.cuDeviceGet(c.device, device.ordinal()), "cuDeviceGet");
         check(JCudaDriver.cuDevicePrimaryCtxRetain(c.context, c.device), "cuDevicePrimaryCtxRetain");
         try {
             check(JCudaDriver.cuCtxSetCurrent(c.context), "cuCtxSetCurrent");
             check(JCudaDriver.cuModuleLoadData(c.module, image.fatbin()), "cuModuleLoadData (kernels built by nvcc "
                     + image.nvccVersion() + ")");
             check(JCudaDriver.cuStreamCreate(c.stream, 0), "cuStreamCreate");
-            int[] major = new int[1];
-            check(JCudaDriver.cuDeviceGetAttribute(major,
-                    jcuda.driver.CUdevice_attribute.CU_DEVICE_ATTRIBUTE_COMPUTE_CAPABILITY_MAJOR, c.device),
-                    "cuDeviceGetAttribute(compute capability)");
-            c.programmaticOff = programmaticOff(major[0], System.getProperty(PROGRAMMATIC_PROPERTY),
+            c.programmaticOff = programmaticOff(device.computeMajor(), System.getProperty(PROGRAMMATIC_PROPERTY),
                     c.launcher == null ? "launches go through JCuda: " + KernelLauncher.unavailable()
                             : KernelLauncher.programmaticUnavailable());
         } catch (RuntimeException e) {

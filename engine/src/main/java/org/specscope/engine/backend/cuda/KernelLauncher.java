@@ -55,11 +55,14 @@ final class KernelLauncher {
             ValueLayout.ADDRESS.withName("hStream"), ValueLayout.ADDRESS.withName("attrs"),
             ValueLayout.JAVA_INT.withName("numAttrs"), MemoryLayout.paddingLayout(4));
     private static final long ARGS_BYTES = 16L * MAX_ARGS;
-    private static final long ATTRIBUTE_VALUE_AT = offset(LAUNCH_ATTRIBUTE, "value");
-    /** The offsets of LAUNCH_CONFIG's fields, in its order. */
-    private static final long[] CONFIG_AT = java.util.stream.Stream.of("gridDimX", "gridDimY", "gridDimZ",
-            "blockDimX", "blockDimY", "blockDimZ", "sharedMemBytes", "hStream", "attrs", "numAttrs")
-            .mapToLong(field -> offset(LAUNCH_CONFIG, field)).toArray();
+    private static final long CONFIG_BYTES = LAUNCH_CONFIG.byteSize();
+    // What a launch writes into the config: its grid, block width, shared memory and stream.
+    private static final long GRID_X_AT = offset(LAUNCH_CONFIG, "gridDimX");
+    private static final long GRID_Y_AT = offset(LAUNCH_CONFIG, "gridDimY");
+    private static final long GRID_Z_AT = offset(LAUNCH_CONFIG, "gridDimZ");
+    private static final long BLOCK_X_AT = offset(LAUNCH_CONFIG, "blockDimX");
+    private static final long SHARED_AT = offset(LAUNCH_CONFIG, "sharedMemBytes");
+    private static final long STREAM_AT = offset(LAUNCH_CONFIG, "hStream");
 
     private static final VarHandle NATIVE_POINTER;   // jcuda.NativePointerObject.nativePointer (long)
     private static final VarHandle BYTE_OFFSET;      // jcuda.Pointer.byteOffset (long)
@@ -109,11 +112,22 @@ final class KernelLauncher {
     }
 
     /**
-     * One block per thread: [MAX_ARGS pointers][MAX_ARGS 8-byte values][a CUlaunchConfig][one
-     * CUlaunchAttribute]; the driver copies it at launch.
+     * One block per thread: [MAX_ARGS pointers][MAX_ARGS 8-byte values][a CUlaunchConfig][its one
+     * CUlaunchAttribute]; the driver copies it at launch. What never changes (the attribute, the
+     * config's pointer to it, the block's y and z) is written once, here.
      */
-    private final ThreadLocal<MemorySegment> blocks = ThreadLocal.withInitial(() -> Arena.ofAuto().allocate(
-            ARGS_BYTES + LAUNCH_CONFIG.byteSize() + LAUNCH_ATTRIBUTE.byteSize(), 16));
+    private final ThreadLocal<MemorySegment> blocks = ThreadLocal.withInitial(() -> {
+        MemorySegment b = Arena.ofAuto().allocate(ARGS_BYTES + CONFIG_BYTES + LAUNCH_ATTRIBUTE.byteSize(), 16);
+        MemorySegment config = b.asSlice(ARGS_BYTES, LAUNCH_CONFIG);
+        MemorySegment attribute = b.asSlice(ARGS_BYTES + CONFIG_BYTES, LAUNCH_ATTRIBUTE);
+        attribute.set(ValueLayout.JAVA_INT, offset(LAUNCH_ATTRIBUTE, "id"), PROGRAMMATIC_STREAM_SERIALIZATION);
+        attribute.set(ValueLayout.JAVA_INT, offset(LAUNCH_ATTRIBUTE, "value"), 1);   // allowed
+        config.set(ValueLayout.JAVA_INT, offset(LAUNCH_CONFIG, "blockDimY"), 1);
+        config.set(ValueLayout.JAVA_INT, offset(LAUNCH_CONFIG, "blockDimZ"), 1);
+        config.set(ValueLayout.ADDRESS, offset(LAUNCH_CONFIG, "attrs"), attribute);
+        config.set(ValueLayout.JAVA_INT, offset(LAUNCH_CONFIG, "numAttrs"), 1);
+        return b;
+    });
 
     /** Null when launches go through the FFM API; else why not. */
     static String unavailable() {
@@ -164,19 +178,13 @@ final class KernelLauncher {
         MemorySegment s = MemorySegment.ofAddress(address(stream));
         try {
             if (programmatic) {
-                MemorySegment config = b.asSlice(ARGS_BYTES, LAUNCH_CONFIG);
-                MemorySegment attribute = b.asSlice(ARGS_BYTES + LAUNCH_CONFIG.byteSize(), LAUNCH_ATTRIBUTE);
-                attribute.fill((byte) 0);
-                attribute.set(ValueLayout.JAVA_INT, 0, PROGRAMMATIC_STREAM_SERIALIZATION);   // id
-                attribute.set(ValueLayout.JAVA_INT, ATTRIBUTE_VALUE_AT, 1);                  // allowed
-                config.fill((byte) 0);
-                int[] dims = {gridX, gridY, gridZ, block, 1, 1, sharedBytes};
-                for (int i = 0; i < dims.length; i++) {
-                    config.set(ValueLayout.JAVA_INT, CONFIG_AT[i], dims[i]);
-                }
-                config.set(ValueLayout.ADDRESS, CONFIG_AT[7], s);
-                config.set(ValueLayout.ADDRESS, CONFIG_AT[8], attribute);
-                config.set(ValueLayout.JAVA_INT, CONFIG_AT[9], 1);
+                MemorySegment config = b.asSlice(ARGS_BYTES, CONFIG_BYTES);
+                config.set(ValueLayout.JAVA_INT, GRID_X_AT, gridX);
+                config.set(ValueLayout.JAVA_INT, GRID_Y_AT, gridY);
+                config.set(ValueLayout.JAVA_INT, GRID_Z_AT, gridZ);
+                config.set(ValueLayout.JAVA_INT, BLOCK_X_AT, block);
+                config.set(ValueLayout.JAVA_INT, SHARED_AT, sharedBytes);
+                config.set(ValueLayout.ADDRESS, STREAM_AT, s);
                 return (int) CU_LAUNCH_KERNEL_EX.invokeExact(config, f, b, MemorySegment.NULL);
             }
             return (int) CU_LAUNCH_KERNEL.invokeExact(f, gridX, gridY, gridZ, block, 1, 1, sharedBytes, s, b,

@@ -16,7 +16,7 @@ final class CudaContextExtension implements BeforeAllCallback, AfterAllCallback 
 
     @Override
     public void beforeAll(ExtensionContext extensionContext) {
-        context = CudaContext.open(CudaTestDevice.usable().ordinal(), KernelImage.bundled());
+        context = CudaContext.open(CudaTestDevice.usable(), KernelImage.bundled());
         context.bind();
     }
 

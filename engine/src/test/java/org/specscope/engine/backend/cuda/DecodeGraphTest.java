@@ -86,7 +86,7 @@ class DecodeGraphTest {
 
     @Test
     void aCaptureThatCopiesFailsWithTheDriversReasonAndTheStreamStaysUsable() {
-        CudaContext cu = CudaContext.open(CudaTestDevice.usable().ordinal(), KernelImage.bundled());
+        CudaContext cu = CudaContext.open(CudaTestDevice.usable(), KernelImage.bundled());
         try {
             cu.bind();
             CUdeviceptr v = cu.alloc(64 * Float.BYTES, "values");

@@ -22,10 +22,13 @@ public final class LaunchCost {
     }
 
     public static void main(String[] args) {
+        CudaAvailability available = CudaProbe.system().availability();
+        CudaDevice device = available.device()
+                .orElseThrow(() -> new IllegalStateException("no usable CUDA device: " + available.reason()));
         for (String way : new String[]{"FFM, programmatic", "FFM", "JCuda"}) {
             boolean programmatic = way.endsWith("programmatic");
             try (CudaContext cu = RunnerWithProperty.with(CudaContext.PROGRAMMATIC_PROPERTY,
-                    String.valueOf(programmatic), () -> CudaContext.open(0, KernelImage.bundled()))) {
+                    String.valueOf(programmatic), () -> CudaContext.open(device, KernelImage.bundled()))) {
                 if (programmatic && cu.programmaticOff() != null) {
                     System.out.println("launch cost (" + way + "): not measured, " + cu.programmaticOff());
                     continue;
