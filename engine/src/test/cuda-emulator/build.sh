@@ -5,6 +5,9 @@
 #   engine/src/test/cuda-emulator/build.sh [OUT]     (default: engine/target/cuda-emulator)
 # Needs g++ 11+ on x86-64 Linux. -fno-strict-aliasing: CUDA code reinterprets vector loads
 # (uint4 as __half2) as nvcc allows; g++ at -O2 would otherwise drop such stores.
+# -fsanitize=alignment: a vector load or store (float4, uint4) from an address the device would
+# fault on stops the process with the kernel's file and line, instead of reading the bytes a host
+# CPU happily reads (libubsan comes with g++).
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 engine="$(cd "$here/../../.." && pwd)"
@@ -12,12 +15,14 @@ out="${1:-$engine/target/cuda-emulator}"
 kernels="$engine/src/main/cuda/specscope_kernels.cu"
 mkdir -p "$out/generated"
 # Dynamic shared memory is the launch's per-block buffer here.
-sed -E 's/extern __shared__ ([A-Za-z_0-9]+) ([A-Za-z_0-9]+)\[\];/\1* \2 = static_cast<\1*>(emu::dynamic_shared);/' \
-    "$kernels" > "$out/generated/kernels.cu.inc"
+# (#line: messages, the alignment sanitizer's among them, name the kernel file and its lines.)
+{ echo "#line 1 \"engine/src/main/cuda/specscope_kernels.cu\""
+  sed -E 's/extern __shared__ ([A-Za-z_0-9]+) ([A-Za-z_0-9]+)\[\];/\1* \2 = static_cast<\1*>(emu::dynamic_shared);/' \
+    "$kernels"; } > "$out/generated/kernels.cu.inc"
 # Every kernel the module exports, for cuModuleGetFunction.
 grep -oE 'extern "C" __global__ void [A-Za-z_0-9]+' "$kernels" | awk '{ print "EMU_KERNEL(" $5 ")" }' \
     > "$out/generated/kernel_table.inc"
-g++ -std=c++20 -O2 -g -fno-strict-aliasing -mtls-dialect=gnu2 -ffp-contract=off -fPIC -shared -pthread -Wall -Wno-unknown-pragmas -Wno-unused-function -Wno-sign-compare \
+g++ -std=c++20 -O2 -g -fno-strict-aliasing -fsanitize=alignment -fno-sanitize-recover=alignment -mtls-dialect=gnu2 -ffp-contract=off -fPIC -shared -pthread -Wall -Wno-unknown-pragmas -Wno-unused-function -Wno-sign-compare \
     -I"$here/include" -I"$out/generated" -include emu_device.h \
     -Wl,-soname,libcuda.so.1 -o "$out/libcuda.so.1" "$here/emu_driver.cpp"
 echo "$out/libcuda.so.1 ($(grep -c EMU_KERNEL "$out/generated/kernel_table.inc") kernels)"

@@ -4,16 +4,23 @@
 // with this library first on LD_LIBRARY_PATH drives the real CudaBackend and CudaModelRunner
 // (argument packing, grid shapes, buffer sizes, copies, KV cache moves) against the real kernel
 // code, on a machine without a GPU. It proves the orchestration and the kernels' arithmetic;
-// it proves nothing about speed, and nothing about what only hardware decides (memory model
-// races between warps, warp scheduling): that still needs a GPU run (docs/gpu-checks.md).
+// it proves nothing about speed, and nothing about what only hardware decides (the memory model's
+// ordering between blocks, warp scheduling beyond the two orders below): that still needs a GPU run
+// (docs/gpu-checks.md).
 //
 // What it checks that a GPU would also refuse or crash on, but with a message naming the cause:
 // launch limits (block size, grid y/z, shared memory), device pointers outside any allocation
 // (kernel pointer arguments, copies, memsets), and reads or writes past an allocation's end
 // (every allocation ends at a guard page, so the process stops at the faulting kernel line).
-// A deadlock (threads of a block waiting at different barriers) fails the launch, and so does a
-// thread that returns without grid_dependency_sync (griddepcontrol.wait), which programmatic
-// dependent launches rely on (cuLaunchKernelEx takes that one attribute). Stream capture
+// Misaligned accesses stop the process with the kernel line that made them, as a GPU would fault:
+// vector loads and stores (float4, uint4) through build.sh's alignment sanitizer, and tensor-core
+// tiles (32-byte pointers, 16-byte strides) in mma.h. A deadlock (threads of a block waiting at
+// different barriers) fails the launch, and so does a thread that returns without
+// grid_dependency_sync (griddepcontrol.wait), which programmatic dependent launches rely on
+// (cuLaunchKernelEx takes that one attribute). Alternate blocks run their threads in opposite
+// orders (first to last, last to first), so that a read of another thread's write with no
+// barrier between them sees its result in one order and not the other: a missing barrier changes
+// the output, and the tests' comparisons fail. Stream capture
 // records launches (with copies of their arguments) for graphs to replay; a copy, allocation or
 // synchronisation during a capture invalidates it, as the driver's thread-local mode does.
 //
@@ -43,6 +50,9 @@
 #include <type_traits>
 #include <utility>
 #include <vector>
+
+// The alignment sanitizer's (libubsan, build.sh): run before it stops the process.
+extern "C" void __sanitizer_set_death_callback(void (*callback)(void));
 
 // ---- the kernels, compiled for the host -------------------------------------------------------
 
@@ -241,6 +251,7 @@ struct Fiber {
     uint64_t waiting_for = 0;    // ...until that scope's generation passes this
     unsigned shuffles = 0;       // which exchange buffer the next shuffle uses
     bool synced = false;         // called grid_dependency_wait (griddepcontrol.wait)
+    int barriers = 0;            // the block barriers (__syncthreads) it has reached
     char* stack = nullptr;
 };
 
@@ -256,12 +267,14 @@ public:
     std::vector<uint64_t> exchange;   // [warp][2][32]
     void* scheduler_sp = nullptr;
     Fiber* running = nullptr;
+    bool last_first = false;     // this block runs its threads from the last to the first
     int warps = 0;
     int finished = 0;
     int unsynced = 0;            // threads that returned without grid_dependency_wait
 
-    void reset(int threads) {
+    void reset(int threads, bool reversed) {
         unsynced = 0;
+        last_first = reversed;
         warps = (threads + 31) / 32;
         count = threads;
         if ((int)fibers.size() < threads) fibers.resize(threads);
@@ -286,6 +299,7 @@ public:
             f.waiting_scope = -1;
             f.shuffles = 0;
             f.synced = false;
+            f.barriers = 0;
             live[f.warp]++;
             live[warps]++;
             // The first switch into the fiber pops six zeroed registers (rbx = the fiber) and
@@ -306,7 +320,7 @@ public:
     /** Runs every fiber to its end; false on a deadlock. */
     bool run() {
         finished = 0;
-        resume(fibers[0], scheduler_sp);
+        resume(fibers[last_first ? count - 1 : 0], scheduler_sp);
         // Back here when no fiber can run: all have finished, or the rest wait at barriers that
         // can never open.
         return finished == count;
@@ -323,14 +337,16 @@ public:
         switch_away(f);
     }
 
-    // Switches from f (blocked or finished) straight to the next runnable fiber in thread order,
-    // or to the scheduler when there is none. In lock-step code (every lane reaching the same
-    // shuffle) the next one is always runnable, so a barrier costs one context switch per thread.
+    // Switches from f (blocked or finished) straight to the next runnable fiber in the block's
+    // order, or to the scheduler when there is none. In lock-step code (every lane reaching the
+    // same shuffle) the next one is always runnable, so a barrier costs one context switch per
+    // thread.
     void switch_away(Fiber& f) {
         size_t n = (size_t)count;
         size_t i = (size_t)(&f - fibers.data());
         for (size_t k = 1; k <= n; k++) {
-            if (++i == n) i = 0;
+            if (last_first) i = (i == 0 ? n : i) - 1;
+            else if (++i == n) i = 0;
             Fiber& next = fibers[i];
             if (!next.done && (next.waiting_scope < 0 || generation[next.waiting_scope] > next.waiting_for)) {
                 resume(next, f.sp);
@@ -372,6 +388,10 @@ EMU_FAST_TLS Block* current_block;
 // its wait fails a programmatic launch).
 EMU_FAST_TLS const char* running_kernel;
 std::atomic<const char*> skip_wait_kernel{nullptr};
+// specscope_emulator_skip_barrier: the kernel whose n-th block barrier (1-based, counted per
+// thread) its threads pass without waiting, to show what a missing barrier does.
+std::atomic<const char*> skip_barrier_kernel{nullptr};
+std::atomic<int> skip_barrier_ordinal{0};
 
 void grid_dependency_wait() {
     const char* skip = skip_wait_kernel.load(std::memory_order_relaxed);
@@ -379,7 +399,29 @@ void grid_dependency_wait() {
     current_block->running->synced = true;
 }
 
-void sync_block() { current_block->arrive(current_block->warps); }
+// The alignment sanitizer names the file and line; this names the kernel, block and thread.
+void name_the_fault() {
+    if (current_block != nullptr && current_block->running != nullptr)
+        complain("the fault above is in %s, block (%u,%u,%u), thread %u", running_kernel, block_idx.x, block_idx.y,
+                 block_idx.z, current_index->thread_idx.x);
+}
+
+void misaligned_tile(const char* operation, const void* p, unsigned stride_bytes) {
+    complain("%s: misaligned tile: %s of a tile at %p with rows %u bytes apart, where the device needs a "
+             "32-byte aligned pointer and rows a multiple of 16 bytes apart (a GPU faults here)",
+             running_kernel, operation, p, stride_bytes);
+    std::abort();
+}
+
+void sync_block() {
+    Block& b = *current_block;
+    int ordinal = ++b.running->barriers;
+    const char* skip = skip_barrier_kernel.load(std::memory_order_relaxed);
+    if (skip != nullptr && ordinal == skip_barrier_ordinal.load(std::memory_order_relaxed)
+        && std::strcmp(skip, running_kernel) == 0)
+        return;
+    b.arrive(b.warps);
+}
 
 void sync_warp() { current_block->arrive(current_block->running->warp); }
 
@@ -590,6 +632,7 @@ struct LaunchStats {
 LaunchStats launch_stats;
 bool initialised = false;
 std::atomic<bool> refuse_programmatic_capture{false};   // specscope_emulator_refuse_programmatic_capture
+std::atomic<int> thread_orders{0};                       // specscope_emulator_thread_orders
 EmuContext primary_context{0};
 EmuModule loaded_module{nullptr};
 EmuStream the_stream{0, nullptr, false};
@@ -622,6 +665,7 @@ extern "C" {
 
 CUresult cuInit(unsigned int) {
     initialised = true;
+    __sanitizer_set_death_callback(emu::name_the_fault);
     return CUDA_SUCCESS;
 }
 
@@ -887,6 +931,17 @@ CUresult launch_kernel(CUfunction function, unsigned grid_x, unsigned grid_y, un
     return run_launch(function, grid_x, grid_y, grid_z, block_x, shared_bytes, params);
 }
 
+// Points a kernel-name hook at a copy of kernel, kept in kept, or clears it (kernel null).
+void set_kernel_hook(std::atomic<const char*>& hook, std::string& kept, const char* kernel) {
+    if (kernel == nullptr) {
+        hook.store(nullptr);
+        return;
+    }
+    hook.store(nullptr);
+    kept = kernel;
+    hook.store(kept.c_str());
+}
+
 }  // namespace
 
 extern "C" {
@@ -947,13 +1002,21 @@ void specscope_emulator_refuse_programmatic_capture(int refuse) { refuse_program
 // are not recorded, as if it had none; null clears it.
 void specscope_emulator_skip_grid_dependency_wait(const char* kernel) {
     static std::string kept;
-    if (kernel == nullptr) {
-        emu::skip_wait_kernel.store(nullptr);
-        return;
-    }
-    kept = kernel;
-    emu::skip_wait_kernel.store(kept.c_str());
+    set_kernel_hook(emu::skip_wait_kernel, kept, kernel);
 }
+
+// A test hook (not in the driver API): while kernel is set, its threads pass their n-th block
+// barrier (1-based) without waiting, as if the kernel lacked it; null clears it.
+void specscope_emulator_skip_barrier(const char* kernel, int n) {
+    static std::string kept;
+    emu::skip_barrier_ordinal.store(n);
+    set_kernel_hook(emu::skip_barrier_kernel, kept, kernel);
+}
+
+// A test hook (not in the driver API): the orders blocks run their threads in. 0 (the default):
+// alternate blocks first to last and last to first; 1: every block first to last; 2: every
+// block last to first.
+void specscope_emulator_thread_orders(int orders) { thread_orders.store(orders); }
 
 }  // extern "C"
 
@@ -968,6 +1031,8 @@ CUresult run_launch(CUfunction function, unsigned grid_x, unsigned grid_y, unsig
         return CUDA_ERROR_ILLEGAL_ADDRESS;
     }
     std::lock_guard<std::mutex> lock(launch_mutex);
+    static long long launches_run = 0;   // under launch_mutex
+    long long launch_number = launches_run++;
     long long blocks = (long long)grid_x * grid_y * grid_z;
     std::function<bool(long long)> run_block = [&](long long b) {
         thread_local emu::Block block;
@@ -978,7 +1043,10 @@ CUresult run_launch(CUfunction function, unsigned grid_x, unsigned grid_y, unsig
         emu::block_dim = dim3{block_x, 1, 1};
         emu::block_idx = dim3{(unsigned)(b % grid_x), (unsigned)(b / grid_x % grid_y), (unsigned)(b / grid_x / grid_y)};
         block.body = [&] { function->call(params); };
-        block.reset((int)block_x);
+        // Blocks alternate orders, and so does block 0 from one launch to the next: a one-block
+        // kernel, launched once a layer, runs both ways in every pass.
+        int orders = thread_orders.load(std::memory_order_relaxed);
+        block.reset((int)block_x, orders == 0 ? ((b + launch_number) & 1) != 0 : orders == 2);
         emu::current_block = &block;
         emu::running_kernel = name;
         if (!block.run()) {

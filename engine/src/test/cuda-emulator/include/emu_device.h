@@ -50,6 +50,7 @@ void sync_warp();                                  // __syncwarp
 uint64_t exchange_xor(uint64_t mine, int lane_mask);   // one shuffle step: the value of lane ^ lane_mask
 void grid_dependency_wait();                       // griddepcontrol.wait: kernels run in order here, so it
                                                    // only records that the thread waited
+[[noreturn]] void misaligned_tile(const char* operation, const void* p, unsigned stride_bytes);
 
 }  // namespace emu
 
@@ -61,8 +62,9 @@ void grid_dependency_wait();                       // griddepcontrol.wait: kerne
 #define __global__
 #define __device__
 #define __forceinline__ inline
-// Alignment for the device's vector and MMA loads; host code here needs none.
-#define __align__(n)
+// Alignment as the device gives it: MMA tiles in shared memory need their 32 bytes here too
+// (mma.h checks every tile's pointer).
+#define __align__(n) __attribute__((aligned(n)))
 #define __shared__ static thread_local
 #define __syncthreads() emu::sync_block()
 #define __syncwarp(...) emu::sync_warp()

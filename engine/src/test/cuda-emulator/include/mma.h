@@ -36,10 +36,21 @@ inline void fill_fragment(fragment<Use, 16, 16, 16, T, Layout>& f, float v) {
     for (float& e : f.x) e = v;
 }
 
+// What the device requires of a tile in memory (CUDA C++ Programming Guide, warp matrix
+// functions): a 256-bit aligned pointer, and rows (or columns) a multiple of 16 bytes apart. A GPU
+// faults on a misaligned tile, or loads the wrong elements; here the process stops, naming the
+// kernel.
+template <typename T>
+inline void check_tile(const char* operation, const T* p, unsigned ldm) {
+    if (reinterpret_cast<uintptr_t>(p) % 32 != 0 || ldm * sizeof(T) % 16 != 0)
+        emu::misaligned_tile(operation, p, ldm * (unsigned)sizeof(T));
+}
+
 // Row-major: element (r, c) at p[r * ldm + c]; column-major: at p[c * ldm + r].
 template <typename Use, typename T, typename Layout>
 inline void load_matrix_sync(fragment<Use, 16, 16, 16, T, Layout>& f, const T* p, unsigned ldm) {
     static_assert(!std::is_same_v<Use, accumulator>, "load an accumulator with a layout argument");
+    check_tile("wmma::load_matrix_sync", p, ldm);
     constexpr bool rows = std::is_same_v<Layout, row_major>;
     for (int r = 0; r < 16; r++)
         for (int c = 0; c < 16; c++) f.x[r * 16 + c] = element_value(rows ? p[r * ldm + c] : p[c * ldm + r]);
@@ -61,6 +72,7 @@ inline void mma_sync(fragment<accumulator, 16, 16, 16, float>& d, const fragment
 
 inline void store_matrix_sync(float* p, const fragment<accumulator, 16, 16, 16, float>& f, unsigned ldm,
                               layout_t layout) {
+    check_tile("wmma::store_matrix_sync", p, ldm);
     for (int r = 0; r < 16; r++)
         for (int c = 0; c < 16; c++) {
             float v = f.x[r * 16 + c];

@@ -1,5 +1,11 @@
 package org.specscope.engine.backend.cuda;
 
+import java.lang.foreign.Arena;
+import java.lang.foreign.FunctionDescriptor;
+import java.lang.foreign.Linker;
+import java.lang.foreign.SymbolLookup;
+import java.lang.invoke.MethodHandle;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
@@ -35,5 +41,11 @@ public final class CudaTestDevice {
     /** Whether {@code device} is the host emulator: its timings say nothing about a GPU. */
     public static boolean emulated(CudaDevice device) {
         return device.name().startsWith(EMULATOR_NAME_PREFIX);
+    }
+
+    /** A function the emulator's libcuda.so.1 exports for tests (its test hooks). */
+    static MethodHandle emulatorHook(String name, FunctionDescriptor descriptor) {
+        return Linker.nativeLinker().downcallHandle(
+                SymbolLookup.libraryLookup("libcuda.so.1", Arena.global()).find(name).orElseThrow(), descriptor);
     }
 }

@@ -16,9 +16,7 @@ import org.specscope.engine.moe.ExpertBudget;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.FunctionDescriptor;
-import java.lang.foreign.Linker;
 import java.lang.foreign.MemorySegment;
-import java.lang.foreign.SymbolLookup;
 import java.lang.foreign.ValueLayout;
 import java.lang.invoke.MethodHandle;
 import java.nio.file.Path;
@@ -90,7 +88,7 @@ class ProgrammaticLaunchTest {
     @Test
     void aKernelWithoutItsWaitFailsItsLaunchOnTheEmulator() throws Throwable {
         assumeTrue(CudaTestDevice.emulated(CudaTestDevice.usable()), "the check is the emulator's");
-        MethodHandle skip = emulatorHook("specscope_emulator_skip_grid_dependency_wait",
+        MethodHandle skip = CudaTestDevice.emulatorHook("specscope_emulator_skip_grid_dependency_wait",
                 FunctionDescriptor.ofVoid(ValueLayout.ADDRESS));
         CudaContext cu = CUDA.backend().context();
         cu.bind();
@@ -125,7 +123,7 @@ class ProgrammaticLaunchTest {
     @Test
     void aDriverThatCannotCaptureProgrammaticLaunchesStillGetsDecodeGraphs() throws Throwable {
         assumeTrue(CudaTestDevice.emulated(CudaTestDevice.usable()), "the refusal is the emulator's test hook");
-        MethodHandle refuse = emulatorHook("specscope_emulator_refuse_programmatic_capture",
+        MethodHandle refuse = CudaTestDevice.emulatorHook("specscope_emulator_refuse_programmatic_capture",
                 FunctionDescriptor.ofVoid(ValueLayout.JAVA_INT));
         refuse.invokeExact(1);
         try (CudaBackend fresh = new CudaBackend(CudaTestDevice.usable());
@@ -148,12 +146,6 @@ class ProgrammaticLaunchTest {
         } finally {
             refuse.invokeExact(0);
         }
-    }
-
-    /** A function the emulator's libcuda.so.1 exports for tests. */
-    private static MethodHandle emulatorHook(String name, FunctionDescriptor descriptor) {
-        return Linker.nativeLinker().downcallHandle(
-                SymbolLookup.libraryLookup("libcuda.so.1", Arena.global()).find(name).orElseThrow(), descriptor);
     }
 
     private static CudaBackend plainBackend() {
