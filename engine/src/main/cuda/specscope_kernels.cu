@@ -41,6 +41,22 @@ __device__ __forceinline__ void grid_dependency_sync() {
 #endif
 }
 
+// Asks for bytes [0, bytes) from p into L2, each thread of the block its share of 128-byte lines,
+// without waiting for them or holding registers. For a kernel of one block that reads weights:
+// such a block's time goes in the round trips of the loads it can keep in flight, not in HBM's
+// bandwidth, and before its grid_dependency_sync (while the previous kernel runs, under
+// programmatic dependent launch) the trips to HBM are free. A hint: no fault, no result (the
+// emulator checks that the range lies in one allocation).
+__device__ __forceinline__ void prefetch_l2(const void* p, long long bytes) {
+#if defined(SPECSCOPE_CUDA_EMULATOR)
+    emu::prefetch_l2(p, bytes);
+#else
+    const char* base = static_cast<const char*>(p);
+    for (long long at = (long long)threadIdx.x * 128; at < bytes; at += (long long)blockDim.x * 128)
+        asm volatile("prefetch.global.L2 [%0];" ::"l"(base + at));
+#endif
+}
+
 // ---- helpers --------------------------------------------------------------------------------
 
 __device__ __forceinline__ float to_float(__nv_bfloat16 v) { return __bfloat162float(v); }
@@ -950,6 +966,9 @@ __device__ void route(const T* W, float* x, const float* delta, const float* nor
                       float* logits, float* probs, int* ids, float* weights, int n, int cols, int k, int normalize,
                       int* expert_start, int* pair_token, float* pair_weight, int* slot_pair, int* work,
                       int* work_count) {
+    // A decode step routes in one block, which would otherwise fetch the router's rows (256 KB
+    // for OLMoE) from HBM in four round trips of its loads in flight, after the wait.
+    if (gridDim.x == 1) prefetch_l2(W, (long long)n * cols * sizeof(T));
     grid_dependency_sync();
     int t = blockIdx.x, warp = threadIdx.x >> 5, lane = threadIdx.x & 31, warps = blockDim.x >> 5;
     const float* in_rows = x;

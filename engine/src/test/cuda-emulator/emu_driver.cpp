@@ -413,6 +413,14 @@ void misaligned_tile(const char* operation, const void* p, unsigned stride_bytes
     std::abort();
 }
 
+void prefetch_l2(const void* p, long long bytes) {
+    if (bytes > 0 && !memory.contains((CUdeviceptr)p, (size_t)bytes)) {
+        complain("%s: a prefetch of %lld bytes at %p runs past its allocation (%zu bytes left there)", running_kernel,
+                 bytes, p, memory.remaining((CUdeviceptr)p));
+        std::abort();
+    }
+}
+
 void sync_block() {
     Block& b = *current_block;
     int ordinal = ++b.running->barriers;

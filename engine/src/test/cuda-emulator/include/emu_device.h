@@ -51,6 +51,8 @@ uint64_t exchange_xor(uint64_t mine, int lane_mask);   // one shuffle step: the 
 void grid_dependency_wait();                       // griddepcontrol.wait: kernels run in order here, so it
                                                    // only records that the thread waited
 [[noreturn]] void misaligned_tile(const char* operation, const void* p, unsigned stride_bytes);
+void prefetch_l2(const void* p, long long bytes);  // prefetch.global.L2 over a range: checks it lies
+                                                   // in one allocation, as the loads it stands for must
 
 }  // namespace emu
 
