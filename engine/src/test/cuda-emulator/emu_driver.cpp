@@ -51,8 +51,9 @@
 #include <utility>
 #include <vector>
 
-// The alignment sanitizer's (libubsan, build.sh): run before it stops the process.
-extern "C" void __sanitizer_set_death_callback(void (*callback)(void));
+// The alignment sanitizer's (libubsan, build.sh): run before it stops the process. Weak: a build
+// without libubsan has none.
+extern "C" void __sanitizer_set_death_callback(void (*callback)(void)) __attribute__((weak));
 
 // ---- the kernels, compiled for the host -------------------------------------------------------
 
@@ -673,7 +674,7 @@ extern "C" {
 
 CUresult cuInit(unsigned int) {
     initialised = true;
-    __sanitizer_set_death_callback(emu::name_the_fault);
+    if (__sanitizer_set_death_callback != nullptr) __sanitizer_set_death_callback(emu::name_the_fault);
     return CUDA_SUCCESS;
 }
 
@@ -1019,6 +1020,16 @@ void specscope_emulator_skip_barrier(const char* kernel, int n) {
     static std::string kept;
     emu::skip_barrier_ordinal.store(n);
     set_kernel_hook(emu::skip_barrier_kernel, kept, kernel);
+}
+
+// For tests (not in the driver API): 1 if misaligned vector loads stop the process (build.sh found
+// the alignment sanitizer), else 0.
+int specscope_emulator_vector_alignment_checked() {
+#if defined(EMU_VECTOR_ALIGNMENT_CHECKED)
+    return 1;
+#else
+    return 0;
+#endif
 }
 
 // A test hook (not in the driver API): the orders blocks run their threads in. 0 (the default):
