@@ -13,8 +13,8 @@
 // (kernel pointer arguments, copies, memsets), and reads or writes past an allocation's end
 // (every allocation ends at a guard page, so the process stops at the faulting kernel line).
 // Misaligned accesses stop the process with the kernel line that made them, as a GPU would fault:
-// vector loads and stores (float4, uint4) through build.sh's alignment sanitizer, and tensor-core
-// tiles (32-byte pointers, 16-byte strides) in mma.h. A deadlock (threads of a block waiting at
+// vector loads and stores (float4, uint4, whose copies check their addresses in emu_device.h),
+// and tensor-core tiles (32-byte pointers, 16-byte strides) in mma.h. A deadlock (threads of a block waiting at
 // different barriers) fails the launch, and so does a thread that returns without
 // grid_dependency_sync (griddepcontrol.wait), which programmatic dependent launches rely on
 // (cuLaunchKernelEx takes that one attribute). Alternate blocks run their threads in opposite
@@ -50,10 +50,6 @@
 #include <type_traits>
 #include <utility>
 #include <vector>
-
-// The alignment sanitizer's (libubsan, build.sh): run before it stops the process. Weak: a build
-// without libubsan has none.
-extern "C" void __sanitizer_set_death_callback(void (*callback)(void)) __attribute__((weak));
 
 // ---- the kernels, compiled for the host -------------------------------------------------------
 
@@ -400,11 +396,11 @@ void grid_dependency_wait() {
     current_block->running->synced = true;
 }
 
-// The alignment sanitizer names the file and line; this names the kernel, block and thread.
-void name_the_fault() {
-    if (current_block != nullptr && current_block->running != nullptr)
-        complain("the fault above is in %s, block (%u,%u,%u), thread %u", running_kernel, block_idx.x, block_idx.y,
-                 block_idx.z, current_index->thread_idx.x);
+void misaligned_vector(const void* p) {
+    complain("%s: misaligned address: a 16-byte vector load or store at %p, in block (%u,%u,%u), thread %u "
+             "(a GPU faults here)",
+             running_kernel, p, block_idx.x, block_idx.y, block_idx.z, current_index->thread_idx.x);
+    std::abort();
 }
 
 void misaligned_tile(const char* operation, const void* p, unsigned stride_bytes) {
@@ -674,7 +670,6 @@ extern "C" {
 
 CUresult cuInit(unsigned int) {
     initialised = true;
-    if (__sanitizer_set_death_callback != nullptr) __sanitizer_set_death_callback(emu::name_the_fault);
     return CUDA_SUCCESS;
 }
 
@@ -1020,16 +1015,6 @@ void specscope_emulator_skip_barrier(const char* kernel, int n) {
     static std::string kept;
     emu::skip_barrier_ordinal.store(n);
     set_kernel_hook(emu::skip_barrier_kernel, kept, kernel);
-}
-
-// For tests (not in the driver API): 1 if misaligned vector loads stop the process (build.sh found
-// the alignment sanitizer), else 0.
-int specscope_emulator_vector_alignment_checked() {
-#if defined(EMU_VECTOR_ALIGNMENT_CHECKED)
-    return 1;
-#else
-    return 0;
-#endif
 }
 
 // A test hook (not in the driver API): the orders blocks run their threads in. 0 (the default):

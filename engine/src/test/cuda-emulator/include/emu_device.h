@@ -20,11 +20,43 @@
 struct dim3 {
     unsigned int x = 1, y = 1, z = 1;
 };
+namespace emu {
+// A copy of a 16-byte vector from memory stands for the device's vector load, which faults on an
+// address that is not 16-byte aligned: the copy checks its source (stops the process, naming the
+// kernel, block and thread). Copies between registers are aligned by alignas.
+[[noreturn]] void misaligned_vector(const void* p);
+// The address goes through an empty asm first, so that g++ forgets the type's alignment: it can
+// then neither fold the check away nor read the vector with an aligned instruction (which would
+// fault on the host) before the check.
+inline const void* check_vector(const void* p) {
+    asm("" : "+r"(p));
+    if (reinterpret_cast<uintptr_t>(p) % 16 != 0) misaligned_vector(p);
+    return p;
+}
+inline void copy_vector(void* to, const void* from) { memcpy(to, check_vector(from), 16); }
+}  // namespace emu
+
 struct alignas(16) uint4 {
     unsigned int x, y, z, w;
+    uint4() = default;
+    uint4(unsigned int x_, unsigned int y_, unsigned int z_, unsigned int w_) : x(x_), y(y_), z(z_), w(w_) {}
+    uint4(const uint4& o) { emu::copy_vector(this, &o); }
+    uint4& operator=(const uint4& o) {
+        emu::check_vector(this);
+        emu::copy_vector(this, &o);
+        return *this;
+    }
 };
 struct alignas(16) float4 {
     float x, y, z, w;
+    float4() = default;
+    float4(float x_, float y_, float z_, float w_) : x(x_), y(y_), z(z_), w(w_) {}
+    float4(const float4& o) { emu::copy_vector(this, &o); }
+    float4& operator=(const float4& o) {
+        emu::check_vector(this);
+        emu::copy_vector(this, &o);
+        return *this;
+    }
 };
 struct alignas(8) float2 {
     float x, y;
