@@ -390,40 +390,49 @@ std::atomic<const char*> skip_wait_kernel{nullptr};
 std::atomic<const char*> skip_barrier_kernel{nullptr};
 std::atomic<int> skip_barrier_ordinal{0};
 
+// Whether a test hook names the running kernel.
+bool hook_names_running_kernel(const std::atomic<const char*>& hook) {
+    const char* kernel = hook.load(std::memory_order_relaxed);
+    return kernel != nullptr && std::strcmp(kernel, running_kernel) == 0;
+}
+
 void grid_dependency_wait() {
-    const char* skip = skip_wait_kernel.load(std::memory_order_relaxed);
-    if (skip != nullptr && std::strcmp(skip, running_kernel) == 0) return;
+    if (hook_names_running_kernel(skip_wait_kernel)) return;
     current_block->running->synced = true;
 }
 
-void misaligned_vector(const void* p) {
-    complain("%s: misaligned address: a 16-byte vector load or store at %p, in block (%u,%u,%u), thread %u "
-             "(a GPU faults here)",
-             running_kernel, p, block_idx.x, block_idx.y, block_idx.z, current_index->thread_idx.x);
+// Stops the process where a GPU would fault, naming the kernel, block and thread, then the cause.
+[[noreturn]] __attribute__((format(printf, 1, 2))) void fault(const char* format, ...) {
+    char cause[512];
+    va_list args;
+    va_start(args, format);
+    std::vsnprintf(cause, sizeof cause, format, args);
+    va_end(args);
+    complain("%s, block (%u,%u,%u), thread %u: %s (a GPU faults here)", running_kernel, block_idx.x, block_idx.y,
+             block_idx.z, current_index->thread_idx.x, cause);
     std::abort();
+}
+
+void misaligned_vector(const void* p) {
+    fault("misaligned address: a 16-byte vector load or store at %p", p);
 }
 
 void misaligned_tile(const char* operation, const void* p, unsigned stride_bytes) {
-    complain("%s: misaligned tile: %s of a tile at %p with rows %u bytes apart, where the device needs a "
-             "32-byte aligned pointer and rows a multiple of 16 bytes apart (a GPU faults here)",
-             running_kernel, operation, p, stride_bytes);
-    std::abort();
+    fault("misaligned tile: %s of a tile at %p with rows %u bytes apart, where the device needs a 32-byte aligned "
+          "pointer and rows a multiple of 16 bytes apart",
+          operation, p, stride_bytes);
 }
 
 void prefetch_l2(const void* p, long long bytes) {
-    if (bytes > 0 && !memory.contains((CUdeviceptr)p, (size_t)bytes)) {
-        complain("%s: a prefetch of %lld bytes at %p runs past its allocation (%zu bytes left there)", running_kernel,
-                 bytes, p, memory.remaining((CUdeviceptr)p));
-        std::abort();
-    }
+    if (bytes > 0 && !memory.contains((CUdeviceptr)p, (size_t)bytes))
+        fault("a prefetch of %lld bytes at %p runs past its allocation (%zu bytes left there)", bytes, p,
+              memory.remaining((CUdeviceptr)p));
 }
 
 void sync_block() {
     Block& b = *current_block;
     int ordinal = ++b.running->barriers;
-    const char* skip = skip_barrier_kernel.load(std::memory_order_relaxed);
-    if (skip != nullptr && ordinal == skip_barrier_ordinal.load(std::memory_order_relaxed)
-        && std::strcmp(skip, running_kernel) == 0)
+    if (ordinal == skip_barrier_ordinal.load(std::memory_order_relaxed) && hook_names_running_kernel(skip_barrier_kernel))
         return;
     b.arrive(b.warps);
 }
@@ -937,11 +946,8 @@ CUresult launch_kernel(CUfunction function, unsigned grid_x, unsigned grid_y, un
 
 // Points a kernel-name hook at a copy of kernel, kept in kept, or clears it (kernel null).
 void set_kernel_hook(std::atomic<const char*>& hook, std::string& kept, const char* kernel) {
-    if (kernel == nullptr) {
-        hook.store(nullptr);
-        return;
-    }
-    hook.store(nullptr);
+    hook.store(nullptr);   // before kept changes under it
+    if (kernel == nullptr) return;
     kept = kernel;
     hook.store(kept.c_str());
 }
