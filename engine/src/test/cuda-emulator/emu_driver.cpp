@@ -647,6 +647,8 @@ LaunchStats launch_stats;
 bool initialised = false;
 std::atomic<bool> refuse_programmatic_capture{false};   // specscope_emulator_refuse_programmatic_capture
 std::atomic<int> thread_orders{0};                       // specscope_emulator_thread_orders
+std::atomic<long long> allocation_room{-1};              // specscope_emulator_allocation_room
+std::atomic<size_t> room_base{0};
 EmuContext primary_context{0};
 EmuModule loaded_module{nullptr};
 EmuStream the_stream{0, nullptr, false};
@@ -794,6 +796,10 @@ CUresult cuStreamSynchronize(CUstream) {
 CUresult cuMemAlloc_v2(CUdeviceptr* pointer, size_t bytes) {
     if (capture_unsafe("cuMemAlloc")) return CUDA_ERROR_STREAM_CAPTURE_UNSUPPORTED;
     if (bytes == 0) return CUDA_ERROR_INVALID_VALUE;
+    long long room = allocation_room.load();
+    if (room >= 0 && memory.in_use() + (bytes + 255) / 256 * 256 > room_base.load() + (size_t)room) {
+        return CUDA_ERROR_OUT_OF_MEMORY;
+    }
     return memory.allocate(pointer, bytes);
 }
 
@@ -1027,6 +1033,15 @@ void specscope_emulator_skip_barrier(const char* kernel, int n) {
 // alternate blocks first to last and last to first; 1: every block first to last; 2: every
 // block last to first.
 void specscope_emulator_thread_orders(int orders) { thread_orders.store(orders); }
+
+// A test hook (not in the driver API): from now on only room more bytes of device memory can be
+// allocated (cuMemAlloc then fails with CUDA_ERROR_OUT_OF_MEMORY), while cuMemGetInfo still
+// reports the free memory it did, as when another process takes memory after it was read. A
+// negative room lifts the limit.
+void specscope_emulator_allocation_room(long long room) {
+    room_base.store(memory.in_use());
+    allocation_room.store(room);
+}
 
 }  // extern "C"
 

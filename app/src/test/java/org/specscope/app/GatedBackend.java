@@ -3,6 +3,7 @@ package org.specscope.app;
 import org.specscope.engine.backend.Backend;
 import org.specscope.engine.backend.ModelRunner;
 import org.specscope.engine.backend.cpu.CpuBackend;
+import org.specscope.engine.model.LoadMonitor;
 import org.specscope.engine.model.Model;
 
 import java.util.concurrent.CountDownLatch;
@@ -62,9 +63,9 @@ final class GatedBackend implements Backend {
     }
 
     @Override
-    public ModelRunner load(Model model) {
+    public ModelRunner load(Model model, LoadMonitor monitor) {
         runnersMade.incrementAndGet();
-        return cpu.load(model);
+        return cpu.load(model, monitor);
     }
 
     @Override

@@ -1,5 +1,6 @@
 package org.specscope.engine.backend;
 
+import org.specscope.engine.model.LoadMonitor;
 import org.specscope.engine.model.Model;
 
 import java.util.Optional;
@@ -17,7 +18,15 @@ public interface Backend extends AutoCloseable {
     String description();
 
     /** Prepares {@code model} for forward passes on this backend (the CPU maps, a GPU uploads). */
-    ModelRunner load(Model model);
+    default ModelRunner load(Model model) {
+        return load(model, LoadMonitor.NONE);
+    }
+
+    /**
+     * {@link #load(Model)}, telling {@code monitor} how the preparation advances (a GPU's weight
+     * upload, in bytes) and stopping, with what it had made freed, once the monitor is cancelled.
+     */
+    ModelRunner load(Model model, LoadMonitor monitor);
 
     /** The device's own peaks, where the backend runs on a device with its own memory; empty on the CPU. */
     default Optional<DevicePeaks> devicePeaks() {

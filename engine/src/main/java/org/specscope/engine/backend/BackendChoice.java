@@ -5,7 +5,6 @@ import org.specscope.engine.backend.cuda.CudaAvailability;
 import org.specscope.engine.backend.cuda.CudaBackend;
 import org.specscope.engine.backend.cuda.CudaDevice;
 import org.specscope.engine.backend.cuda.CudaProbe;
-import org.specscope.engine.backend.cuda.UploadProgress;
 
 import java.util.Locale;
 import java.util.function.Function;
@@ -30,12 +29,7 @@ public enum BackendChoice {
 
     /** The backend this choice resolves to on this machine, with {@code threads} CPU workers. */
     public Backend open(int threads) {
-        return open(threads, UploadProgress.NONE);
-    }
-
-    /** The same, telling {@code progress} how a GPU's weight uploads advance. */
-    public Backend open(int threads, UploadProgress progress) {
-        return open(threads, CudaProbe.system(), device -> new CudaBackend(device, progress));
+        return open(threads, CudaProbe.system(), CudaBackend::new);
     }
 
     /**
@@ -50,8 +44,7 @@ public enum BackendChoice {
             case CUDA -> {
                 CudaAvailability a = probe.availability();
                 if (!a.isAvailable()) {
-                    throw new IllegalStateException("--backend cuda: CUDA is unavailable: " + a.reason()
-                            + " (use --backend auto or cpu to run on the CPU)");
+                    throw new IllegalStateException("CUDA is unavailable: " + a.reason());
                 }
                 yield cuda.apply(a.device().orElseThrow());
             }

@@ -1,20 +1,28 @@
 package org.specscope.engine.backend;
 
+import org.specscope.engine.model.LoadMonitor;
 import org.specscope.engine.model.Model;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import java.util.function.Function;
 
 /**
  * The automatic choice once a device was found: models load on the device while they fit, and
  * from the first that does not, on the fallback (the CPU), which is told why so that its
- * description says it. Once fallen back it stays there, so that a target and its draft model
- * do not end up split across two backends for a reason the user never sees.
+ * description says it. A model does not fit when the device's free memory is known to be too
+ * small before the upload, or when the device runs out of memory during it (another process took
+ * some since); the upload's partial copy is freed first. Once fallen back it stays there, so that
+ * later models do not return to a device that just ran out of memory; when a target ran on the
+ * device before its draft fell back, the description names both.
  */
 public final class FallbackBackend implements Backend {
 
     private final DeviceBackend device;
     private final Function<String, Backend> fallbackFor;
+    private final List<String> onDevice = new ArrayList<>();
+    private final List<String> onFallback = new ArrayList<>();
     private Backend fallback;
 
     /** @param fallbackFor makes the fallback, given the reason the device was not used */
@@ -28,9 +36,17 @@ public final class FallbackBackend implements Backend {
         return current().name();
     }
 
+    /** The device's, the fallback's (with why), or when models run on both, the device's and then which ran where. */
     @Override
-    public String description() {
-        return current().description();
+    public synchronized String description() {
+        if (fallback == null) {
+            return device.description();
+        }
+        if (onDevice.isEmpty()) {
+            return fallback.description();
+        }
+        return device.description() + " for " + String.join(", ", onDevice) + "; " + String.join(", ", onFallback)
+                + " on " + fallback.description();
     }
 
     /** What a load of {@code model} would run on, without loading it ({@code info}). */
@@ -48,15 +64,27 @@ public final class FallbackBackend implements Backend {
     }
 
     @Override
-    public synchronized ModelRunner load(Model model) {
+    public synchronized ModelRunner load(Model model, LoadMonitor monitor) {
         if (fallback == null) {
             Optional<String> why = device.cannotLoad(model);
             if (why.isEmpty()) {
-                return device.load(model);
+                try {
+                    ModelRunner runner = device.load(model, monitor);
+                    onDevice.add(nameOf(model));
+                    return runner;
+                } catch (OutOfDeviceMemoryException e) {
+                    why = Optional.of(e.getMessage());
+                }
             }
             fallback = fallbackFor.apply(why.get());
         }
-        return fallback.load(model);
+        ModelRunner runner = fallback.load(model, monitor);
+        onFallback.add(nameOf(model));
+        return runner;
+    }
+
+    private static String nameOf(Model model) {
+        return String.valueOf(model.directory().getFileName());
     }
 
     /** The device's peaks while models load there; none once fallen back to the CPU. */

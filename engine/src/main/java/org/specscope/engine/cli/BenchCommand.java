@@ -25,6 +25,7 @@ import org.specscope.engine.bench.PassBenchmark;
 import org.specscope.engine.bench.PassMeasurement;
 import org.specscope.engine.bench.ResidentMemory;
 import org.specscope.engine.bench.Roofline;
+import org.specscope.engine.model.LoadMonitor;
 import org.specscope.engine.model.Model;
 import org.specscope.engine.moe.CoveragePolicy;
 import org.specscope.engine.moe.ExpertBudget;
@@ -179,9 +180,10 @@ final class BenchCommand implements Callable<Integer> {
         BenchPlan plan = new BenchPlan(tokens, warmup, batches, repeats,
                 bandwidthBytes != null ? bandwidthBytes : MemoryBandwidth.defaultBytes(lastLevelCache),
                 modelOptions.threadCount());
-        try (Model model = Model.open(modelOptions.modelDirectory());
+        LoadMonitor loading = modelOptions.loadMonitor();
+        try (Model model = Model.open(modelOptions.modelDirectory(), loading);
              Backend backend = modelOptions.openBackend();
-             ModelRunner runner = backend.load(model)) {
+             ModelRunner runner = backend.load(model, loading)) {
             int positions = model.config().maxPositionEmbeddings();
             if ((long) contextTokens + plan.slotsNeeded() > positions) {
                 throw new IllegalArgumentException("a " + contextTokens + "-token context plus " + plan.slotsNeeded()

@@ -5,6 +5,7 @@ import org.specscope.engine.backend.ModelRunner;
 import org.specscope.engine.generate.GenerationResult;
 import org.specscope.engine.generate.Generator;
 import org.specscope.engine.generate.SamplingParams;
+import org.specscope.engine.model.LoadMonitor;
 import org.specscope.engine.model.Model;
 import org.specscope.engine.model.tokenizer.TokenStreamDecoder;
 import org.specscope.engine.model.tokenizer.Tokenizer;
@@ -41,9 +42,10 @@ final class GenerateCommand implements Callable<Integer> {
     public Integer call() {
         SamplingParams params = sampling.params();
         PrintWriter out = spec.commandLine().getOut();
-        try (Model model = Model.open(modelOptions.modelDirectory());
+        LoadMonitor loading = modelOptions.loadMonitor();
+        try (Model model = Model.open(modelOptions.modelDirectory(), loading);
              Backend backend = modelOptions.openBackend();
-             ModelRunner runner = backend.load(model)) {
+             ModelRunner runner = backend.load(model, loading)) {
             Tokenizer tokenizer = model.tokenizer();
             int[] promptIds = tokenizer.encode(request.prompt);
             Generator generator = new Generator(runner, model.eosTokenIds());

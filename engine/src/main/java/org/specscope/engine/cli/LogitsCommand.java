@@ -5,6 +5,7 @@ import org.specscope.engine.backend.ForwardBatch;
 import org.specscope.engine.backend.KvCache;
 import org.specscope.engine.backend.Logits;
 import org.specscope.engine.backend.ModelRunner;
+import org.specscope.engine.model.LoadMonitor;
 import org.specscope.engine.model.Model;
 import org.specscope.engine.tensor.Npy;
 import picocli.CommandLine.Command;
@@ -33,9 +34,10 @@ final class LogitsCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        try (Model model = Model.open(modelOptions.modelDirectory());
+        LoadMonitor loading = modelOptions.loadMonitor();
+        try (Model model = Model.open(modelOptions.modelDirectory(), loading);
              Backend backend = modelOptions.openBackend();
-             ModelRunner runner = backend.load(model)) {
+             ModelRunner runner = backend.load(model, loading)) {
             int[] ids = model.tokenizer().encode(prompt);
             if (ids.length == 0) {
                 throw new IllegalArgumentException("the prompt encodes to no tokens");

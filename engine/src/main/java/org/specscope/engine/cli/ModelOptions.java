@@ -2,7 +2,7 @@ package org.specscope.engine.cli;
 
 import org.specscope.engine.backend.Backend;
 import org.specscope.engine.backend.BackendChoice;
-import org.specscope.engine.backend.cuda.UploadProgress;
+import org.specscope.engine.model.LoadMonitor;
 import picocli.CommandLine.Option;
 
 import java.io.IOException;
@@ -34,25 +34,18 @@ final class ModelOptions {
 
     /** The backend --backend names; a forced cuda without a usable GPU fails with the reason. */
     Backend openBackend() {
-        return BackendChoice.parse(backend).open(threadCount(), new UploadLines());
+        BackendChoice choice = BackendChoice.parse(backend);
+        try {
+            return choice.open(threadCount());
+        } catch (IllegalStateException e) {
+            throw new IllegalStateException("--backend " + choice + ": " + e.getMessage()
+                    + " (use --backend auto or cpu to run on the CPU)", e);
+        }
     }
 
-    /** Weight uploads to a GPU print a line per tenth on stderr (stdout may be JSON), each tenth once. */
-    private static final class UploadLines implements UploadProgress {
-        private int lastTenth = -1;
-
-        @Override
-        public synchronized void uploaded(String model, long done, long total) {
-            if (done == 0) {
-                lastTenth = -1;   // an upload starts (the target's, then the draft's)
-            }
-            int tenth = total == 0 ? 10 : (int) (10 * done / total);
-            if (tenth != lastTenth) {
-                System.err.printf(java.util.Locale.ROOT, "upload: %s %d%% of %s%n", model, tenth * 10,
-                        InfoCommand.bytes(total));
-                lastTenth = tenth;
-            }
-        }
+    /** A load's progress as lines on stderr (stdout may be JSON), for loads long enough to wait on. */
+    LoadMonitor loadMonitor() {
+        return LoadMonitor.of(new LoadLines(System.err, System::nanoTime), () -> false);
     }
 
     int threadCount() {

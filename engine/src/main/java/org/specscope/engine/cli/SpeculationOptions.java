@@ -105,6 +105,6 @@ final class SpeculationOptions {
     }
 
     DecodingSetup openSetup(ModelOptions model) {
-        return DecodingSetup.open(model.openBackend(), model.modelDirectory(), draftDirectory(model));
+        return DecodingSetup.open(model.openBackend(), model.modelDirectory(), draftDirectory(model), model.loadMonitor());
     }
 }

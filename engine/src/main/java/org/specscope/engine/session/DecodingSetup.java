@@ -71,10 +71,10 @@ public final class DecodingSetup implements AutoCloseable {
             }
             int models = draft == null ? 1 : 2;
             monitor.step("preparing the model for " + backend.name(), 0, models);
-            targetRunner = backend.load(target);
+            targetRunner = backend.load(target, monitor);
             if (draft != null) {
                 monitor.step("preparing the draft model for " + backend.name(), 1, models);
-                draftRunner = backend.load(draft);
+                draftRunner = backend.load(draft, monitor.labelled("draft: "));
             }
             PassCostModel cost = new PassCostModel(target.config(), target.weights());
             monitor.step("ready", models, models);

@@ -6,6 +6,7 @@ import org.specscope.engine.backend.cpu.CpuBackend;
 import org.specscope.engine.backend.cuda.CudaDevice;
 import org.specscope.engine.backend.cuda.CudaProbe;
 import org.specscope.engine.backend.cuda.DriverQuery;
+import org.specscope.engine.model.LoadMonitor;
 import org.specscope.engine.model.Model;
 import org.specscope.engine.moe.MoeProbe;
 
@@ -54,14 +55,23 @@ class BackendChoiceTest {
         }, 13000);
     }
 
-    /** A device backend that runs models on a CPU backend of its own, with a given free memory. */
+    /**
+     * A device backend that runs models on a CPU backend of its own, with a given free memory,
+     * whose uploads run out of device memory from the {@code roomFor + 1}-th model on.
+     */
     static final class FakeDevice implements DeviceBackend {
         final Optional<String> shortfall;
+        final int roomFor;
         final CpuBackend cpu = new CpuBackend(1);
         int loads;
 
         FakeDevice(Optional<String> shortfall) {
+            this(shortfall, Integer.MAX_VALUE);
+        }
+
+        FakeDevice(Optional<String> shortfall, int roomFor) {
             this.shortfall = shortfall;
+            this.roomFor = roomFor;
         }
 
         public String name() {
@@ -76,9 +86,13 @@ class BackendChoiceTest {
             return shortfall;
         }
 
-        public ModelRunner load(Model model) {
+        public ModelRunner load(Model model, LoadMonitor monitor) {
+            if (loads == roomFor) {
+                throw new OutOfDeviceMemoryException("out of GPU memory allocating 12.0 MiB for "
+                        + "model.layers.3.mlp.experts.5.up_proj.weight (0.0 GiB free)");
+            }
             loads++;
-            return cpu.load(model);
+            return cpu.load(model, monitor);
         }
 
         public void close() {
@@ -120,8 +134,7 @@ class BackendChoiceTest {
     void forcedCudaWithoutADriverIsAnErrorWithTheReason() {
         assertThatThrownBy(() -> BackendChoice.CUDA.open(1, noDriver(), NO_DEVICE_EXPECTED))
                 .isInstanceOf(IllegalStateException.class)
-                .hasMessage("--backend cuda: CUDA is unavailable: libcuda.so.1 not found: no NVIDIA driver "
-                        + "(use --backend auto or cpu to run on the CPU)");
+                .hasMessage("CUDA is unavailable: libcuda.so.1 not found: no NVIDIA driver");
     }
 
     @Test
@@ -165,6 +178,40 @@ class BackendChoiceTest {
             throw new IllegalStateException("cuModuleLoadData failed: CUDA_ERROR_NO_BINARY_FOR_GPU");
         })) {
             assertThat(b.description()).endsWith("(CUDA unavailable: cuModuleLoadData failed: CUDA_ERROR_NO_BINARY_FOR_GPU)");
+        }
+    }
+
+    @Test
+    void autoWhoseDeviceRunsOutOfMemoryDuringTheUploadRunsTheModelOnTheCpuAndSaysWhy() {
+        FakeDevice device = new FakeDevice(Optional.empty(), 0);
+        try (Backend b = BackendChoice.AUTO.open(1, gpu(), d -> device); Model m = Model.open(SAMPLE);
+             ModelRunner r = b.load(m)) {
+            assertThat(device.loads).isZero();
+            assertThat(b.description()).startsWith("CPU, 1 thread, ").endsWith("(CUDA unavailable: out of GPU memory "
+                    + "allocating 12.0 MiB for model.layers.3.mlp.experts.5.up_proj.weight (0.0 GiB free))");
+            assertThat(r.forward(ForwardBatch.sequence(new int[]{1, 2}, 0, ForwardBatch.LogitRows.LAST),
+                    r.newKvCache(4), MoeProbe.NONE).rows()).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void aTargetOnTheDeviceAndADraftThatRanOutOfDeviceMemoryAreBothNamed() {
+        FakeDevice device = new FakeDevice(Optional.empty(), 1);
+        try (Backend b = BackendChoice.AUTO.open(1, gpu(), d -> device); Model target = Model.open(SAMPLE);
+             Model draft = Model.open(SampleModelDirs.DRAFT); ModelRunner t = b.load(target); ModelRunner d = b.load(draft)) {
+            assertThat(device.loads).isEqualTo(1);
+            assertThat(b.description()).startsWith("CUDA, Fake GPU for specscope-moe-mini; specscope-moe-mini-draft on CPU, "
+                    + "1 thread, ").endsWith("(CUDA unavailable: out of GPU memory allocating 12.0 MiB for "
+                    + "model.layers.3.mlp.experts.5.up_proj.weight (0.0 GiB free))");
+        }
+    }
+
+    @Test
+    void aForcedDeviceThatRunsOutOfMemoryReportsIt() {
+        FakeDevice device = new FakeDevice(Optional.empty(), 0);
+        try (Backend b = BackendChoice.CUDA.open(1, gpu(), d -> device); Model m = Model.open(SAMPLE)) {
+            assertThatThrownBy(() -> b.load(m)).isInstanceOf(OutOfDeviceMemoryException.class)
+                    .hasMessageStartingWith("out of GPU memory allocating 12.0 MiB");
         }
     }
 }

@@ -75,8 +75,8 @@ class DecodingSetupCancelTest {
         }
 
         @Override
-        public ModelRunner load(Model model) {
-            ModelRunner runner = cpu.load(model);
+        public ModelRunner load(Model model, LoadMonitor monitor) {
+            ModelRunner runner = cpu.load(model, monitor);
             runnersMade++;
             return new ForwardingRunner(runner) {
                 @Override

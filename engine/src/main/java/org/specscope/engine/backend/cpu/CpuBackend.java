@@ -3,6 +3,7 @@ package org.specscope.engine.backend.cpu;
 import jdk.incubator.vector.FloatVector;
 import org.specscope.engine.backend.Backend;
 import org.specscope.engine.backend.ModelRunner;
+import org.specscope.engine.model.LoadMonitor;
 import org.specscope.engine.model.Model;
 
 /** Forward passes on the CPU: Vector API kernels over all cores of one worker pool. */
@@ -43,8 +44,9 @@ public final class CpuBackend implements Backend {
                 + FloatVector.SPECIES_PREFERRED.vectorBitSize() + "-bit vectors" + (note == null ? "" : " (" + note + ")");
     }
 
+    /** Nothing to copy: the runner reads the mapped weights where they lie. */
     @Override
-    public ModelRunner load(Model model) {
+    public ModelRunner load(Model model, LoadMonitor monitor) {
         return new CpuModelRunner(model.config(), model.weights(), par);
     }
 

@@ -4,6 +4,7 @@ import org.specscope.engine.backend.DeviceBackend;
 import org.specscope.engine.backend.DevicePeaks;
 import org.specscope.engine.backend.KernelProfile;
 import org.specscope.engine.backend.ModelRunner;
+import org.specscope.engine.model.LoadMonitor;
 import org.specscope.engine.model.Model;
 import org.specscope.engine.model.ModelConfig;
 
@@ -18,16 +19,10 @@ public final class CudaBackend implements DeviceBackend {
 
     private final CudaDevice device;
     private final CudaContext context;
-    private final UploadProgress progress;
 
     /** Starts a context on {@code device} and loads the bundled kernels. */
     public CudaBackend(CudaDevice device) {
-        this(device, UploadProgress.NONE);
-    }
-
-    public CudaBackend(CudaDevice device, UploadProgress progress) {
         this.device = device;
-        this.progress = progress;
         this.context = CudaContext.open(device, KernelImage.bundled());
     }
 
@@ -59,12 +54,13 @@ public final class CudaBackend implements DeviceBackend {
                 : Optional.empty();
     }
 
+    /** Uploads the weights, telling {@code monitor} the bytes copied; a cancel frees what was uploaded. */
     @Override
-    public ModelRunner load(Model model) {
+    public ModelRunner load(Model model, LoadMonitor monitor) {
         cannotLoad(model).ifPresent(why -> {
             throw new IllegalStateException("cannot load " + model.directory().getFileName() + " on the GPU: " + why);
         });
-        return new CudaModelRunner(context, model, progress);
+        return new CudaModelRunner(context, model, monitor);
     }
 
     /** Every launch of {@code work} between its own pair of events (decode steps then skip their graph). */

@@ -11,6 +11,7 @@ import jcuda.driver.CUresult;
 import jcuda.driver.CUstream;
 import jcuda.driver.JCudaDriver;
 import org.specscope.engine.backend.KernelProfile;
+import org.specscope.engine.backend.OutOfDeviceMemoryException;
 
 import java.lang.foreign.MemorySegment;
 import java.util.ArrayList;
@@ -199,7 +200,7 @@ final class CudaContext implements AutoCloseable {
         CUdeviceptr p = new CUdeviceptr();
         int r = JCudaDriver.cuMemAlloc(p, Math.max(1, bytes));
         if (r == CUresult.CUDA_ERROR_OUT_OF_MEMORY) {
-            throw new IllegalStateException(String.format(java.util.Locale.ROOT,
+            throw new OutOfDeviceMemoryException(String.format(java.util.Locale.ROOT,
                     "out of GPU memory allocating %.1f MiB for %s (%.1f GiB free)", bytes / 1048576.0, what,
                     freeBytes() / (double) (1L << 30)));
         }

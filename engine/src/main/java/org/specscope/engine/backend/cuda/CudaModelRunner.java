@@ -8,6 +8,7 @@ import org.specscope.engine.backend.KvCache;
 import org.specscope.engine.backend.Logits;
 import org.specscope.engine.backend.ModelRunner;
 import org.specscope.engine.backend.TokenDraw;
+import org.specscope.engine.model.LoadMonitor;
 import org.specscope.engine.model.Model;
 import org.specscope.engine.model.ModelConfig;
 import org.specscope.engine.model.ModelWeights;
@@ -30,6 +31,7 @@ import java.nio.ByteOrder;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
 
 /**
  * The forward pass of CpuModelRunner on a CUDA device: the same blocks in the same order, the same
@@ -108,7 +110,7 @@ final class CudaModelRunner implements ModelRunner {
                          Mlp shared, CUdeviceptr sharedGate) {
     }
 
-    CudaModelRunner(CudaContext cu, Model model, UploadProgress progress) {
+    CudaModelRunner(CudaContext cu, Model model, LoadMonitor monitor) {
         this.cu = cu;
         this.c = model.config();
         this.graphsOff = "false".equals(System.getProperty(GRAPHS_PROPERTY)) ? "-D" + GRAPHS_PROPERTY + "=false"
@@ -128,7 +130,7 @@ final class CudaModelRunner implements ModelRunner {
         cu.bind();
         ModelWeights w = model.weights();
         String name = model.directory().getFileName().toString();
-        Upload up = new Upload(name, w.byteSize(), progress);
+        Upload up = new Upload(name, w.byteSize(), monitor);
         try {
             this.embed = up.matrix(w.embedTokens());
             this.lmHead = w.lmHead() == w.embedTokens() ? embed : up.matrix(w.lmHead());
@@ -183,18 +185,22 @@ final class CudaModelRunner implements ModelRunner {
         return p;
     }
 
-    /** Copies weights to the device once, counting bytes for the progress listener. */
+    /**
+     * Copies weights to the device once, telling the load monitor the bytes copied at each
+     * hundredth (a step, so also where a cancelled load stops).
+     */
     private final class Upload {
-        private final String model;
+        private final String message;
         private final long total;
-        private final UploadProgress progress;
+        private final LoadMonitor monitor;
         private long done;
+        private long reported = -1;
 
-        Upload(String model, long total, UploadProgress progress) {
-            this.model = model;
+        Upload(String model, long total, LoadMonitor monitor) {
+            this.message = "uploading the weights of " + model + " to the GPU";
             this.total = total;
-            this.progress = progress;
-            progress.uploaded(model, 0, total);
+            this.monitor = monitor;
+            report();
         }
 
         Matrix matrix(Tensor t) {
@@ -250,11 +256,29 @@ final class CudaModelRunner implements ModelRunner {
 
         private void advance(long bytes) {
             done = Math.min(total, done + bytes);
-            progress.uploaded(model, done, total);
+            if (hundredths(done) != hundredths(reported)) {
+                report();
+            }
+        }
+
+        private long hundredths(long bytes) {
+            return total == 0 ? 100 : 100 * bytes / total;
+        }
+
+        private void report() {
+            monitor.step(String.format(Locale.ROOT, "%s: %s of %s", message, gib(done), gib(total)), done, total);
+            reported = done;
         }
 
         void finish() {
-            progress.uploaded(model, total, total);
+            if (reported != total) {
+                done = total;
+                report();
+            }
+        }
+
+        private static String gib(long bytes) {
+            return String.format(Locale.ROOT, "%.1f GiB", bytes / (double) (1L << 30));
         }
     }
 
