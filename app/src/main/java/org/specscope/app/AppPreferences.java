@@ -1,5 +1,6 @@
 package org.specscope.app;
 
+import org.specscope.engine.backend.BackendChoice;
 import org.specscope.styles.Themes;
 
 import java.nio.file.Path;
@@ -12,7 +13,7 @@ import java.util.prefs.Preferences;
 
 /**
  * What the app remembers between runs: the window's size, its panes' dividers and the view shown,
- * the theme and the models last opened. The
+ * the theme, the backend chosen and the models last opened. The
  * node is injected, so tests use a throwaway node and never touch the user's.
  */
 public final class AppPreferences {
@@ -23,6 +24,7 @@ public final class AppPreferences {
     private static final String RECENT = "model.recent";
     private static final String EXPORT_DIRECTORY = "export.directory";
     private static final String THEME = "theme";
+    private static final String BACKEND = "backend";
     private static final String DIVIDERS = "layout.dividers.";
     private static final String SELECTED_VIEW = "layout.view";
     static final int MAX_RECENT = 8;
@@ -137,6 +139,19 @@ public final class AppPreferences {
 
     public void setTheme(Themes theme) {
         node.put(THEME, theme.name());
+    }
+
+    /** Where models run: the choice last made in the Backend menu; automatic at first, and for a value this version does not know. */
+    public BackendChoice backend() {
+        try {
+            return BackendChoice.parse(node.get(BACKEND, BackendChoice.AUTO.toString()));
+        } catch (IllegalArgumentException e) {
+            return BackendChoice.AUTO;
+        }
+    }
+
+    public void setBackend(BackendChoice choice) {
+        node.put(BACKEND, choice.toString());
     }
 
     public List<Path> recentModels() {

@@ -2,6 +2,7 @@ package org.specscope.app;
 
 import javafx.animation.KeyFrame;
 import javafx.animation.Timeline;
+import javafx.application.Platform;
 import javafx.beans.binding.Bindings;
 import javafx.collections.FXCollections;
 import javafx.collections.ObservableList;
@@ -72,7 +73,8 @@ import org.controlsfx.control.StatusBar;
 import org.specscope.app.RunViewModel.Phase;
 import org.specscope.app.SettingsViewModel.Selection;
 import org.specscope.app.SettingsViewModel.Shape;
-import org.specscope.engine.backend.Backend;
+import org.specscope.engine.backend.BackendChoice;
+import org.specscope.engine.backend.cuda.CudaAvailability;
 import org.specscope.engine.moe.CoveragePolicy;
 import org.specscope.engine.session.DecodingSetup;
 import org.specscope.engine.trace.RecordedRun;
@@ -94,9 +96,9 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.function.Supplier;
 
 /**
  * The IDE frame: models on the left, the views in tabs in the centre, the live controls on the
@@ -110,6 +112,7 @@ public final class MainWindow {
 
     private final AppPreferences preferences;
     private final Path home;
+    private final Backends backends;
     private final SettingsViewModel settings = new SettingsViewModel();
     private final ThemeViewModel themes;
     private final RunViewModel run;
@@ -124,10 +127,13 @@ public final class MainWindow {
     private final HBox bannerBox = new HBox(8);
     private final Timeline memoryTicker;
 
-    public MainWindow(List<TraceView> views, AppPreferences preferences, Path home, Supplier<Backend> backends) {
+    public MainWindow(List<TraceView> views, AppPreferences preferences, Path home, Backends backends) {
         this.preferences = Objects.requireNonNull(preferences);
         this.home = Objects.requireNonNull(home);
+        this.backends = Objects.requireNonNull(backends);
         this.run = new RunViewModel(settings, views, backends);
+        run.useBackend(preferences.backend());
+        run.backendChoiceProperty().addListener((o, was, now) -> preferences.setBackend(now));
         this.themes = new ThemeViewModel(preferences);
         views.forEach(themes::bind);
         views.forEach(v -> v.share(focus));
@@ -160,9 +166,9 @@ public final class MainWindow {
     }
 
     public MainWindow(List<TraceView> views, AppPreferences preferences, Path home) {
-        // A CUDA GPU when one is usable, else the CPU; the status bar shows which and why.
-        this(views, preferences, home, () -> org.specscope.engine.backend.BackendChoice.AUTO.open(
-                Runtime.getRuntime().availableProcessors()));
+        // The Backend menu's choice, automatic at first: a CUDA GPU when one is usable, else the
+        // CPU; the status bar shows which and why.
+        this(views, preferences, home, Backends.system());
     }
 
     /**
@@ -529,7 +535,7 @@ public final class MainWindow {
 
     // ---- layout ------------------------------------------------------------------------
 
-    /** File (open a model, a trace, sweep results) and View (the theme). */
+    /** File (open a model, a trace, sweep results), View (the theme) and Backend (where models run). */
     private MenuBar menuBar() {
         Menu file = new Menu("File");
         file.setId("fileMenu");
@@ -556,9 +562,43 @@ public final class MainWindow {
             theme.getItems().add(item);
         }
         view.getItems().add(theme);
-        MenuBar bar = new MenuBar(file, view);
+        MenuBar bar = new MenuBar(file, view, backendMenu());
         bar.setId("menuBar");
         return bar;
+    }
+
+    /**
+     * Where models run: automatic, the CPU or CUDA, remembered; a change loads the model again
+     * there. The CUDA item names the device, or says why there is none and is disabled; the probe
+     * that finds out runs off this thread (it loads the driver).
+     */
+    private Menu backendMenu() {
+        Menu menu = new Menu("Backend");
+        menu.setId("backendMenu");
+        ToggleGroup group = new ToggleGroup();
+        RadioMenuItem auto = new RadioMenuItem("Automatic (CUDA when usable, else CPU)");
+        RadioMenuItem cpu = new RadioMenuItem("CPU");
+        RadioMenuItem cuda = new RadioMenuItem("CUDA (looking for a device...)");
+        cuda.setDisable(true);
+        Map<BackendChoice, RadioMenuItem> items = Map.of(BackendChoice.AUTO, auto, BackendChoice.CPU, cpu,
+                BackendChoice.CUDA, cuda);
+        items.forEach((choice, item) -> {
+            item.setId("backend-" + choice);
+            item.setToggleGroup(group);
+            item.setOnAction(e -> run.useBackend(choice));
+        });
+        items.get(run.backendChoiceProperty().get()).setSelected(true);
+        run.backendChoiceProperty().addListener((o, was, now) -> items.get(now).setSelected(true));
+        Thread.ofPlatform().daemon().name("specscope-cuda-probe").start(() -> {
+            CudaAvailability found = backends.cuda().get();
+            Platform.runLater(() -> {
+                cuda.setText(found.isAvailable() ? "CUDA: " + found.device().orElseThrow().describe()
+                        : "CUDA (unavailable: " + found.reason() + ")");
+                cuda.setDisable(!found.isAvailable());
+            });
+        });
+        menu.getItems().addAll(auto, cpu, cuda);
+        return menu;
     }
 
     /** The toolbar's light/dark switch: pressed means dark. */

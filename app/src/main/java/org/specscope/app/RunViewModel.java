@@ -22,6 +22,7 @@ import javafx.collections.FXCollections;
 import javafx.collections.ObservableList;
 import javafx.concurrent.Task;
 import org.specscope.engine.backend.Backend;
+import org.specscope.engine.backend.BackendChoice;
 import org.specscope.engine.backend.cpu.CpuBackend;
 import org.specscope.engine.control.CascadeConfig;
 import org.specscope.engine.control.Clock;
@@ -51,7 +52,6 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.function.Consumer;
-import java.util.function.Supplier;
 
 /**
  * One model and its runs, for the main window. Loading happens on a background Task
@@ -69,7 +69,7 @@ public final class RunViewModel implements AutoCloseable {
 
     private final SettingsViewModel settings;
     private final List<TraceView> views;
-    private final Supplier<Backend> backends;
+    private final Backends backends;
     private final ExecutorService background = Executors.newSingleThreadExecutor(
             r -> Thread.ofPlatform().name("specscope-load").daemon().unstarted(r));
     /** Trace files and figures: their own thread, so an export never waits behind a model load. */
@@ -99,6 +99,8 @@ public final class RunViewModel implements AutoCloseable {
     private final ReadOnlyObjectWrapper<RunEntry> shownRun = new ReadOnlyObjectWrapper<>();
     private final ObjectProperty<DecodingSetup.DrafterKind> drafter = new SimpleObjectProperty<>();
     private final ObjectProperty<ClockChoice> clock = new SimpleObjectProperty<>(ClockChoice.WALL);
+    /** What the next load runs on. */
+    private final ReadOnlyObjectWrapper<BackendChoice> backendChoice = new ReadOnlyObjectWrapper<>(BackendChoice.AUTO);
 
     private final List<StepTrace> steps = new ArrayList<>();
     // The shown run's header and end (live or replayed): with the steps, the trace to export.
@@ -106,15 +108,18 @@ public final class RunViewModel implements AutoCloseable {
     private RunEnd end;
     private DecodingSetup setup;
     private Task<DecodingSetup> loading;
+    private ModelEntry loadingEntry;
+    private BackendChoice loadedChoice;   // what the loaded model was loaded with
+    private boolean supersedingLoad;      // a load in progress is being cancelled for a new one
     private GenerationSession session;
     private int runNumber;
     private long tokensDecoded;
     private long decodeNanos;
 
     /**
-     * @param backends a fresh backend for each model load (the setup owns and closes it)
+     * @param backends a fresh backend for each model load, by the backend chosen
      */
-    public RunViewModel(SettingsViewModel settings, List<TraceView> views, Supplier<Backend> backends) {
+    public RunViewModel(SettingsViewModel settings, List<TraceView> views, Backends backends) {
         this.settings = Objects.requireNonNull(settings);
         this.views = List.copyOf(views);
         this.backends = Objects.requireNonNull(backends);
@@ -124,31 +129,42 @@ public final class RunViewModel implements AutoCloseable {
 
     /** On the CPU with every core. */
     public RunViewModel(SettingsViewModel settings, List<TraceView> views) {
-        this(settings, views, CpuBackend::new);
+        this(settings, views, Backends.cpuOnly(CpuBackend::new));
     }
 
     // ---- loading -----------------------------------------------------------------------
 
     /**
-     * Opens {@code entry} in the background, its progress in {@link #loadProgressProperty()} and
-     * {@link #loadMessageProperty()}; the model loaded before stays until it succeeds.
-     * {@link #cancelLoad()} stops the engine at its next unit of work.
+     * Opens {@code entry} in the background on the backend chosen, its progress in
+     * {@link #loadProgressProperty()} and {@link #loadMessageProperty()} (a GPU's upload too); the
+     * model loaded before stays until it succeeds. {@link #cancelLoad()} stops the engine at its
+     * next unit of work. When the chosen backend cannot be had (CUDA chosen where there is none),
+     * the choice goes back to the loaded model's, or to automatic with nothing loaded, which then
+     * loads {@code entry}.
      */
     public Task<DecodingSetup> load(ModelEntry entry) {
-        cancelLoad();
-        log("loading " + entry.directory() + entry.draft().map(d -> " with draft " + d.getFileName()).orElse("") + " ...");
+        abandonLoad(true);
+        BackendChoice choice = backendChoice.get();
+        log("loading " + entry.directory() + entry.draft().map(d -> " with draft " + d.getFileName()).orElse("")
+                + (choice == BackendChoice.AUTO ? "" : " on " + Backends.label(choice)) + " ...");
         Phase before = phase.get() == Phase.LOADING ? (setup == null ? Phase.EMPTY : Phase.READY) : phase.get();
         Task<DecodingSetup> task = new Task<>() {
             @Override
             protected DecodingSetup call() {
                 updateProgress(-1, 1);
                 updateMessage("opening " + entry.name());
+                Backend backend;
+                try {
+                    backend = backends.open(choice);
+                } catch (RuntimeException e) {
+                    throw new BackendUnavailableException(e);
+                }
                 // Task coalesces these updates to one per pulse, however often the engine reports.
                 LoadMonitor monitor = LoadMonitor.of(step -> {
                     updateMessage(step.message());
                     updateProgress(step.total() > 0 ? step.done() : -1, Math.max(1, step.total()));
                 }, this::isCancelled);
-                DecodingSetup opened = DecodingSetup.open(backends.get(), entry.directory(), entry.draft(), monitor);
+                DecodingSetup opened = DecodingSetup.open(backend, entry.directory(), entry.draft(), monitor);
                 if (isCancelled()) {   // cancelled after the engine's last check
                     opened.close();
                     return null;
@@ -158,6 +174,7 @@ public final class RunViewModel implements AutoCloseable {
             }
         };
         loading = task;
+        loadingEntry = entry;
         loadProgress.bind(task.progressProperty());
         loadMessage.bind(task.messageProperty());
         phase.set(Phase.LOADING);
@@ -174,6 +191,7 @@ public final class RunViewModel implements AutoCloseable {
             runNumber++;   // the old run's last records are not for the new model's views
             DecodingSetup old = setup;
             setup = opened;
+            loadedChoice = choice;
             model.set(entry);
             int n = opened.target().config().moe().map(m -> m.numExperts()).orElse(1);
             settings.numExpertsProperty().set(n);
@@ -191,15 +209,53 @@ public final class RunViewModel implements AutoCloseable {
         task.setOnFailed(e -> {
             loadEnded(0);
             phase.set(before);
-            error("could not open " + entry.directory(), task.getException());
+            Throwable failure = task.getException();
+            if (failure instanceof BackendUnavailableException) {
+                error("could not run on " + Backends.label(choice), failure.getCause());
+            } else {
+                error("could not open " + entry.directory(), failure);
+            }
+            if (setup != null) {
+                backendChoice.set(loadedChoice);   // the loaded model still runs where it was
+            } else if (failure instanceof BackendUnavailableException && choice != BackendChoice.AUTO) {
+                backendChoice.set(BackendChoice.AUTO);
+                log("loading " + entry.name() + " on the automatic choice instead");
+                load(entry);
+            }
         });
         task.setOnCancelled(e -> {
             loadEnded(0);
             phase.set(before);
+            if (setup != null && !supersedingLoad) {
+                backendChoice.set(loadedChoice);   // the user kept the model where it runs
+            }
             log("loading " + entry.name() + " cancelled");
         });
         background.execute(task);
         return task;
+    }
+
+    /** The chosen backend could not be had; the load never began. */
+    private static final class BackendUnavailableException extends RuntimeException {
+        BackendUnavailableException(RuntimeException cause) {
+            super(cause.getMessage(), cause);
+        }
+    }
+
+    /**
+     * Runs the models on {@code choice} from now on: the model loaded (or being loaded) is loaded
+     * again there, and stays where it was if that fails.
+     */
+    public void useBackend(BackendChoice choice) {
+        if (choice == backendChoice.get()) {
+            return;
+        }
+        backendChoice.set(choice);
+        ModelEntry entry = loading != null ? loadingEntry : model.get();
+        if (entry != null) {
+            log("running on " + Backends.label(choice) + " from now on: loading " + entry.name() + " again");
+            load(entry);
+        }
     }
 
     /** The load task is over, however it ended: its progress shows {@code progress}, its message goes. */
@@ -209,6 +265,7 @@ public final class RunViewModel implements AutoCloseable {
         loadMessage.unbind();
         loadMessage.set("");
         loading = null;
+        loadingEntry = null;
     }
 
     /**
@@ -216,8 +273,18 @@ public final class RunViewModel implements AutoCloseable {
      * had opened (the interrupt also ends a blocking file read). The model loaded before stays.
      */
     public void cancelLoad() {
+        abandonLoad(false);
+    }
+
+    /** Cancels the load in progress; {@code superseded}: for another load, which keeps the backend chosen. */
+    private void abandonLoad(boolean superseded) {
         if (loading != null) {
-            loading.cancel(true);
+            supersedingLoad = superseded;
+            try {
+                loading.cancel(true);   // on this thread, the task's cancelled handler runs at once
+            } finally {
+                supersedingLoad = false;
+            }
             loading = null;
         }
     }
@@ -583,6 +650,8 @@ public final class RunViewModel implements AutoCloseable {
     /** Whether Run starts paused after the prefill. */
     public BooleanProperty startPausedProperty() { return startPaused; }
     public ObjectProperty<Consumer<String>> notifierProperty() { return notifier; }
+    /** What models load on: changed by {@link #useBackend}, and back when a change fails. */
+    public ReadOnlyObjectProperty<BackendChoice> backendChoiceProperty() { return backendChoice.getReadOnlyProperty(); }
     /** The trace file the views replay; null while they show a live run (or nothing). */
     public ReadOnlyObjectProperty<Path> replayedTraceProperty() { return replayedTrace.getReadOnlyProperty(); }
     /** This session's finished runs and opened traces, oldest first, each kept whole. */

@@ -2,6 +2,7 @@ package org.specscope.app;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.specscope.engine.backend.BackendChoice;
 
 import java.nio.file.Path;
 import java.util.List;
@@ -56,5 +57,15 @@ class AppPreferencesTest {
             node.put("layout.dividers.main", bad);
             assertThat(prefs.dividers("main", 0.16, 0.74)).as(bad).containsExactly(0.16, 0.74);
         }
+    }
+
+    @Test
+    void remembersTheBackendAndTakesAnUnknownOneForAutomatic() {
+        AppPreferences prefs = new AppPreferences(node);
+        assertThat(prefs.backend()).isEqualTo(BackendChoice.AUTO);
+        prefs.setBackend(BackendChoice.CUDA);
+        assertThat(new AppPreferences(node).backend()).isEqualTo(BackendChoice.CUDA);
+        node.put("backend", "rocm");
+        assertThat(prefs.backend()).isEqualTo(BackendChoice.AUTO);
     }
 }

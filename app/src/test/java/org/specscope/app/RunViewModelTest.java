@@ -35,7 +35,7 @@ class RunViewModelTest {
         sample = ModelCatalog.bundled(Fx.home().resolve("sample-models")).getFirst();
         view = new RecordingView("recording");
         vm = Fx.call(() -> {
-            RunViewModel m = new RunViewModel(new SettingsViewModel(), List.of(view), () -> new CpuBackend(1));
+            RunViewModel m = new RunViewModel(new SettingsViewModel(), List.of(view), Backends.cpuOnly(() -> new CpuBackend(1)));
             m.notifierProperty().set(notices::add);
             m.promptProperty().set("It is a truth universally acknowledged, that");
             m.load(sample);

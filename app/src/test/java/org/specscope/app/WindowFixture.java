@@ -52,6 +52,11 @@ final class WindowFixture {
     /** A window shown on {@code stage}; call on the FX thread. */
     MainWindow show(Stage stage, List<TraceView> views, AppPreferences preferences, Path home,
             Supplier<Backend> backends) {
+        return show(stage, views, preferences, home, Backends.cpuOnly(backends));
+    }
+
+    /** A window shown on {@code stage} whose loads open {@code backends}' backends; call on the FX thread. */
+    MainWindow show(Stage stage, List<TraceView> views, AppPreferences preferences, Path home, Backends backends) {
         MainWindow window = new MainWindow(views, preferences, home, backends);
         if (!stages.contains(stage)) {
             stages.add(stage);
