@@ -30,10 +30,22 @@ final class CudaKvCache extends AbstractKvCache {
         this.layers = layers;
         this.kvDim = kvDim;
         long bytes = (long) layers * capacity * kvDim * Float.BYTES;
-        this.keys = cu.alloc(bytes, "the KV cache's keys (" + capacity + " tokens)");
-        this.values = cu.alloc(bytes, "the KV cache's values (" + capacity + " tokens)");
-        this.positionsOnDevice = cu.alloc((long) capacity * Integer.BYTES, "KV cache positions");
-        this.keep = cu.alloc((long) capacity * Integer.BYTES, "KV compaction slots");
+        CUdeviceptr[] made = new CUdeviceptr[4];
+        try {
+            made[0] = cu.alloc(bytes, "the KV cache's keys (" + capacity + " tokens)");
+            made[1] = cu.alloc(bytes, "the KV cache's values (" + capacity + " tokens)");
+            made[2] = cu.alloc((long) capacity * Integer.BYTES, "KV cache positions");
+            made[3] = cu.alloc((long) capacity * Integer.BYTES, "KV compaction slots");
+        } catch (RuntimeException e) {
+            for (CUdeviceptr p : made) {   // a cache that does not fit holds nothing
+                CudaContext.free(p);
+            }
+            throw e;
+        }
+        this.keys = made[0];
+        this.values = made[1];
+        this.positionsOnDevice = made[2];
+        this.keep = made[3];
         CUdeviceptr k = keys, v = values, p = positionsOnDevice, s = keep;
         // A cache is dropped, not closed (KvCache has no close): free its memory once unreachable.
         CLEANER.register(this, () -> {

@@ -850,48 +850,54 @@ final class CudaModelRunner implements ModelRunner {
         private final int[] moeOrdinal;
         private final int moeLayers;
 
+        /** Allocates it all or, when the device runs out of memory partway, nothing. */
         Workspace(int tokens, int maskBytes) {
             this.tokens = tokens;
             this.maskBytes = maskBytes;
-            int d = c.hiddenSize();
-            int k = Math.max(1, c.moe().map(m -> m.expertsPerToken()).orElse(1));
-            int n = c.moe().map(m -> m.numExperts()).orElse(0);
-            long f = Float.BYTES;
-            long pairs = (long) tokens * k;
-            x = mem(tokens * d * f);
-            normed = mem(tokens * d * f);
-            delta = mem(tokens * d * f);
-            q = mem(tokens * c.queryDim() * f);
-            newKeys = mem(tokens * c.kvDim() * f);
-            newValues = mem(tokens * c.kvDim() * f);
-            step = mem((tokens + 1) * 4L);   // the pass's first cache slot, then its token ids (tokenIds)
-            context = mem(tokens * c.queryDim() * f);
-            attentionMaxSum = mem((long) c.numHeads() * MAX_ATT_SPLITS * 2 * f);
-            attentionParts = mem((long) c.queryDim() * MAX_ATT_SPLITS * f);
-            gate = mem(pairs * widestFfn * f);
-            up = mem(tokens * widestFfn * f);   // dense SwiGLU only: the experts' gate/up product fuses it
-            expertOut = mem(pairs * d * f);
-            shared = mem(tokens * d * f);
-            logits = mem((long) tokens * c.vocabSize() * f);
-            tokenIds = step.withByteOffset(Integer.BYTES);
-            mask = mem(maskBytes);
-            tokenWeights = mem(tokens * f);
-            argmax = mem(tokens * 4L);
-            parentRows = mem(tokens * 4L);
-            parentProbs = mem(tokens * f);
-            expertStart = mem((n + 1) * 4L);
-            work = mem(2L * workItemBound((int) pairs, n, 1) * 4);   // tile 1 lists the most items
-            workCount = mem(4);
-            pairToken = mem(pairs * 4);
-            pairWeight = mem(pairs * f);
-            slotPair = mem(pairs * 4);
-            moeOrdinal = new int[c.numLayers()];
-            int ordinal = 0;
-            for (int l = 0; l < moeOrdinal.length; l++) {
-                moeOrdinal[l] = layers.get(l).router() != null ? ordinal++ : -1;
+            try {
+                int d = c.hiddenSize();
+                int k = Math.max(1, c.moe().map(m -> m.expertsPerToken()).orElse(1));
+                int n = c.moe().map(m -> m.numExperts()).orElse(0);
+                long f = Float.BYTES;
+                long pairs = (long) tokens * k;
+                x = mem(tokens * d * f);
+                normed = mem(tokens * d * f);
+                delta = mem(tokens * d * f);
+                q = mem(tokens * c.queryDim() * f);
+                newKeys = mem(tokens * c.kvDim() * f);
+                newValues = mem(tokens * c.kvDim() * f);
+                step = mem((tokens + 1) * 4L);   // the pass's first cache slot, then its token ids (tokenIds)
+                context = mem(tokens * c.queryDim() * f);
+                attentionMaxSum = mem((long) c.numHeads() * MAX_ATT_SPLITS * 2 * f);
+                attentionParts = mem((long) c.queryDim() * MAX_ATT_SPLITS * f);
+                gate = mem(pairs * widestFfn * f);
+                up = mem(tokens * widestFfn * f);   // dense SwiGLU only: the experts' gate/up product fuses it
+                expertOut = mem(pairs * d * f);
+                shared = mem(tokens * d * f);
+                logits = mem((long) tokens * c.vocabSize() * f);
+                tokenIds = step.withByteOffset(Integer.BYTES);
+                mask = mem(maskBytes);
+                tokenWeights = mem(tokens * f);
+                argmax = mem(tokens * 4L);
+                parentRows = mem(tokens * 4L);
+                parentProbs = mem(tokens * f);
+                expertStart = mem((n + 1) * 4L);
+                work = mem(2L * workItemBound((int) pairs, n, 1) * 4);   // tile 1 lists the most items
+                workCount = mem(4);
+                pairToken = mem(pairs * 4);
+                pairWeight = mem(pairs * f);
+                slotPair = mem(pairs * 4);
+                moeOrdinal = new int[c.numLayers()];
+                int ordinal = 0;
+                for (int l = 0; l < moeOrdinal.length; l++) {
+                    moeOrdinal[l] = layers.get(l).router() != null ? ordinal++ : -1;
+                }
+                moeLayers = ordinal;
+                routingBlock = mem(routingWords(tokens) * 4L);
+            } catch (RuntimeException e) {
+                free();
+                throw e;
             }
-            moeLayers = ordinal;
-            routingBlock = mem(routingWords(tokens) * 4L);
         }
 
         /** Layer {@code l}'s place in the routing block for a pass of {@code tokens} (MoE layers only). */
