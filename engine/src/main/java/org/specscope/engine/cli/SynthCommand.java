@@ -76,6 +76,10 @@ final class SynthCommand implements Callable<Integer> {
             description = "Largest shard, in bytes of tensor data (default: ${DEFAULT-VALUE}, as Hugging Face).")
     long shardSize;
 
+    @Option(names = "--threads", paramLabel = "N",
+            description = "Threads drawing the random weights; the files are the same for any count (default: all cores).")
+    Integer threads;
+
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;
 
@@ -92,8 +96,9 @@ final class SynthCommand implements Callable<Integer> {
                 seed, shardSize);
         printShape(stdout, checkpoint);
         long started = System.nanoTime();
+        int drawing = threads != null ? threads : Runtime.getRuntime().availableProcessors();
         int[] lastPercent = {-1};
-        checkpoint.write(out, tokenizerDirectory(), (written, total) -> {
+        int drawnAhead = checkpoint.write(out, tokenizerDirectory(), (written, total) -> {
             int percent = (int) (100 * written / Math.max(1, total));
             if (percent / 5 > lastPercent[0] / 5 || written == total && lastPercent[0] != 100) {
                 lastPercent[0] = percent;
@@ -101,9 +106,10 @@ final class SynthCommand implements Callable<Integer> {
                         percent);
                 stderr.flush();
             }
-        });
-        stdout.printf(Locale.ROOT, "wrote %s: %s in %.1f s%n", out, InfoCommand.bytes(checkpoint.totalBytes()),
-                (System.nanoTime() - started) / 1e9);
+        }, drawing);
+        stdout.printf(Locale.ROOT, "wrote %s: %s in %.1f s (%d threads; %d of %d tensors drawn ahead of the writer)%n",
+                out, InfoCommand.bytes(checkpoint.totalBytes()), (System.nanoTime() - started) / 1e9, drawing, drawnAhead,
+                checkpoint.tensorCount());
         stdout.flush();
         return 0;
     }

@@ -14,11 +14,17 @@ import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.util.ArrayDeque;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.function.Consumer;
 import java.util.stream.Stream;
 
 /**
@@ -29,9 +35,9 @@ import java.util.stream.Stream;
  * the {@link RouterSubspace} that routing by {@link RouterSkew} needs lives: the embeddings' first
  * channels, those channels' rows in everything that writes to the residual stream (zero), and the
  * routers. Each tensor draws from its own stream seeded by the seed and its name, so the bytes
- * depend only on (shape, dtype, router, seed), not on write order or shard size. Values stream
- * through one chunk buffer straight into the writer: no tensor is ever held whole, so a full-size
- * model needs no more memory than a tiny one.
+ * depend only on (shape, dtype, router, seed), not on write order, shard size or thread count.
+ * Tensors are drawn in parallel, a bounded number ahead of the writer (see {@code Drawing}), so a
+ * full-size model needs no more memory than a tiny one.
  */
 public final class SyntheticCheckpoint {
 
@@ -40,6 +46,10 @@ public final class SyntheticCheckpoint {
     /** Hugging Face's default max_shard_size. */
     public static final long DEFAULT_SHARD_BYTES = 5_000_000_000L;
     static final int DEFAULT_CHUNK_ELEMENTS = 1 << 16;
+    /** Tensors up to this size are drawn ahead by the pool (OLMoE's experts are 4 MiB, Mixtral's 112 MiB). */
+    static final long AHEAD_BYTES = 128L << 20;
+    /** The pool's buffers together, unless two buffers of the largest tensor drawn ahead are more. */
+    static final long AHEAD_MEMORY = 1L << 30;
     /** The tokenizer files copied when present; tokenizer.json is required. */
     static final List<String> TOKENIZER_FILES = List.of("tokenizer.json", "tokenizer_config.json",
             "special_tokens_map.json", "tokenizer.model");
@@ -63,16 +73,20 @@ public final class SyntheticCheckpoint {
     private final long seed;
     private final long shardBytes;
     private final int chunkElements;
+    private final long aheadBytes;
     private final List<TensorPlan.Planned> tensors;
     private final Map<String, TensorPlan.Planned> byName = new HashMap<>();
 
     public SyntheticCheckpoint(SyntheticShape shape, DType dtype, RouterSkew skew, long seed, long shardBytes) {
-        this(shape, dtype, skew, seed, shardBytes, DEFAULT_CHUNK_ELEMENTS);
+        this(shape, dtype, skew, seed, shardBytes, DEFAULT_CHUNK_ELEMENTS, AHEAD_BYTES);
     }
 
-    /** With the streaming chunk size given, so tests can cross chunk boundaries on tiny tensors. */
+    /**
+     * With the streaming chunk size and the largest tensor drawn ahead given, so tests can cross
+     * chunk boundaries and mix drawn-ahead and streamed tensors on tiny models.
+     */
     SyntheticCheckpoint(SyntheticShape shape, DType dtype, RouterSkew skew, long seed, long shardBytes,
-                        int chunkElements) {
+                        int chunkElements, long aheadBytes) {
         if (shardBytes <= 0) {
             throw new IllegalArgumentException("--shard-size must be a positive number of bytes, got " + shardBytes);
         }
@@ -85,6 +99,7 @@ public final class SyntheticCheckpoint {
         this.seed = seed;
         this.shardBytes = shardBytes;
         this.chunkElements = chunkElements;
+        this.aheadBytes = aheadBytes;
         this.subspace = RouterSubspace.of(shape, INIT_STD);
         this.popularityByRank = skew.popularityLogits(shape.numExperts(), RouterSubspace.TOKEN_SPREAD);
         this.tensors = TensorPlan.of(shape, dtype);
@@ -113,12 +128,28 @@ public final class SyntheticCheckpoint {
         return tensors.size();
     }
 
+    /** Tensors of at most {@code bytes}: those a pool draws ahead of the writer when that is its limit. */
+    long tensorCountUpTo(long bytes) {
+        return tensors.stream().filter(t -> t.entry().byteSize() <= bytes).count();
+    }
+
+    /** {@link #write(Path, Path, Progress, int)} on every core. */
+    public int write(Path dir, Path tokenizerDir, Progress progress) {
+        return write(dir, tokenizerDir, progress, Runtime.getRuntime().availableProcessors());
+    }
+
     /**
      * Writes the checkpoint into {@code dir} (created; it must not exist or be empty) with the
-     * tokenizer files of {@code tokenizerDir}. config.json is written last, so a run that fails
-     * midway never leaves a directory that looks like a complete model.
+     * tokenizer files of {@code tokenizerDir}, drawing tensors on {@code threads} threads. config.json
+     * is written last, so a run that fails midway never leaves a directory that looks like a complete
+     * model. The files are the same for any thread count.
+     *
+     * @return how many tensors the pool drew ahead of the writer (the others streamed through it)
      */
-    public void write(Path dir, Path tokenizerDir, Progress progress) {
+    public int write(Path dir, Path tokenizerDir, Progress progress, int threads) {
+        if (threads < 1) {
+            throw new IllegalArgumentException("--threads must be at least 1, got " + threads);
+        }
         Tokenizer tokenizer = tokenizerOf(tokenizerDir);
         if (tokenizer.vocabSize() > shape.vocabSize()) {
             throw new IllegalArgumentException("--vocab " + shape.vocabSize() + " is smaller than the bundled tokenizer's "
@@ -127,17 +158,13 @@ public final class SyntheticCheckpoint {
         prepareEmptyDirectory(dir);
         long total = totalBytes();
         long[] written = {0};
-        try (Arena arena = Arena.ofConfined()) {
-            MemorySegment chunk = arena.allocate((long) chunkElements * dtype.byteSize(), 8);
-            float[] values = new float[chunkElements];
+        BytesWritten counter = n -> {
+            written[0] += n;
+            progress.update(written[0], total);
+        };
+        try (Drawing drawing = new Drawing(threads)) {
             SafetensorsWriter.writeSharded(dir, tensors.stream().map(TensorPlan.Planned::entry).toList(), shardBytes,
-                    (writer, entry) -> {
-                        TensorPlan.Planned t = byName.get(entry.name());
-                        writeTensor(writer, t, values, chunk, n -> {
-                            written[0] += n;
-                            progress.update(written[0], total);
-                        });
-                    });
+                    (writer, entry) -> drawing.write(writer, byName.get(entry.name()), counter));
             for (String name : TOKENIZER_FILES) {
                 Path from = tokenizerDir.resolve(name);
                 if (Files.isRegularFile(from)) {
@@ -148,12 +175,119 @@ public final class SyntheticCheckpoint {
                     provenance());
             Files.writeString(dir.resolve("config.json"),
                     JsonMapper.builder().build().writerWithDefaultPrettyPrinter().writeValueAsString(config) + "\n");
+            return drawing.drawnAhead;
         } catch (IOException e) {
             throw new UncheckedIOException(new IOException(dir + ": cannot write: " + e.getMessage(), e));
         } catch (UncheckedIOException e) {
             // The writer's message names the file; keep it (the CLI prints the cause's message).
             throw new UncheckedIOException(new IOException(e.getMessage()
                     + " (is the disk full? the partial checkpoint is left in " + dir + ")", e.getCause()));
+        }
+    }
+
+    /**
+     * Drawing the tensors, by far the slowest part of a write (a Box-Muller pair per two values; one
+     * core drew a full-size OLMoE's 13.8 GB in some 140 s), spread over a pool while the writer
+     * appends them in order. Each tensor comes from its own stream, so the unit of work is a tensor:
+     * tensors up to the ahead limit ({@link #AHEAD_BYTES}) are drawn ahead, whole, into buffers
+     * reused from a few allocated once (each as large as the largest such tensor, together at most
+     * {@link #AHEAD_MEMORY} or two); a larger tensor (an embedding, an LM head) streams through the
+     * writer thread's chunk buffer when its turn comes. So memory stays bounded, whatever the model.
+     * A tensor is handed to the pool only with a free buffer, taken here in order, so the tensor the
+     * writer waits for always has one. With one thread nothing is drawn ahead.
+     */
+    private final class Drawing implements AutoCloseable {
+
+        private final ExecutorService pool;
+        private final ArrayDeque<Ahead> ahead = new ArrayDeque<>();
+        private final ArrayDeque<MemorySegment> freeBuffers = new ArrayDeque<>();
+        private final Arena buffers = Arena.ofShared();   // closed once: each close is a handshake with every thread
+        private final Arena arena = Arena.ofConfined();
+        private final MemorySegment chunk = arena.allocate((long) chunkElements * dtype.byteSize(), 8);
+        private final float[] values = new float[chunkElements];
+        private final ThreadLocal<float[]> poolValues = ThreadLocal.withInitial(() -> new float[chunkElements]);
+        private int nextToSubmit;
+        private int drawnAhead;
+
+        private record Ahead(TensorPlan.Planned tensor, MemorySegment buffer, Future<?> drawn) {
+        }
+
+        Drawing(int threads) {
+            long largest = tensors.stream().mapToLong(t -> t.entry().byteSize()).filter(b -> b <= aheadBytes).max()
+                    .orElse(0);
+            int count = threads == 1 || largest == 0 ? 0
+                    : (int) Math.max(2, Math.min(threads + 2L, AHEAD_MEMORY / largest));
+            for (int i = 0; i < count; i++) {
+                freeBuffers.add(buffers.allocate(largest, 8));
+            }
+            this.pool = count == 0 ? null : Executors.newFixedThreadPool(threads,
+                    Thread.ofPlatform().name("specscope-synth-", 0).daemon().factory());
+        }
+
+        void write(SafetensorsWriter writer, TensorPlan.Planned t, BytesWritten counter) {
+            submitAhead();
+            long bytes = t.entry().byteSize();
+            if (!ahead.isEmpty() && ahead.peekFirst().tensor() == t) {
+                Ahead next = ahead.removeFirst();
+                join(next.drawn());
+                writer.write(t.entry().name(), next.buffer().asSlice(0, bytes));
+                freeBuffers.add(next.buffer());
+                drawnAhead++;
+                counter.add(bytes);
+            } else {
+                writer.begin(t.entry().name());
+                draw(t, values, (offset, n) -> chunk.asSlice(0, n), slice -> {
+                    writer.append(slice);
+                    counter.add(slice.byteSize());
+                });
+                writer.end();
+            }
+            submitAhead();
+        }
+
+        /** Hands the pool the next tensors that may be drawn ahead, in order, while buffers are free. */
+        private void submitAhead() {
+            while (pool != null && nextToSubmit < tensors.size()) {
+                TensorPlan.Planned t = tensors.get(nextToSubmit);
+                if (t.entry().byteSize() > aheadBytes) {   // streamed when its turn comes
+                    nextToSubmit++;
+                    continue;
+                }
+                MemorySegment buffer = freeBuffers.poll();
+                if (buffer == null) {
+                    return;
+                }
+                MemorySegment into = buffer.asSlice(0, t.entry().byteSize());
+                ahead.addLast(new Ahead(t, buffer, pool.submit(
+                        () -> draw(t, poolValues.get(), into::asSlice, slice -> { }))));
+                nextToSubmit++;
+            }
+        }
+
+        private static void join(Future<?> drawn) {
+            try {
+                drawn.get();
+            } catch (ExecutionException e) {
+                if (e.getCause() instanceof RuntimeException r) {
+                    throw r;
+                }
+                throw new IllegalStateException("drawing a tensor failed: " + e.getCause(), e.getCause());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while drawing the checkpoint's tensors", e);
+            }
+        }
+
+        /** Stops the pool (a write that failed midway drops what it drew) and frees the buffers. */
+        @Override
+        public void close() {
+            if (pool != null) {
+                ahead.forEach(a -> a.drawn().cancel(false));
+                ahead.clear();
+                pool.close();   // waits for the draws under way, which write into the buffers
+            }
+            buffers.close();
+            arena.close();
         }
     }
 
@@ -173,9 +307,17 @@ public final class SyntheticCheckpoint {
         void add(long bytes);
     }
 
-    /** Streams one tensor through the chunk buffer: draw, adjust, encode, append. */
-    private void writeTensor(SafetensorsWriter writer, TensorPlan.Planned t, float[] values, MemorySegment chunk,
-                             BytesWritten counter) {
+    /** Where a drawn chunk's bytes go: {@code bytes} at byte {@code offset} of the tensor. */
+    @FunctionalInterface
+    private interface ChunkTarget {
+        MemorySegment slice(long offset, long bytes);
+    }
+
+    /**
+     * Draws tensor {@code t} chunk by chunk through {@code values}: draw, adjust, encode into the
+     * target's slice, then hand the slice to {@code filled}.
+     */
+    private void draw(TensorPlan.Planned t, float[] values, ChunkTarget target, Consumer<MemorySegment> filled) {
         String name = t.entry().name();
         long count = t.entry().elementCount();
         long[] dims = t.entry().shape();
@@ -185,7 +327,6 @@ public final class SyntheticCheckpoint {
         float[] popularity = t.fill() == TensorPlan.Fill.ROUTER ? popularity(t.layer()) : null;
         int channels = subspace.channels();
         double[] codeLengths = t.fill() == TensorPlan.Fill.ROUTER ? codeLengths(name, dims[0], rowLength) : null;
-        writer.begin(name);
         for (long start = 0; start < count; start += chunkElements) {
             int n = (int) Math.min(chunkElements, count - start);
             if (normal == null) {
@@ -207,12 +348,11 @@ public final class SyntheticCheckpoint {
                 }
                 case ONES, NORMAL -> { }
             }
-            encode(values, n, chunk);
             long bytes = (long) n * dtype.byteSize();
-            writer.append(chunk.asSlice(0, bytes));
-            counter.add(bytes);
+            MemorySegment slice = target.slice(start * dtype.byteSize(), bytes);
+            encode(values, n, slice);
+            filled.accept(slice);
         }
-        writer.end();
     }
 
     /** The popularity logit of each expert of {@code layer}, by expert id. */

@@ -49,8 +49,12 @@ class SyntheticCheckpointTest {
     }
 
     private Path write(String name, SyntheticCheckpoint checkpoint) {
+        return write(name, checkpoint, Runtime.getRuntime().availableProcessors());
+    }
+
+    private Path write(String name, SyntheticCheckpoint checkpoint, int threads) {
         Path dir = tmp.resolve(name);
-        checkpoint.write(dir, TOKENIZER, SyntheticCheckpoint.Progress.NONE);
+        checkpoint.write(dir, TOKENIZER, SyntheticCheckpoint.Progress.NONE, threads);
         return dir;
     }
 
@@ -131,9 +135,31 @@ class SyntheticCheckpointTest {
         SyntheticShape shape = SyntheticShape.of(ModelPreset.MIXTRAL_8X7B, 0.03, 1, 4096);
         for (DType dtype : DType.values()) {
             var whole = new SyntheticCheckpoint(shape, dtype, new RouterSkew(1.2), 5, 1L << 40);
-            var chunked = new SyntheticCheckpoint(shape, dtype, new RouterSkew(1.2), 5, 1L << 40, 7);
+            var chunked = new SyntheticCheckpoint(shape, dtype, new RouterSkew(1.2), 5, 1L << 40, 7,
+                    SyntheticCheckpoint.AHEAD_BYTES);
             assertThat(files(write("chunk-" + dtype, chunked)))
                     .as(dtype.name()).containsExactlyInAnyOrderEntriesOf(files(write("whole-" + dtype, whole)));
+        }
+    }
+
+    @Test
+    void theBytesDoNotDependOnTheThreadCount() throws IOException {
+        // 20 kB drawn ahead at most: the embeddings, the LM head and the experts' stacks stream through
+        // the writer between the tensors the pool drew (norms, routers, attention), over several shards.
+        SyntheticShape shape = SyntheticShape.of(ModelPreset.OLMOE_1B_7B, 0.03, 2, 4096);
+        var synth = new SyntheticCheckpoint(shape, DType.BF16, new RouterSkew(1.0), 9, 1_500_000,
+                SyntheticCheckpoint.DEFAULT_CHUNK_ELEMENTS, 20_000);
+        assertThat(synth.write(tmp.resolve("one-thread"), TOKENIZER, SyntheticCheckpoint.Progress.NONE, 1))
+                .as("tensors drawn ahead by one thread").isZero();
+        Map<String, byte[]> one = files(tmp.resolve("one-thread"));
+        assertThat(one.keySet()).filteredOn(name -> name.endsWith(".safetensors")).hasSizeGreaterThan(2);
+        long small = synth.tensorCountUpTo(20_000);
+        assertThat(small).isBetween(10L, synth.tensorCount() - 3L);
+        for (int threads : new int[]{2, 5}) {
+            Path dir = tmp.resolve(threads + "-threads");
+            assertThat(synth.write(dir, TOKENIZER, SyntheticCheckpoint.Progress.NONE, threads))
+                    .as("tensors drawn ahead by %d threads", threads).isEqualTo(small);
+            assertThat(files(dir)).as(threads + " threads").containsExactlyInAnyOrderEntriesOf(one);
         }
     }
 
