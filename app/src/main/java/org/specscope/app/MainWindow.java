@@ -590,11 +590,17 @@ public final class MainWindow {
         items.get(run.backendChoiceProperty().get()).setSelected(true);
         run.backendChoiceProperty().addListener((o, was, now) -> items.get(now).setSelected(true));
         Thread.ofPlatform().daemon().name("specscope-cuda-probe").start(() -> {
-            CudaAvailability found = backends.cuda().get();
+            CudaAvailability found;
+            try {
+                found = backends.cuda().get();
+            } catch (RuntimeException e) {
+                found = CudaAvailability.unavailable("the CUDA probe failed: " + e.getMessage());
+            }
+            CudaAvailability answer = found;
             Platform.runLater(() -> {
-                cuda.setText(found.isAvailable() ? "CUDA: " + found.device().orElseThrow().describe()
-                        : "CUDA (unavailable: " + found.reason() + ")");
-                cuda.setDisable(!found.isAvailable());
+                cuda.setText(answer.isAvailable() ? "CUDA: " + answer.device().orElseThrow().describe()
+                        : "CUDA (unavailable: " + answer.reason() + ")");
+                cuda.setDisable(!answer.isAvailable());
             });
         });
         menu.getItems().addAll(auto, cpu, cuda);

@@ -108,6 +108,7 @@ public final class RunViewModel implements AutoCloseable {
     private RunEnd end;
     private DecodingSetup setup;
     private Task<DecodingSetup> loading;
+    private Task<DecodingSetup> latestLoad;   // the last load begun: an older one's late end changes nothing
     private ModelEntry loadingEntry;
     private BackendChoice loadedChoice;   // what the loaded model was loaded with
     private boolean supersedingLoad;      // a load in progress is being cancelled for a new one
@@ -174,11 +175,16 @@ public final class RunViewModel implements AutoCloseable {
             }
         };
         loading = task;
+        latestLoad = task;
         loadingEntry = entry;
         loadProgress.bind(task.progressProperty());
         loadMessage.bind(task.messageProperty());
         phase.set(Phase.LOADING);
         task.setOnSucceeded(e -> {
+            if (latestLoad != task) {   // finished just as a newer load replaced it: that one counts
+                Optional.ofNullable(task.getValue()).ifPresent(superseded -> closeAfter(null, superseded));
+                return;
+            }
             loadEnded(1);
             DecodingSetup opened = task.getValue();
             if (opened == null) {
@@ -207,14 +213,17 @@ public final class RunViewModel implements AutoCloseable {
             }
         });
         task.setOnFailed(e -> {
-            loadEnded(0);
-            phase.set(before);
             Throwable failure = task.getException();
             if (failure instanceof BackendUnavailableException) {
                 error("could not run on " + Backends.label(choice), failure.getCause());
             } else {
                 error("could not open " + entry.directory(), failure);
             }
+            if (latestLoad != task) {   // failed just as a newer load replaced it: that one decides
+                return;
+            }
+            loadEnded(0);
+            phase.set(before);
             if (setup != null) {
                 backendChoice.set(loadedChoice);   // the loaded model still runs where it was
             } else if (failure instanceof BackendUnavailableException && choice != BackendChoice.AUTO) {
