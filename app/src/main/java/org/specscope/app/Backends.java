@@ -11,8 +11,8 @@ import java.util.function.Supplier;
 /**
  * Where the app's models run: a fresh backend for each load, given the user's choice (the setup
  * that loads on it owns and closes it), and what the CUDA probe found on this machine, for the
- * Backend menu. The probe may take a moment the first time (it loads the driver), so the window
- * asks it off the JavaFX thread.
+ * Backend menu. The probe may take a moment the first time (it loads the driver), so the view
+ * model asks it off the JavaFX thread.
  *
  * @param opener the backend for a choice; throws when the choice cannot be had here (a forced CUDA
  *               without a usable device), with the reason

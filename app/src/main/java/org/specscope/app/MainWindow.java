@@ -2,7 +2,6 @@ package org.specscope.app;
 
 import javafx.animation.KeyFrame;
 import javafx.animation.Timeline;
-import javafx.application.Platform;
 import javafx.beans.binding.Bindings;
 import javafx.collections.FXCollections;
 import javafx.collections.ObservableList;
@@ -99,6 +98,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.function.Consumer;
 
 /**
  * The IDE frame: models on the left, the views in tabs in the centre, the live controls on the
@@ -112,7 +112,6 @@ public final class MainWindow {
 
     private final AppPreferences preferences;
     private final Path home;
-    private final Backends backends;
     private final SettingsViewModel settings = new SettingsViewModel();
     private final ThemeViewModel themes;
     private final RunViewModel run;
@@ -130,7 +129,6 @@ public final class MainWindow {
     public MainWindow(List<TraceView> views, AppPreferences preferences, Path home, Backends backends) {
         this.preferences = Objects.requireNonNull(preferences);
         this.home = Objects.requireNonNull(home);
-        this.backends = Objects.requireNonNull(backends);
         this.run = new RunViewModel(settings, views, backends);
         run.useBackend(preferences.backend());
         run.backendChoiceProperty().addListener((o, was, now) -> preferences.setBackend(now));
@@ -569,8 +567,8 @@ public final class MainWindow {
 
     /**
      * Where models run: automatic, the CPU or CUDA, remembered; a change loads the model again
-     * there. The CUDA item names the device, or says why there is none and is disabled; the probe
-     * that finds out runs off this thread (it loads the driver).
+     * there. The CUDA item names the device, or says why there is none and is disabled, once the
+     * view model's probe has answered.
      */
     private Menu backendMenu() {
         Menu menu = new Menu("Backend");
@@ -589,20 +587,13 @@ public final class MainWindow {
         });
         items.get(run.backendChoiceProperty().get()).setSelected(true);
         run.backendChoiceProperty().addListener((o, was, now) -> items.get(now).setSelected(true));
-        Thread.ofPlatform().daemon().name("specscope-cuda-probe").start(() -> {
-            CudaAvailability found;
-            try {
-                found = backends.cuda().get();
-            } catch (RuntimeException e) {
-                found = CudaAvailability.unavailable("the CUDA probe failed: " + e.getMessage());
-            }
-            CudaAvailability answer = found;
-            Platform.runLater(() -> {
-                cuda.setText(answer.isAvailable() ? "CUDA: " + answer.device().orElseThrow().describe()
-                        : "CUDA (unavailable: " + answer.reason() + ")");
-                cuda.setDisable(!answer.isAvailable());
-            });
-        });
+        Consumer<CudaAvailability> showCuda = found -> {
+            cuda.setText(found.isAvailable() ? "CUDA: " + found.device().orElseThrow().describe()
+                    : "CUDA (unavailable: " + found.reason() + ")");
+            cuda.setDisable(!found.isAvailable());
+        };
+        Optional.ofNullable(run.cudaProperty().get()).ifPresent(showCuda);
+        run.cudaProperty().addListener((o, was, found) -> showCuda.accept(found));
         menu.getItems().addAll(auto, cpu, cuda);
         return menu;
     }

@@ -24,6 +24,7 @@ import javafx.concurrent.Task;
 import org.specscope.engine.backend.Backend;
 import org.specscope.engine.backend.BackendChoice;
 import org.specscope.engine.backend.cpu.CpuBackend;
+import org.specscope.engine.backend.cuda.CudaAvailability;
 import org.specscope.engine.control.CascadeConfig;
 import org.specscope.engine.control.Clock;
 import org.specscope.engine.model.LoadMonitor;
@@ -101,6 +102,8 @@ public final class RunViewModel implements AutoCloseable {
     private final ObjectProperty<ClockChoice> clock = new SimpleObjectProperty<>(ClockChoice.WALL);
     /** What the next load runs on. */
     private final ReadOnlyObjectWrapper<BackendChoice> backendChoice = new ReadOnlyObjectWrapper<>(BackendChoice.AUTO);
+    /** What the CUDA probe found; null until it has answered. */
+    private final ReadOnlyObjectWrapper<CudaAvailability> cuda = new ReadOnlyObjectWrapper<>();
 
     private final List<StepTrace> steps = new ArrayList<>();
     // The shown run's header and end (live or replayed): with the steps, the trace to export.
@@ -111,7 +114,6 @@ public final class RunViewModel implements AutoCloseable {
     private Task<DecodingSetup> latestLoad;   // the last load begun: an older one's late end changes nothing
     private ModelEntry loadingEntry;
     private BackendChoice loadedChoice;   // what the loaded model was loaded with
-    private boolean supersedingLoad;      // a load in progress is being cancelled for a new one
     private GenerationSession session;
     private int runNumber;
     private long tokensDecoded;
@@ -126,6 +128,18 @@ public final class RunViewModel implements AutoCloseable {
         this.backends = Objects.requireNonNull(backends);
         settings.setTarget(this::applySettings);
         selectedStep.addListener((obs, old, index) -> this.views.forEach(v -> v.select(index.intValue())));
+        background.execute(this::probeCuda);   // the probe loads the driver: before the first load, on its thread
+    }
+
+    private void probeCuda() {
+        CudaAvailability found;
+        try {
+            found = backends.cuda().get();
+        } catch (RuntimeException e) {
+            found = CudaAvailability.unavailable("the CUDA probe failed: " + e.getMessage());
+        }
+        CudaAvailability answer = found;
+        Platform.runLater(() -> cuda.set(answer));
     }
 
     /** On the CPU with every core. */
@@ -144,7 +158,8 @@ public final class RunViewModel implements AutoCloseable {
      * loads {@code entry}.
      */
     public Task<DecodingSetup> load(ModelEntry entry) {
-        abandonLoad(true);
+        latestLoad = null;   // the load in progress is superseded: its end, now or late, changes nothing
+        cancelLoad();
         BackendChoice choice = backendChoice.get();
         log("loading " + entry.directory() + entry.draft().map(d -> " with draft " + d.getFileName()).orElse("")
                 + (choice == BackendChoice.AUTO ? "" : " on " + Backends.label(choice)) + " ...");
@@ -235,7 +250,7 @@ public final class RunViewModel implements AutoCloseable {
         task.setOnCancelled(e -> {
             loadEnded(0);
             phase.set(before);
-            if (setup != null && !supersedingLoad) {
+            if (setup != null && latestLoad == task) {
                 backendChoice.set(loadedChoice);   // the user kept the model where it runs
             }
             log("loading " + entry.name() + " cancelled");
@@ -282,18 +297,8 @@ public final class RunViewModel implements AutoCloseable {
      * had opened (the interrupt also ends a blocking file read). The model loaded before stays.
      */
     public void cancelLoad() {
-        abandonLoad(false);
-    }
-
-    /** Cancels the load in progress; {@code superseded}: for another load, which keeps the backend chosen. */
-    private void abandonLoad(boolean superseded) {
         if (loading != null) {
-            supersedingLoad = superseded;
-            try {
-                loading.cancel(true);   // on this thread, the task's cancelled handler runs at once
-            } finally {
-                supersedingLoad = false;
-            }
+            loading.cancel(true);   // on this thread, the task's cancelled handler runs at once
             loading = null;
         }
     }
@@ -659,6 +664,8 @@ public final class RunViewModel implements AutoCloseable {
     /** Whether Run starts paused after the prefill. */
     public BooleanProperty startPausedProperty() { return startPaused; }
     public ObjectProperty<Consumer<String>> notifierProperty() { return notifier; }
+    /** The CUDA device, or why there is none; null until the probe has answered. */
+    public ReadOnlyObjectProperty<CudaAvailability> cudaProperty() { return cuda.getReadOnlyProperty(); }
     /** What models load on: changed by {@link #useBackend}, and back when a change fails. */
     public ReadOnlyObjectProperty<BackendChoice> backendChoiceProperty() { return backendChoice.getReadOnlyProperty(); }
     /** The trace file the views replay; null while they show a live run (or nothing). */

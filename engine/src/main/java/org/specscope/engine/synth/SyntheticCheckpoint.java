@@ -128,11 +128,6 @@ public final class SyntheticCheckpoint {
         return tensors.size();
     }
 
-    /** Tensors of at most {@code bytes}: those a pool draws ahead of the writer when that is its limit. */
-    long tensorCountUpTo(long bytes) {
-        return tensors.stream().filter(t -> t.entry().byteSize() <= bytes).count();
-    }
-
     /** {@link #write(Path, Path, Progress, int)} on every core. */
     public int write(Path dir, Path tokenizerDir, Progress progress) {
         return write(dir, tokenizerDir, progress, Runtime.getRuntime().availableProcessors());
@@ -204,8 +199,8 @@ public final class SyntheticCheckpoint {
         private final Arena buffers = Arena.ofShared();   // closed once: each close is a handshake with every thread
         private final Arena arena = Arena.ofConfined();
         private final MemorySegment chunk = arena.allocate((long) chunkElements * dtype.byteSize(), 8);
-        private final float[] values = new float[chunkElements];
-        private final ThreadLocal<float[]> poolValues = ThreadLocal.withInitial(() -> new float[chunkElements]);
+        /** Each drawing thread's values of a chunk (the writer's too). */
+        private final ThreadLocal<float[]> values = ThreadLocal.withInitial(() -> new float[chunkElements]);
         private int nextToSubmit;
         private int drawnAhead;
 
@@ -236,7 +231,7 @@ public final class SyntheticCheckpoint {
                 counter.add(bytes);
             } else {
                 writer.begin(t.entry().name());
-                draw(t, values, (offset, n) -> chunk.asSlice(0, n), slice -> {
+                draw(t, values.get(), (offset, n) -> chunk.asSlice(0, n), slice -> {
                     writer.append(slice);
                     counter.add(slice.byteSize());
                 });
@@ -259,7 +254,7 @@ public final class SyntheticCheckpoint {
                 }
                 MemorySegment into = buffer.asSlice(0, t.entry().byteSize());
                 ahead.addLast(new Ahead(t, buffer, pool.submit(
-                        () -> draw(t, poolValues.get(), into::asSlice, slice -> { }))));
+                        () -> draw(t, values.get(), into::asSlice, slice -> { }))));
                 nextToSubmit++;
             }
         }
